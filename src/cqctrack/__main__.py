@@ -1,0 +1,3 @@
+from cqctrack.cli import main
+
+main()

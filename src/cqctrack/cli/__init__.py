@@ -1,0 +1,123 @@
+"""The command-line interface: a thin layer over the core, and the single error boundary.
+
+Every command is registered here. `CqcGroup.invoke` is the only place that turns
+exceptions into messages and exit codes: a `CqcError` becomes its message (with
+file and line where known) and its exit code; anything else is a bug, shown with
+its traceback and a request to report it.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cqctrack import __version__
+from cqctrack.cli._options import State, err_console
+from cqctrack.errors import EXIT_BUG, EXIT_INTERRUPTED, CqcError
+
+
+class CqcGroup(TyperGroup):
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CqcError as error:
+            if _debug(ctx):
+                err_console().print(traceback.format_exc(), markup=False, highlight=False)
+            _report(error)
+            raise typer.Exit(error.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KeyboardInterrupt:
+            err_console().print("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception:
+            console = err_console()
+            console.print(traceback.format_exc(), markup=False, highlight=False)
+            console.print(
+                "cqctrack hit an internal error (a bug, not a problem with your files).\n"
+                "Please report it with the command you ran and the traceback above.",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_BUG) from None
+
+
+def _debug(ctx: typer.Context) -> bool:
+    return isinstance(ctx.obj, State) and ctx.obj.debug
+
+
+def _report(error: CqcError) -> None:
+    console = err_console()
+    console.print(f"{error.location()}error: {error.message}", markup=False, highlight=False)
+    for detail in error.details:
+        console.print(f"  - {detail}", markup=False, highlight=False)
+    if error.hint:
+        console.print(f"  hint: {error.hint}", markup=False, highlight=False)
+
+
+app = typer.Typer(
+    cls=CqcGroup,
+    name="cqctrack",
+    help="Govern, evidence and audit CQC improvement actions kept as YAML files in git.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cqctrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            "-C",
+            envvar="CQCTRACK_REPO",
+            help="Tracker repository to use (default: the nearest folder holding cqctrack.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Govern, evidence and audit CQC improvement actions kept as YAML files in git.
+
+    Each action is a YAML file in a git repository; cqctrack validates them,
+    refuses closure without evidence, and reads git history as the audit trail.
+
+    Start with `cqctrack check` in a tracker repository.
+    """
+    ctx.obj = State(repo=repo, debug=debug)
+
+
+def _register() -> None:
+    from cqctrack.cli import check, reference
+
+    check.register(app)
+    reference.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="cqctrack")
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)

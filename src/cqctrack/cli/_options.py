@@ -1,0 +1,73 @@
+"""Shared option types, consoles and the per-invocation state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cqctrack import store
+from cqctrack.errors import InvalidInput
+
+
+@dataclass
+class State:
+    repo: Path | None
+    debug: bool
+
+    def root(self) -> Path:
+        """The tracker repository this invocation works on."""
+        if self.repo is not None:
+            path = self.repo.expanduser()
+            if not path.exists():
+                raise InvalidInput(f"--repo {self.repo}: no such folder")
+            return store.find_root(path) if not (path / store.CONFIG_FILE).is_file() else path.resolve()
+        return store.find_root(Path.cwd())
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State(repo=None, debug=False)
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value}: not a date", hint="give the date as YYYY-MM-DD, e.g. 2026-11-23"
+        ) from None
+
+
+def out_console() -> Console:
+    """Results go to stdout; colour only on a terminal and never with NO_COLOR."""
+    return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge dates as at DATE (YYYY-MM-DD) instead of today.",
+        show_default=False,
+    ),
+]
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"

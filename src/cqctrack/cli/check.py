@@ -1,0 +1,55 @@
+"""`cqctrack check`: validate the whole repository and report every problem."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from cqctrack.cli._options import AsOf, CheckFormat, out_console, parse_date, state
+from cqctrack.errors import EXIT_FOUND
+from cqctrack.integrity import check_repository
+from cqctrack.problems import Severity
+from cqctrack.reports import problems as render
+
+
+def check(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    output: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, json, or github (workflow annotations).")
+    ] = CheckFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings as well as errors.")
+    ] = False,
+) -> None:
+    """Validate every tracker file and report every problem found, like a compiler.
+
+    Checks YAML syntax, fields and values, references between files and to the
+    CQC framework, and the closure rule: a closed action must have evidence for
+    every evidence requirement, verified by someone allowed to verify who is not
+    the owner. Exits 0 when clean, 1 when it found errors.
+
+    Example:
+
+        cqctrack check --format github    # in a CI workflow
+    """
+    root = state(ctx).root()
+    result = check_repository(root, parse_date(as_of))
+    console = out_console()
+    if output is CheckFormat.JSON:
+        console.print(render.render_json(result), markup=False)
+    elif output is CheckFormat.GITHUB:
+        for line in render.render_github(result):
+            console.print(line, markup=False)
+    else:
+        for line, style in render.render_text(result):
+            console.print(Text(line, style=style))
+    failing = result.errors or (strict and any(p.severity is Severity.WARNING for p in result.problems))
+    if failing:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)

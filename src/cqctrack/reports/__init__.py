@@ -1,0 +1,1 @@
+"""Renderers: turn results into text, JSON or CI annotations. They format; they never decide."""
