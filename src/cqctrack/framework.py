@@ -108,11 +108,15 @@ class Catalogue:
             where = "; ".join(f"{fw.id} ({fw.statements[item].label})" for fw in elsewhere)
             return Lookup(
                 None,
-                f"{item} is not one of the {chosen.short_name} ({chosen.id}); it is an id in {where}",
-                f"write it with its set, e.g. '{elsewhere[0].id}:{item}', or use a {chosen.short_name} id",
+                f"{item} is not one of the {chosen.short_name} ({chosen.id}); "
+                f"it is an id in {where}",
+                f"write it with its set, e.g. '{elsewhere[0].id}:{item}', "
+                f"or use a {chosen.short_name} id",
             )
         ids = ", ".join(chosen.statements)
-        return Lookup(None, f"{item} is not one of the {chosen.short_name} ({chosen.id})", f"valid ids: {ids}")
+        return Lookup(
+            None, f"{item} is not one of the {chosen.short_name} ({chosen.id})", f"valid ids: {ids}"
+        )
 
     def kind_accepts(self, accepted: str, kind: str) -> bool:
         """Does an evidence requirement that lists `accepted` take evidence of `kind`?"""

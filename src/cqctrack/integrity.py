@@ -13,13 +13,20 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-
 from pathlib import Path
 
 from cqctrack import closure as closure_rule
 from cqctrack import store
 from cqctrack.framework import Catalogue, load_catalogue
-from cqctrack.models import PERIOD_EXAMPLES, PERIOD_PATTERNS, Action, Concern, Measure, Policy, Status
+from cqctrack.models import (
+    PERIOD_EXAMPLES,
+    PERIOD_PATTERNS,
+    Action,
+    Concern,
+    Measure,
+    Policy,
+    Status,
+)
 from cqctrack.problems import Loc, Problem, Severity, sort_key
 from cqctrack.store import CONFIG_FILE, Snapshot
 
@@ -98,7 +105,9 @@ def _regulations(ctx: Context, path: str, numbers: list[str]) -> Iterator[Proble
             )
 
 
-def _evidence_file(ctx: Context, path: str, ref: str | None, loc: Loc, what: str) -> Iterator[Problem]:
+def _evidence_file(
+    ctx: Context, path: str, ref: str | None, loc: Loc, what: str
+) -> Iterator[Problem]:
     if ref is None:
         return
     problem = ctx.file_check(ref)
@@ -135,7 +144,8 @@ def config_rules(ctx: Context) -> Iterator[Problem]:
             CONFIG_FILE,
             "policy-no-verifier",
             "no one in the people register holds a role that may verify closures",
-            hint="roles that may verify: " + ", ".join(config.policy.closure.verifier_roles)
+            hint="roles that may verify: "
+            + ", ".join(config.policy.closure.verifier_roles)
             + " (policy closure.verifier_roles)",
             severity=Severity.WARNING,
             loc=("people",),
@@ -160,7 +170,9 @@ def tracker_rules(ctx: Context) -> Iterator[Problem]:
     for slug, tracker in ctx.snap.trackers.items():
         path = ctx.snap.tracker_path(slug)
         for field in ("registered_manager", "nominated_individual", "provider_representative"):
-            yield from _person(ctx, path, getattr(tracker, field), (field,), field.replace("_", " "))
+            yield from _person(
+                ctx, path, getattr(tracker, field), (field,), field.replace("_", " ")
+            )
         if tracker.framework and tracker.framework not in ctx.catalogue.frameworks:
             yield Problem(
                 path,
@@ -173,7 +185,8 @@ def tracker_rules(ctx: Context) -> Iterator[Problem]:
             yield Problem(
                 path,
                 "consistency-duplicate-prefix",
-                f"id prefix {tracker.id_prefix} is also used by tracker {prefixes[tracker.id_prefix]}",
+                f"id prefix {tracker.id_prefix} is also used by tracker "
+                f"{prefixes[tracker.id_prefix]}",
                 hint="give each tracker its own prefix so new ids never collide",
                 loc=("id_prefix",),
             )
@@ -252,7 +265,8 @@ def _reading_rules(ctx: Context, path: str, measure: Measure) -> Iterator[Proble
             yield Problem(
                 path,
                 "schema-invalid",
-                f"readings[{index + 1}].period: '{reading.period}' is not a {measure.period} period",
+                f"readings[{index + 1}].period: '{reading.period}' "
+                f"is not a {measure.period} period",
                 hint=f"{measure.period} periods look like {PERIOD_EXAMPLES[measure.period]}",
                 loc=(*loc, "period"),
             )
@@ -273,7 +287,9 @@ def _reading_rules(ctx: Context, path: str, measure: Measure) -> Iterator[Proble
                 loc=(*loc, "value"),
             )
         yield from _person(ctx, path, reading.recorded_by, (*loc, "recorded_by"), "recorded_by")
-        yield from _evidence_file(ctx, path, reading.file, (*loc, "file"), f"reading {reading.period}")
+        yield from _evidence_file(
+            ctx, path, reading.file, (*loc, "file"), f"reading {reading.period}"
+        )
     periods = [r.period for r in measure.readings]
     if periods != sorted(periods):
         yield Problem(
@@ -301,7 +317,8 @@ def _parent_concern(ctx: Context, path: str, slug: str, concern_id: str) -> Iter
         yield Problem(
             path,
             "reference-other-tracker",
-            f"concern {concern_id} belongs to tracker {ctx.snap.tracker_of(concern_id)}, not {slug}",
+            f"concern {concern_id} belongs to tracker "
+            f"{ctx.snap.tracker_of(concern_id)}, not {slug}",
             hint="an action or measure must sit in the same tracker as its concern",
             loc=("concern",),
         )
@@ -383,7 +400,11 @@ def _status_rules(action: Action, path: str) -> Iterator[Problem]:
 def _requirement_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
     known = {r.id for r in action.evidence_required}
     for counted, what, field in (
-        (Counter(r.id for r in action.evidence_required), "evidence requirement", "evidence_required"),
+        (
+            Counter(r.id for r in action.evidence_required),
+            "evidence requirement",
+            "evidence_required",
+        ),
         (Counter(e.id for e in action.evidence), "evidence entry", "evidence"),
     ):
         for item_id, count in counted.items():
@@ -428,7 +449,9 @@ def _requirement_rules(ctx: Context, action: Action, path: str) -> Iterator[Prob
             )
         yield from _person(ctx, path, evidence.added_by, (*loc, "added_by"), "added_by")
         if not is_closed:  # for closed actions the closure rule reports missing files
-            yield from _evidence_file(ctx, path, evidence.file, (*loc, "file"), f"evidence {evidence.id}")
+            yield from _evidence_file(
+                ctx, path, evidence.file, (*loc, "file"), f"evidence {evidence.id}"
+            )
         if evidence.date > ctx.today:
             yield _future(path, f"evidence {evidence.id}", evidence.date, (*loc, "date"))
 
@@ -476,7 +499,11 @@ def _log_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
         yield from _person(ctx, path, reopening.by, ("reopenings", index, "by"), "reopened by")
     if action.cancellation is not None:
         yield from _person(
-            ctx, path, action.cancellation.approved_by, ("cancellation", "approved_by"), "approved_by"
+            ctx,
+            path,
+            action.cancellation.approved_by,
+            ("cancellation", "approved_by"),
+            "approved_by",
         )
 
 

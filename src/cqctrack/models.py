@@ -102,7 +102,7 @@ RegulationRef = Annotated[
     WithJsonSchema(
         {
             "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{1,2}[A-Za-z]?$"}],
-            "description": "A regulation number, e.g. 12 or \"9A\"",
+            "description": 'A regulation number, e.g. 12 or "9A"',
         }
     ),
 ]
@@ -190,7 +190,11 @@ PERIOD_PATTERNS = {
     Period.MONTHLY: re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
     Period.QUARTERLY: re.compile(r"^\d{4}-Q[1-4]$"),
 }
-PERIOD_EXAMPLES = {Period.WEEKLY: "2026-W41", Period.MONTHLY: "2026-10", Period.QUARTERLY: "2026-Q3"}
+PERIOD_EXAMPLES = {
+    Period.WEEKLY: "2026-W41",
+    Period.MONTHLY: "2026-10",
+    Period.QUARTERLY: "2026-Q3",
+}
 
 
 # --- building blocks ---------------------------------------------------------------
@@ -381,7 +385,8 @@ class Requirement(Model):
     id: RequirementId
     description: Text
     kinds: list[EvidenceKind] = Field(
-        min_length=1, description="Evidence kinds, or whole CQC evidence categories, that satisfy it"
+        min_length=1,
+        description="Evidence kinds, or whole CQC evidence categories, that satisfy it",
     )
 
 

@@ -46,7 +46,7 @@ def count_errors(problems: list[Problem]) -> int:
 
 
 def dotted(loc: Loc) -> str:
-    """`("evidence", 2, "kind")` -> `evidence[3].kind`: list positions count from 1, as people do."""
+    """`("evidence", 2, "kind")` -> `evidence[3].kind`: positions count from 1, as people do."""
     out = ""
     for part in loc:
         if isinstance(part, int):

@@ -271,17 +271,11 @@ def _unexpected(root: Path, path: Path, folder: bool = False) -> Problem:
 
 def _scan(folder: Path) -> Iterator[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
-        yield from sorted(
-            (e for e in entries if not e.name.startswith(".")), key=lambda e: e.name
-        )
+        yield from sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
 
 
 def _sorted_dirs(folder: Path) -> list[Path]:
-    out = []
-    for entry in _scan(folder):
-        if entry.is_dir():
-            out.append(Path(entry.path))
-    return out
+    return [Path(entry.path) for entry in _scan(folder) if entry.is_dir()]
 
 
 def _valid_slug(slug: str) -> bool:

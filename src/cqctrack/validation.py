@@ -31,7 +31,7 @@ FORMATS: dict[str, str] = {
     "people": "person ids are lower case, e.g. mpatel or j.okafor",
     "statements": "a statement id such as S8 or WL5, or one qualified by its set, "
     "e.g. kloe-adult-social-care:S4",
-    "regulations": "a regulation number from 9 to 20A, e.g. 12 or \"9A\"",
+    "regulations": 'a regulation number from 9 to 20A, e.g. 12 or "9A"',
     "satisfies": "requirement ids from `evidence_required`, e.g. [R1]",
     "kinds": "evidence kinds such as audit or competency-assessment (see `cqctrack frameworks`)",
     "kind": "an evidence kind such as audit or competency-assessment (see `cqctrack frameworks`)",
@@ -77,17 +77,18 @@ def _explain(item: Any, loc: Loc, model: type[BaseModel]) -> tuple[str, str | No
     value = item.get("input")
     ctx = item.get("ctx") or {}
     shown = _show(value)
-
+    parent = dotted(loc[:-1])
+    within = f"{parent}: " if parent else ""
     if kind == "missing":
-        description = _description(model, loc)
+        description = _description(model, loc) or FORMATS.get(field)
         hint = f"add `{field}:`" + (f" ({description})" if description else "")
-        return f"{where}: required field '{field}' is missing", hint
+        return f"{within}required field '{field}' is missing", hint
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
         if close:
-            return f"{where}: unknown field '{field}'", f"did you mean '{close[0]}'?"
-        return f"{where}: unknown field '{field}'", "fields allowed here: " + ", ".join(known)
+            return f"{within}unknown field '{field}'", f"did you mean '{close[0]}'?"
+        return f"{within}unknown field '{field}'", "fields allowed here: " + ", ".join(known)
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
         return f"{where}: {shown} is not allowed", f"use one of: {_plain_choices(expected)}"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
@@ -78,8 +78,8 @@ class YamlProblem(Exception):
 
 
 class _FastLoader(_BaseLoader):  # type: ignore[misc]
-    yaml_implicit_resolvers = _TABLE
-    yaml_constructors = dict(yaml.SafeLoader.yaml_constructors)
+    yaml_implicit_resolvers: ClassVar = _TABLE
+    yaml_constructors: ClassVar = dict(yaml.SafeLoader.yaml_constructors)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
@@ -161,27 +161,30 @@ def parse(data: bytes) -> Any:
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text)  # rare: only files that could hold them pay
     try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_FastLoader)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as err:
-        raise _from_marked(err) from None
+        raise _from_marked(err, text) from None
     except yaml.YAMLError as err:
         raise YamlProblem("yaml-syntax", str(err)) from None
 
 
-def _from_marked(err: yaml.MarkedYAMLError) -> YamlProblem:
+def _from_marked(err: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = err.problem_mark or err.context_mark
     message = err.problem or "invalid YAML"
     if err.context:
         message = f"{message} ({err.context})"
     hint = None
-    if "mapping values are not allowed" in message:
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        message = "a tab character where YAML expects spaces"
+        hint = "indent with spaces, not tabs"
+    elif "mapping values are not allowed" in message:
         hint = "put text containing ': ' in quotes, or check the indentation of this line"
-    elif "found character '\\t'" in message or "\\t" in message:
-        hint = "YAML indentation must use spaces, not tabs"
     elif "could not find expected ':'" in message:
         hint = "each line of a mapping needs 'key: value'; check the line above too"
+    elif "end of stream" in message and "quoted" in message:
+        hint = "a quoted value is missing its closing quote"
     return YamlProblem(
         "yaml-syntax",
         message,
@@ -189,6 +192,13 @@ def _from_marked(err: yaml.MarkedYAMLError) -> YamlProblem:
         line=mark.line + 1 if mark else None,
         column=mark.column + 1 if mark else None,
     )
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _refuse_anchors_and_tags(text: str) -> None:
@@ -215,7 +225,7 @@ def _refuse_anchors_and_tags(text: str) -> None:
                     column=mark.column + 1,
                 )
     except yaml.MarkedYAMLError as err:
-        raise _from_marked(err) from None
+        raise _from_marked(err, text) from None
 
 
 def locate(text: str, loc: Loc) -> tuple[int, int] | None:
@@ -240,10 +250,13 @@ def locate(text: str, loc: Loc) -> tuple[int, int] | None:
                     best = key_node.start_mark
                     child = value_node
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                best = child.start_mark
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            best = child.start_mark
         if child is None:
             break
         node = child

@@ -27,7 +27,11 @@ class State:
             path = self.repo.expanduser()
             if not path.exists():
                 raise InvalidInput(f"--repo {self.repo}: no such folder")
-            return store.find_root(path) if not (path / store.CONFIG_FILE).is_file() else path.resolve()
+            return (
+                store.find_root(path)
+                if not (path / store.CONFIG_FILE).is_file()
+                else path.resolve()
+            )
         return store.find_root(Path.cwd())
 
 

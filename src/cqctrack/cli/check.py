@@ -18,7 +18,8 @@ def check(
     ctx: typer.Context,
     as_of: AsOf = None,
     output: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="text, json, or github (workflow annotations).")
+        CheckFormat,
+        typer.Option("--format", "-f", help="text, json, or github (workflow annotations)."),
     ] = CheckFormat.TEXT,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings as well as errors.")
@@ -46,7 +47,9 @@ def check(
     else:
         for line, style in render.render_text(result):
             console.print(Text(line, style=style))
-    failing = result.errors or (strict and any(p.severity is Severity.WARNING for p in result.problems))
+    failing = result.errors or (
+        strict and any(p.severity is Severity.WARNING for p in result.problems)
+    )
     if failing:
         raise typer.Exit(EXIT_FOUND)
 
