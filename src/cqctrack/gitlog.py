@@ -1,0 +1,98 @@
+"""Reading git: run git, find the repository, parse log records. No judgement here.
+
+The read side runs the `git` executable directly with `subprocess`: importing
+GitPython costs 0.11-0.18 s, most of the weekly review's 0.25 s budget, and its
+commit walking is far too slow for whole-repository history (see
+shared/notes/measured-facts.md). GitPython is used where it earns its import: the
+write side (`gitrepo.py`), which commits.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cqctrack.errors import GitError
+
+# Field and record separators for --format: never in names, e-mails or hashes.
+FS = "\x1f"
+RS = "\x1e"
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    when: datetime  # author date, timezone-aware
+    author_name: str
+    author_email: str
+    committer_email: str
+    subject: str
+    body: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:8]
+
+
+COMMIT_FORMAT = FS.join(["%H", "%aI", "%an", "%ae", "%ce", "%s", "%b"])
+
+
+def parse_commit(header: str) -> Commit:
+    sha, when, name, email, committer, subject, body = header.split(FS, 6)
+    return Commit(
+        sha=sha,
+        when=datetime.fromisoformat(when),
+        author_name=name,
+        author_email=email,
+        committer_email=committer,
+        subject=subject,
+        body=body.strip(),
+    )
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Plain, stable output whatever the user's configuration says.
+    env.update({"GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> str:
+    """Run `git -C root args...` and return stdout as text (UTF-8, replacement on errors)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "-c", "core.quotepath=off", *args],
+            input=stdin,
+            capture_output=True,
+            env=_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError(
+            "git is not installed or not on PATH", hint="install git and try again"
+        ) from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        raise GitError(f"git {args[0]}: {message}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def toplevel(root: Path) -> Path | None:
+    """The work tree containing `root`, or None when it is not in a git repository."""
+    try:
+        out = run(root, "rev-parse", "--show-toplevel", check=False).strip()
+    except GitError:
+        return None
+    return Path(out) if out else None
+
+
+def head(root: Path) -> str | None:
+    out = run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
+    return out or None
+
+
+def commit_date(commit: Commit) -> datetime:
+    return commit.when.astimezone(UTC)
