@@ -97,6 +97,17 @@ def relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def load_config(root: Path) -> Config | None:
+    """Just cqctrack.yaml, for commands that need people and policy but no tracker files."""
+    data, problems = read_data(root / CONFIG_FILE, CONFIG_FILE)
+    if problems:
+        return None
+    try:
+        return Config.model_validate(data)
+    except ValidationError:
+        return None
+
+
 def load(root: Path) -> Snapshot:
     """Read and validate every tracker file under `root`."""
     snap = Snapshot(root=root)

@@ -108,9 +108,12 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, reference
+    from cqctrack.cli import check, history, new, record, reference
 
     check.register(app)
+    history.register(app)
+    new.register(app)
+    record.register(app)
     reference.register(app)
 
 

@@ -1,0 +1,54 @@
+"""`cqctrack history`: an action's audit trail, read back from git."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from cqctrack.cli._options import out_console, state
+
+
+class HistoryFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def history(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")],
+    output: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = HistoryFormat.TEXT,
+) -> None:
+    """Show an action's life from git: every change, who made it and when.
+
+    Works the same for changes made with cqctrack and by hand-editing the YAML.
+    Flags (!) what a reviewer must see: due dates moved without a logged
+    extension, evidence removed or edited after closure, a closure committed by
+    someone other than the verifier, and entries back-dated before their commit.
+
+    Example:
+
+        cqctrack history MED-003
+        cqctrack history MED-003 --format json
+    """
+    from cqctrack import history as core
+    from cqctrack import store
+    from cqctrack.reports import history as render
+
+    root = state(ctx).root()
+    config = store.load_config(root)
+    timeline = core.action_history(root, action.strip().upper(), config)
+    console = out_console()
+    if output is HistoryFormat.JSON:
+        console.print(render.render_json(timeline), markup=False)
+        return
+    for line, style in render.render_text(timeline):
+        console.print(Text(line, style=style))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(history)

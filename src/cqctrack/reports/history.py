@@ -1,0 +1,79 @@
+"""Render an action's timeline: one line per event, flags beneath; or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from cqctrack.history import Timeline
+
+
+def _day(event_when: object) -> str:
+    from datetime import datetime
+
+    if isinstance(event_when, datetime):
+        return f"{event_when.day:>2} {event_when:%b %Y}"
+    return "uncommitted"
+
+
+def render_text(timeline: Timeline) -> list[tuple[str, str]]:
+    """Lines with a style name for the console ('' for plain)."""
+    lines = [(f"{timeline.action_id}  {timeline.title or ''}".rstrip(), "bold")]
+    if timeline.path:
+        lines.append((timeline.path, "dim"))
+    lines.append(("", ""))
+    width = max((len(e.commit.author_name) for e in timeline.events if e.commit), default=10)
+    for event in timeline.events:
+        commit = event.commit
+        when = _day(commit.when if commit else None)
+        sha = commit.short if commit else "--------"
+        who = commit.author_name if commit else "(working copy)"
+        via = "" if event.via == "cqctrack" else f"  [{event.via}]"
+        lines.append((f"{when:<11}  {sha}  {who:<{width}}  {event.text}{via}", ""))
+        for flag in event.flags:
+            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  ! {flag}", "bold red"))
+    flags = timeline.flags
+    lines.append(("", ""))
+    if flags:
+        lines.append(
+            (
+                f"{len(flags)} thing{'s' if len(flags) != 1 else ''} for a reviewer to look at (marked !).",
+                "bold",
+            )
+        )
+    else:
+        lines.append(("Nothing flagged for review.", ""))
+    return lines
+
+
+def render_json(timeline: Timeline) -> str:
+    events = []
+    for event in timeline.events:
+        commit = event.commit
+        events.append(
+            {
+                "commit": commit.sha if commit else None,
+                "date": commit.when.isoformat() if commit else None,
+                "author": commit.author_name if commit else None,
+                "email": commit.author_email if commit else None,
+                "via": event.via,
+                "event": event.kind,
+                "field": event.field,
+                "old": _plain(event.old),
+                "new": _plain(event.new),
+                "text": event.text,
+                "flags": list(event.flags),
+            }
+        )
+    payload = {
+        "id": timeline.action_id,
+        "title": timeline.title,
+        "path": timeline.path,
+        "events": events,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
