@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     """Git with a fixed identity and no user or system configuration."""
     config = tmp_path / "gitconfig"
     config.write_text(
-        "[user]\n\tname = Test User\n\temail = test@example.org\n[init]\n\tdefaultBranch = main\n"
+        "[user]\n\tname = Meera Patel\n\temail = meera@example.org\n[init]\n\tdefaultBranch = main\n"
     )
     env = {
         "GIT_CONFIG_GLOBAL": str(config),
@@ -45,3 +46,33 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return dict(os.environ)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def commit_all(root: Path, message: str, when: str, author: str | None = None) -> None:
+    """Commit everything in `root` at a fixed date (ISO day), optionally as another author."""
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_DATE=f"{when}T09:00:00+00:00",
+        GIT_COMMITTER_DATE=f"{when}T09:00:00+00:00",
+    )
+    if author:
+        name, email = author.split(" <")
+        env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email.rstrip(">"))
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", message], check=True, env=env)
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
+    """The minimal repository, committed on 2026-09-01 by Meera Patel."""
+    root = minimal_repo(tmp_path / "repo")
+    git(root, "init", "-q")
+    commit_all(root, "Start trackers", "2026-09-01")
+    return root

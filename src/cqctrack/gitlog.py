@@ -94,5 +94,22 @@ def head(root: Path) -> str | None:
     return out or None
 
 
+def author_identity(root: Path) -> tuple[str, str] | None:
+    """(name, e-mail) git would author a commit with here, or None when not configured.
+
+    Asks git itself (`git var GIT_AUTHOR_IDENT`), so every source git honours
+    counts: repository, global and system configuration, and GIT_AUTHOR_* variables.
+    """
+    try:
+        ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    except GitError:
+        return None
+    name, _, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    if not name.strip() or not email.strip():
+        return None
+    return name.strip(), email.strip()
+
+
 def commit_date(commit: Commit) -> datetime:
     return commit.when.astimezone(UTC)

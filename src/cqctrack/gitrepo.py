@@ -49,26 +49,17 @@ def open_repo(root: Path) -> Repo:
 
 
 def identity(repo: Repo) -> Identity:
-    """The identity git will author commits with; refuses when it is not configured.
+    """The identity git will author commits with; refuses when it is not configured."""
+    from cqctrack import gitlog
 
-    Asks git itself (`git var GIT_AUTHOR_IDENT`), so every source git honours
-    counts: repository, global and system configuration, and GIT_AUTHOR_* variables.
-    """
-    from git import GitCommandError
-
-    try:
-        ident = repo.git.var("GIT_AUTHOR_IDENT")
-    except GitCommandError:
-        ident = ""
-    name, _, rest = ident.partition(" <")
-    email = rest.partition(">")[0]
-    if not name.strip() or not email.strip():
+    found = gitlog.author_identity(Path(repo.working_tree_dir or "."))
+    if found is None:
         raise GitError(
             "no git identity is configured, so the change cannot be attributed to you",
             hint='run `git config user.name "Your Name"` and `git config user.email you@example.org`'
             " (each change is committed in your name)",
         )
-    return Identity(name.strip(), email.strip())
+    return Identity(*found)
 
 
 def ready_to_commit(repo: Repo) -> Identity:

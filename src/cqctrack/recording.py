@@ -55,12 +55,20 @@ class Recorder:
 
                 self.repo = gitrepo.open_repo(self.root)
                 self.identity = gitrepo.ready_to_commit(self.repo)
+            else:
+                from cqctrack import gitlog
+                from cqctrack.gitrepo import Identity
+
+                found = gitlog.author_identity(self.root)
+                self.identity = Identity(*found) if found else None
             self.snap = store.load(self.root)
             if self.snap.config is None:
                 raise InvalidRepository(
                     f"{store.CONFIG_FILE} is invalid", hint="run `cqctrack check` to see why"
                 )
         except BaseException:
+            if self.repo is not None:
+                self.repo.close()
             self._lock.__exit__(None, None, None)
             raise
         return self
@@ -68,6 +76,8 @@ class Recorder:
     def __exit__(
         self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self.repo is not None:
+            self.repo.close()  # GitPython keeps git helper processes open until closed
         self._lock.__exit__(kind, err, tb)
 
     # --- looking things up ---------------------------------------------------------
