@@ -115,6 +115,7 @@ def _register() -> None:
     new.register(app)
     record.register(app)
     reference.register(app)
+    __import__("cqctrack.cli.review", fromlist=["register"]).register(app)
 
 
 _register()

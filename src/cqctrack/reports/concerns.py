@@ -1,0 +1,175 @@
+"""Render `cqctrack review --concerns`: each concern, its actions and its measures.
+
+JSON is a list of concerns, each {id, tracker, title, risk, raised, statements,
+resolved, reasons, actions {open, closed, cancelled, total}, measures}; a measure
+is {id, title, unit, direction, target, sustain, period, met, sustained, run,
+latest {period, value} or null, reason, readings [{period, value}]}. `run` counts
+the consecutive periods met up to the latest reading.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from cqctrack.drift import date_text
+from cqctrack.measures import ConcernStatus, MeasureStatus, period_label, value_text
+from cqctrack.reports.formats import csv_text, markdown_table
+
+# Enough readings to see the trend and the sustain window without a wall of numbers.
+SHOWN_READINGS = 6
+
+
+def _state(status: ConcernStatus) -> str:
+    return "Resolved" if status.resolved else "Not resolved"
+
+
+def _actions(status: ConcernStatus) -> str:
+    total = status.actions_total
+    if not total:
+        return "no actions"
+    return f"{status.actions_open} of {total} open"
+
+
+def _readings(m: MeasureStatus) -> str:
+    shown = m.readings[-SHOWN_READINGS:]
+    text = ", ".join(
+        f"{period_label(m.measure.period, r.period)} {value_text(m.measure, r.value)}"
+        for r in shown
+    )
+    return ("… " if len(m.readings) > len(shown) else "") + text
+
+
+def heading(statuses: list[ConcernStatus], as_of: date) -> str:
+    resolved = sum(s.resolved for s in statuses)
+    return f"Concerns as at {date_text(as_of)}: {len(statuses)}, {resolved} resolved"
+
+
+def render_text(statuses: list[ConcernStatus], as_of: date) -> str:
+    if not statuses:
+        return f"No concerns to show as at {date_text(as_of)}."
+    width = max(len(s.concern.id) for s in statuses)
+    pad = " " * (width + 2)
+    lines = [heading(statuses, as_of)]
+    for s in statuses:
+        c = s.concern
+        lines += [
+            "",
+            f"{c.id:<{width}}  {_state(s)}: {c.title} ({s.tracker}, {c.risk} risk)",
+            f"{pad}actions: {_actions(s)}",
+        ]
+        for m in s.measures:
+            lines.append(f"{pad}{m.measure.id} {m.measure.title}: {m.reason}")
+            if m.readings:
+                lines.append(f"{pad}{' ' * len(m.measure.id)} readings: {_readings(m)}")
+        if not s.measures:
+            lines.append(f"{pad}no measurable target, so improvement cannot be shown")
+    lines += [
+        "",
+        "A concern is resolved when all its actions are closed or cancelled and every "
+        "measure is met and sustained.",
+    ]
+    return "\n".join(lines)
+
+
+def render_markdown(statuses: list[ConcernStatus], as_of: date) -> str:
+    if not statuses:
+        return f"No concerns to show as at {date_text(as_of)}."
+    rows = []
+    for s in statuses:
+        first = [s.concern.id, s.concern.title, s.tracker, _state(s), _actions(s)]
+        if not s.measures:
+            rows.append([*first, "-", "no measurable target"])
+        for i, m in enumerate(s.measures):
+            rows.append([*(first if i == 0 else [""] * 5), m.measure.id, m.reason])
+    headers = ("Concern", "Title", "Tracker", "Status", "Actions", "Measure", "Measure status")
+    return "\n".join([f"## {heading(statuses, as_of)}", "", *markdown_table(headers, rows)])
+
+
+def _measure_json(m: MeasureStatus) -> dict[str, Any]:
+    measure, latest = m.measure, m.latest
+    return {
+        "id": measure.id,
+        "title": measure.title,
+        "unit": measure.unit,
+        "direction": measure.direction.value,
+        "target": measure.target,
+        "sustain": measure.sustain,
+        "period": measure.period.value,
+        "met": m.met,
+        "sustained": m.sustained,
+        "run": m.run,
+        "latest": None if latest is None else {"period": latest.period, "value": latest.value},
+        "reason": m.reason,
+        "readings": [{"period": r.period, "value": r.value} for r in m.readings],
+    }
+
+
+def render_json(statuses: list[ConcernStatus]) -> str:
+    payload = [
+        {
+            "id": s.concern.id,
+            "tracker": s.tracker,
+            "title": s.concern.title,
+            "risk": s.concern.risk.value,
+            "raised": s.concern.raised.isoformat(),
+            "statements": list(s.concern.statements),
+            "resolved": s.resolved,
+            "reasons": list(s.reasons),
+            "actions": {
+                "open": s.actions_open,
+                "closed": s.actions_closed,
+                "cancelled": s.actions_cancelled,
+                "total": s.actions_total,
+            },
+            "measures": [_measure_json(m) for m in s.measures],
+        }
+        for s in statuses
+    ]
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+CSV_HEADERS = (
+    "concern",
+    "tracker",
+    "concern_title",
+    "resolved",
+    "actions_open",
+    "actions_total",
+    "measure",
+    "measure_title",
+    "latest_period",
+    "latest_value",
+    "met",
+    "sustained",
+    "run",
+    "sustain",
+    "reason",
+)
+
+
+def render_csv(statuses: list[ConcernStatus]) -> str:
+    rows: list[tuple[object, ...]] = []
+    for s in statuses:
+        first = (s.concern.id, s.tracker, s.concern.title, s.resolved)
+        first += (s.actions_open, s.actions_total)
+        if not s.measures:
+            rows.append((*first, "", "", "", "", "", "", "", "", "no measurable target"))
+        for m in s.measures:
+            latest = m.latest
+            rows.append(
+                (
+                    *first,
+                    m.measure.id,
+                    m.measure.title,
+                    latest.period if latest else "",
+                    latest.value if latest else "",
+                    m.met,
+                    m.sustained,
+                    m.run,
+                    m.measure.sustain,
+                    m.reason,
+                )
+            )
+    return csv_text(CSV_HEADERS, rows)

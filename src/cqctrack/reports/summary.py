@@ -1,0 +1,157 @@
+"""Render `cqctrack summary`: the one-screen dashboard, as text, JSON, CSV or Markdown.
+
+JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
+{now, week_ago, change}, by_tracker and by_key_question (lists of tallies), and
+concerns {total, resolved}. A tally is {key, name, open, brag {red, amber, green,
+blue}, overdue, overdue_week_ago, escalations {provider, registered-manager}}.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cqctrack.drift import date_text
+from cqctrack.reports.formats import aligned, csv_text, markdown_table
+from cqctrack.reports.review import escalations
+from cqctrack.summary import Summary, Tally
+
+_COLUMNS = (
+    "Open",
+    "Red",
+    "Amber",
+    "Green",
+    "Blue",
+    "Overdue",
+    "A week ago",
+    "To provider",
+    "To manager",
+)
+
+
+def _numbers(t: Tally) -> list[str]:
+    values = (t.open, t.red, t.amber, t.green, t.blue, t.overdue, t.overdue_week_ago)
+    return [str(v) for v in (*values, t.provider, t.manager)]
+
+
+def trend(summary: Summary) -> str:
+    """e.g. '3, up from 2 a week earlier (16 Nov 2026)'."""
+    now, before = summary.total.overdue, summary.total.overdue_week_ago
+    direction = "up from" if now > before else "down from" if now < before else "the same as"
+    return f"{now}, {direction} {before} a week earlier ({date_text(summary.week_ago)})"
+
+
+def headline(summary: Summary) -> list[tuple[str, str]]:
+    t = summary.total
+    closed = t.red + t.amber + t.green + t.blue - t.open
+    resolved = summary.concerns_resolved
+    return [
+        ("Open actions", f"{t.open} ({closed} closed, {summary.cancelled} cancelled)"),
+        ("BRAG", f"Red {t.red}   Amber {t.amber}   Green {t.green}   Blue {t.blue}"),
+        ("Overdue", trend(summary)),
+        ("Escalations", escalations(t.provider, t.manager)),
+        (
+            "Concerns",
+            f"{summary.concerns}, {resolved or 'none'} resolved "
+            "(details: `cqctrack review --concerns`)",
+        ),
+    ]
+
+
+def _title(summary: Summary) -> str:
+    who = f"{summary.provider}: " if summary.provider else ""
+    return f"{who}improvement actions as at {date_text(summary.as_of)}"
+
+
+def _table(label: str, tallies: list[Tally], total: Tally | None) -> list[str]:
+    rows = [[t.label, *_numbers(t)] for t in tallies]
+    if total is not None:
+        rows.append([total.label, *_numbers(total)])
+    return aligned((label, *_COLUMNS), rows, right=range(1, len(_COLUMNS) + 1))
+
+
+def render_text(summary: Summary) -> str:
+    width = max(len(label) for label, _ in headline(summary))
+    lines = [_title(summary), ""]
+    lines += [f"{label:<{width}}  {value}" for label, value in headline(summary)]
+    lines += ["", *_table("By tracker", summary.by_tracker, summary.total)]
+    lines += ["", *_table("By key question", summary.by_key_question, None)]
+    lines += [
+        "",
+        "Blue: closed with evidence meeting every requirement. A concern is resolved when its "
+        "actions are all closed and every measure is met and sustained. An action citing "
+        "statements under two key questions counts under both.",
+    ]
+    return "\n".join(lines)
+
+
+def render_markdown(summary: Summary) -> str:
+    lines = [f"## {_title(summary)}", ""]
+    lines += [f"- **{label}**: {value}" for label, value in headline(summary)]
+    for label, tallies, total in (
+        ("Tracker", summary.by_tracker, summary.total),
+        ("Key question", summary.by_key_question, None),
+    ):
+        rows = [[t.label, *_numbers(t)] for t in tallies]
+        if total is not None:
+            rows.append([f"**{total.label}**", *_numbers(total)])
+        lines += ["", *markdown_table((label, *_COLUMNS), rows)]
+    return "\n".join(lines)
+
+
+def tally_json(t: Tally) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "name": t.label,
+        "open": t.open,
+        "brag": {"red": t.red, "amber": t.amber, "green": t.green, "blue": t.blue},
+        "overdue": t.overdue,
+        "overdue_week_ago": t.overdue_week_ago,
+        "escalations": {"provider": t.provider, "registered-manager": t.manager},
+    }
+
+
+def render_json(summary: Summary) -> str:
+    t = summary.total
+    payload = {
+        "provider": summary.provider,
+        "as_of": summary.as_of.isoformat(),
+        "week_ago": summary.week_ago.isoformat(),
+        "totals": tally_json(t),
+        "cancelled": summary.cancelled,
+        "overdue_trend": {
+            "now": t.overdue,
+            "week_ago": t.overdue_week_ago,
+            "change": t.overdue - t.overdue_week_ago,
+        },
+        "by_tracker": [tally_json(x) for x in summary.by_tracker],
+        "by_key_question": [tally_json(x) for x in summary.by_key_question],
+        "concerns": {"total": summary.concerns, "resolved": summary.concerns_resolved},
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+CSV_HEADERS = (
+    "group",
+    "key",
+    "name",
+    "open",
+    "red",
+    "amber",
+    "green",
+    "blue",
+    "overdue",
+    "overdue_week_ago",
+    "escalated_provider",
+    "escalated_manager",
+)
+
+
+def render_csv(summary: Summary) -> str:
+    groups = [("total", summary.total)]
+    groups += [("tracker", t) for t in summary.by_tracker]
+    groups += [("key-question", t) for t in summary.by_key_question]
+    return csv_text(
+        CSV_HEADERS,
+        [(group, t.key, t.label, *(int(n) for n in _numbers(t))) for group, t in groups],
+    )

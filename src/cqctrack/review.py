@@ -1,0 +1,359 @@
+"""The weekly review and the summary: load, enrich with git facts, assess, select.
+
+`review` answers `cqctrack review`: the actions needing attention, or those
+matching its filters, each with its BRAG rating, reasons and escalation (decided
+in drift.py); `concerns` answers `cqctrack review --concerns` (decided in
+measures.py). The summary is in summary.py. Rendering is reports/'s job.
+
+What "needing attention" means: with no attention filter (--overdue, --due-within,
+--unreviewed, --extended, --weak, --stale) the review lists every action rated
+Red or Amber: open actions with any drift finding, and closed actions whose
+evidence does not meet their requirements. `--all` adds every other open action.
+An attention filter lists what matches it whatever the rating. All filters given
+must match (they combine with "and").
+
+Speed (issue 5): files are read once through `store.load`; git facts come from
+one shared `activity.read_activity` pass; the cheap filters (tracker, owner,
+statement, key question, status) run before any evidence file is looked at, and
+evidence files are checked only for actions awaiting verification or closed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from cqctrack import activity as git_activity
+from cqctrack import closure, drift, gitlog, measures, store
+from cqctrack.errors import InvalidInput, UnknownId
+from cqctrack.framework import Catalogue, load_catalogue
+from cqctrack.models import Action, Policy, Review, Status
+from cqctrack.problems import Severity
+
+_ID_PARTS = re.compile(r"^(.*?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """The filters of one `cqctrack review`; every one given must match."""
+
+    overdue: bool = False
+    due_within: int | None = None
+    unreviewed: bool = False
+    extended: bool = False
+    weak: bool = False
+    stale: int | None = None
+    trackers: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
+    key_questions: tuple[str, ...] = ()
+    everything: bool = False  # --all
+
+    @property
+    def filters_attention(self) -> bool:
+        return (
+            self.overdue
+            or self.unreviewed
+            or self.extended
+            or self.weak
+            or self.due_within is not None
+            or self.stale is not None
+        )
+
+    @property
+    def open_only(self) -> bool:
+        return self.filters_attention and not self.weak
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    role: str | None = None  # the role they are escalated to in, e.g. "nominated individual"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One action as the review shows it: facts and the drift verdict, ready to render."""
+
+    action: Action
+    tracker: str
+    tracker_name: str
+    owner: Person
+    key_questions: tuple[str, ...]
+    assessment: drift.Assessment
+    escalate_to: tuple[Person, ...]
+    today: date
+
+    @property
+    def days_overdue(self) -> int:
+        return drift.days_overdue(self.action, self.today)
+
+    @property
+    def last_review(self) -> Review | None:
+        return drift.last_review(self.action)
+
+    @property
+    def facts(self) -> drift.Facts:
+        return self.assessment.facts
+
+
+@dataclass
+class Context:
+    """Everything read once per command and shared by every action."""
+
+    root: Path
+    snap: store.Snapshot
+    today: date
+    catalogue: Catalogue
+    activity: dict[str, git_activity.ActionActivity]
+    in_git: bool
+    _file_check: closure.FileCheck | None = None
+    _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _names: dict[str, str] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        return self.snap.config.policy if self.snap.config else Policy()
+
+    @property
+    def skipped_files(self) -> int:
+        """Files that could not be read or validated, so are not in the review."""
+        return len({p.path for p in self.snap.problems if p.severity is Severity.ERROR})
+
+    def facts(self, action: Action) -> drift.Facts:
+        unmet: tuple[str, ...] = ()
+        if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+            if self._file_check is None:
+                self._file_check = store.evidence_checker(self.root)
+            unmet = tuple(closure.unmet_requirements(action, self.catalogue, self._file_check))
+        return drift.facts_for(action, self.activity.get(action.id), unmet, self.names)
+
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._names = {pid: person.name for pid, person in people.items()}
+        return self._names
+
+    def key_questions(self, action: Action) -> tuple[str, ...]:
+        framework = self.snap.framework_for(self.snap.tracker_of(action.id))
+        found: list[str] = []
+        for ref in action.statements:
+            key = (ref, framework)
+            if key not in self._kq_cache:
+                lookup = self.catalogue.statement(ref, framework)
+                self._kq_cache[key] = lookup.statement.key_question if lookup.statement else None
+            kq = self._kq_cache[key]
+            if kq is not None and kq not in found:
+                found.append(kq)
+        order = list(self.catalogue.key_questions)
+        return tuple(sorted(found, key=order.index))
+
+    def person(self, person_id: str, role: str | None = None) -> Person:
+        people = self.snap.config.people if self.snap.config else {}
+        known = people.get(person_id)
+        return Person(person_id, known.name if known else person_id, role)
+
+
+def load(root: Path, today: date, git: bool = True) -> Context:
+    """Read the repository, and its git facts once unless `git` is False."""
+    snap = store.load(root)
+    found = git_activity.read_activity(root, snap) if git else {}
+    in_git = git and (bool(found) or gitlog.toplevel(root) is not None)
+    return Context(root, snap, today, load_catalogue(), found, in_git)
+
+
+# --- the review ----------------------------------------------------------------------
+
+
+def review(ctx: Context, query: Query) -> list[Row]:
+    """The actions to show, most urgent first."""
+    check_query(ctx, query)
+    policy, today = ctx.policy, ctx.today
+    rows = []
+    for action in ctx.snap.actions.values():
+        if not _in_scope(ctx, action, query):
+            continue
+        facts = ctx.facts(action)
+        if not _matches(facts, query, policy, today):
+            continue
+        verdict = drift.assess(facts, policy, today)
+        shown = query.filters_attention or verdict.needs_attention
+        if not shown and not (query.everything and action.is_open):
+            continue
+        rows.append(_row(ctx, action, verdict))
+    rows.sort(key=_urgency)
+    return rows
+
+
+def _in_scope(ctx: Context, action: Action, query: Query) -> bool:
+    if action.status is Status.CANCELLED:
+        return False
+    if query.open_only and not action.is_open:
+        return False
+    if query.weak and action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+        return False
+    if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
+        return False
+    if query.owners and action.owner not in query.owners:
+        return False
+    if query.statements and not _cites(ctx, action, query.statements):
+        return False
+    return not query.key_questions or bool(
+        set(query.key_questions).intersection(ctx.key_questions(action))
+    )
+
+
+def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> bool:
+    checks = (
+        not query.overdue or drift.is_overdue(facts, today),
+        query.due_within is None or drift.is_due_within(facts, today, query.due_within),
+        not query.unreviewed or drift.is_unreviewed(facts, policy, today),
+        not query.extended or drift.is_extended(facts, policy),
+        not query.weak or drift.is_weak(facts),
+        query.stale is None or drift.is_stale(facts, today, query.stale),
+    )
+    return all(checks)
+
+
+def _cites(ctx: Context, action: Action, wanted: Iterable[str]) -> bool:
+    own = ctx.snap.framework_for(ctx.snap.tracker_of(action.id))
+    cited = {_qualified(ref, own) for ref in action.statements}
+    return any(_qualified(ref, own) in cited for ref in wanted)
+
+
+def _qualified(ref: str, framework: str) -> tuple[str, str]:
+    set_id, _, item = ref.rpartition(":")
+    return (set_id or framework, item)
+
+
+def _row(ctx: Context, action: Action, verdict: drift.Assessment) -> Row:
+    slug = ctx.snap.tracker_of(action.id)
+    tracker = ctx.snap.trackers.get(slug)
+    escalate_to: tuple[Person, ...] = ()
+    if tracker is not None and verdict.escalation is drift.Escalation.PROVIDER:
+        escalate_to = (ctx.person(tracker.nominated_individual, "nominated individual"),)
+        if tracker.provider_representative:
+            rep = ctx.person(tracker.provider_representative, "provider representative")
+            escalate_to += (rep,)
+    elif tracker is not None and verdict.escalation is drift.Escalation.MANAGER:
+        escalate_to = (ctx.person(tracker.registered_manager, "registered manager"),)
+    return Row(
+        action=action,
+        tracker=slug,
+        tracker_name=tracker.name if tracker else slug,
+        owner=ctx.person(action.owner),
+        key_questions=ctx.key_questions(action),
+        assessment=verdict,
+        escalate_to=escalate_to,
+        today=ctx.today,
+    )
+
+
+def _urgency(row: Row) -> tuple[int, int, int, date, str, int]:
+    verdict = row.assessment
+    prefix, number = natural_id(row.action.id)
+    return (
+        drift.BRAG_ORDER[verdict.brag],
+        drift.ESCALATION_ORDER[verdict.escalation],
+        -row.days_overdue,
+        row.action.due,
+        prefix,
+        number,
+    )
+
+
+def natural_id(item_id: str) -> tuple[str, int]:
+    """Sort MED-2 before MED-10."""
+    match = _ID_PARTS.match(item_id)
+    return (match.group(1), int(match.group(2))) if match else (item_id, 0)
+
+
+def check_query(ctx: Context, query: Query) -> None:
+    """Refuse filters that name nothing that exists, rather than list nothing."""
+    snap = ctx.snap
+    slugs = set(snap.trackers) | {s.tracker for s in snap.sources.values()}
+    for slug in query.trackers:
+        if slug not in slugs:
+            raise UnknownId(
+                f"--tracker {slug}: there is no such tracker",
+                hint="trackers here: " + (", ".join(sorted(slugs)) or "none"),
+            )
+    people = set(snap.config.people) if snap.config else set()
+    for owner in query.owners:
+        if owner not in people and all(a.owner != owner for a in snap.actions.values()):
+            raise UnknownId(
+                f"--owner {owner}: no one with that id is in the people register",
+                hint="use the person's id from cqctrack.yaml, e.g. " + _examples(people),
+            )
+    for ref in query.statements:
+        set_id, _, item = ref.rpartition(":")
+        sets = [ctx.catalogue.frameworks[set_id]] if set_id in ctx.catalogue.frameworks else []
+        if not set_id:
+            sets = list(ctx.catalogue.frameworks.values())
+        if not any(item in fw.statements for fw in sets):
+            raise InvalidInput(
+                f"--statement {ref}: not a quality statement or KLOE id",
+                hint="see `cqctrack frameworks` for the ids, e.g. S8 or WL5",
+            )
+    for days, option in ((query.due_within, "--due-within"), (query.stale, "--stale")):
+        if days is not None and days < 0:
+            raise InvalidInput(f"{option} {days}: give a number of days, 0 or more")
+
+
+def refuse_action_filters(query: Query, option: str) -> None:
+    """Views of concerns take only the filters that apply to concerns."""
+    given = query.filters_attention or query.owners or query.everything
+    if given:
+        raise InvalidInput(
+            f"{option} lists concerns; it takes only --tracker, --statement and --key-question",
+            hint="run `cqctrack review` with the action filters on their own",
+        )
+
+
+def key_question_id(catalogue: Catalogue, text: str) -> str:
+    """'Well-led', 'well led' and 'WELL-LED' all mean the key question well-led."""
+    wanted = re.sub(r"[\s_]+", "-", text.strip().lower())
+    for kq in catalogue.key_questions.values():
+        if wanted in (kq.id, kq.name.lower()):
+            return kq.id
+    names = ", ".join(kq.id for kq in catalogue.key_questions.values())
+    raise InvalidInput(f"--key-question {text}: not a CQC key question", hint=f"one of: {names}")
+
+
+def _examples(ids: Iterable[str]) -> str:
+    listed = sorted(ids)[:3]
+    return ", ".join(listed) if listed else "mpatel"
+
+
+# --- concerns ------------------------------------------------------------------------
+
+
+def concerns(ctx: Context, query: Query) -> list[measures.ConcernStatus]:
+    """Concerns (filtered by tracker, statement and key question), unresolved first."""
+    check_query(ctx, query)
+    out = []
+    for status in measures.assess_concerns(ctx.snap, ctx.today):
+        concern = status.concern
+        if query.trackers and status.tracker not in query.trackers:
+            continue
+        framework = ctx.snap.framework_for(status.tracker)
+        if query.statements:
+            cited = {_qualified(ref, framework) for ref in concern.statements}
+            if not any(_qualified(ref, framework) in cited for ref in query.statements):
+                continue
+        if query.key_questions:
+            found = {
+                lookup.statement.key_question
+                for ref in concern.statements
+                if (lookup := ctx.catalogue.statement(ref, framework)).statement
+            }
+            if not found.intersection(query.key_questions):
+                continue
+        out.append(status)
+    out.sort(key=lambda s: (s.resolved, s.tracker, natural_id(s.concern.id)))
+    return out
