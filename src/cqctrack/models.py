@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,6 +24,23 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+from cqctrack import vocab
+from cqctrack.vocab import (
+    OPEN_STATUSES,
+    ConcernSource,
+    Decision,
+    Direction,
+    Period,
+    ReviewLevel,
+    Risk,
+    ServiceType,
+    Status,
+)
+
+# Also importable from here, as they were before vocab.py held them.
+PERIOD_EXAMPLES = vocab.PERIOD_EXAMPLES
+PERIOD_PATTERNS = vocab.PERIOD_PATTERNS
 
 # --- value types -------------------------------------------------------------------
 
@@ -110,91 +126,6 @@ RegulationRef = Annotated[
 EvidenceKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 RelPath = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
-
-
-# --- enumerations ------------------------------------------------------------------
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in-progress"
-    AWAITING_VERIFICATION = "awaiting-verification"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-OPEN_STATUSES = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_VERIFICATION})
-
-
-class Risk(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class ServiceType(StrEnum):
-    HOMECARE = "homecare"
-    SUPPORTED_LIVING = "supported-living"
-    RESIDENTIAL = "residential"
-    NURSING = "nursing"
-    EXTRA_CARE = "extra-care"
-    DAY_SERVICE = "day-service"
-    HOSPICE = "hospice"
-    MENTAL_HEALTH = "mental-health"
-    PRIMARY_CARE = "primary-care"
-    HOSPITAL = "hospital"
-    OTHER = "other"
-
-
-class ConcernSource(StrEnum):
-    INSPECTION_FEEDBACK = "inspection-feedback"
-    REQUIREMENT_NOTICE = "requirement-notice"
-    WARNING_NOTICE = "warning-notice"
-    INTERNAL_AUDIT = "internal-audit"
-    PROVIDER_REVIEW = "provider-review"
-    COMPLAINT = "complaint"
-    INCIDENT = "incident"
-    SAFEGUARDING_REVIEW = "safeguarding-review"
-    COMMISSIONER_MONITORING = "commissioner-monitoring"
-    STAFF_FEEDBACK = "staff-feedback"
-    OTHER = "other"
-
-
-class ReviewLevel(StrEnum):
-    WEEKLY = "weekly"  # management review, usually the registered manager
-    MONTHLY = "monthly"  # provider scrutiny: nominated individual or provider representative
-    AD_HOC = "ad-hoc"
-
-
-class Decision(StrEnum):
-    ON_TRACK = "on-track"
-    CHALLENGE = "challenge"
-    ESCALATE = "escalate"
-    APPROVE_CLOSURE = "approve-closure"
-    REJECT_CLOSURE = "reject-closure"
-
-
-class Direction(StrEnum):
-    AT_LEAST = "at-least"
-    AT_MOST = "at-most"
-
-
-class Period(StrEnum):
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-
-
-PERIOD_PATTERNS = {
-    Period.WEEKLY: re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),
-    Period.MONTHLY: re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
-    Period.QUARTERLY: re.compile(r"^\d{4}-Q[1-4]$"),
-}
-PERIOD_EXAMPLES = {
-    Period.WEEKLY: "2026-W41",
-    Period.MONTHLY: "2026-10",
-    Period.QUARTERLY: "2026-Q3",
-}
 
 
 # --- building blocks ---------------------------------------------------------------
