@@ -37,8 +37,11 @@ def _numbers(t: Tally) -> list[str]:
 def trend(summary: Summary) -> str:
     """e.g. '3, up from 2 a week earlier (16 Nov 2026)'."""
     now, before = summary.total.overdue, summary.total.overdue_week_ago
-    direction = "up from" if now > before else "down from" if now < before else "the same as"
-    return f"{now}, {direction} {before} a week earlier ({date_text(summary.week_ago)})"
+    when = date_text(summary.week_ago)
+    if now == before:
+        return f"{now}, the same as a week earlier ({when})"
+    direction = "up from" if now > before else "down from"
+    return f"{now}, {direction} {before} a week earlier ({when})"
 
 
 def headline(summary: Summary) -> list[tuple[str, str]]:
