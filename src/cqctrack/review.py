@@ -6,11 +6,13 @@ in drift.py); `concerns` answers `cqctrack review --concerns` (decided in
 measures.py). The summary is in summary.py. Rendering is reports/'s job.
 
 What "needing attention" means: with no attention filter (--overdue, --due-within,
---unreviewed, --extended, --weak, --stale) the review lists every action rated
-Red or Amber: open actions with any drift finding, and closed actions whose
-evidence does not meet their requirements. `--all` adds every other open action.
-An attention filter lists what matches it whatever the rating. All filters given
-must match (they combine with "and").
+--unreviewed, --extended, --weak, --stale) the review lists every open action
+rated Red or Amber, that is with at least one drift finding; `--all` lists every
+open action. An attention filter lists what matches it whatever the rating. All
+filters given must match (they combine with "and"). Closed actions appear only
+under `--weak` (closed with evidence short of its requirements): `check` already
+fails on those, and looking at every closed action's evidence files would cost
+the weekly review most of its time at scale.
 
 Speed (issue 5): files are read once through `store.load`; git facts come from
 one shared `activity.read_activity` pass; the cheap filters (tracker, owner,
@@ -62,10 +64,6 @@ class Query:
             or self.due_within is not None
             or self.stale is not None
         )
-
-    @property
-    def open_only(self) -> bool:
-        return self.filters_attention and not self.weak
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +165,25 @@ def load(root: Path, today: date, git: bool = True) -> Context:
     return Context(root, snap, today, load_catalogue(), found, in_git)
 
 
+def notes(ctx: Context, query: Query) -> list[str]:
+    """Lines for stderr: what the result leaves out, and why."""
+    out = []
+    skipped = ctx.skipped_files
+    if skipped:
+        files = (
+            "1 file could not be read and is"
+            if skipped == 1
+            else (f"{skipped} files could not be read and are")
+        )
+        out.append(f"warning: {files} left out; run `cqctrack check` for details")
+    if query.stale is not None and not ctx.in_git:
+        out.append(
+            f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "
+            "actions last changed; none are listed"
+        )
+    return out
+
+
 # --- the review ----------------------------------------------------------------------
 
 
@@ -182,8 +199,7 @@ def review(ctx: Context, query: Query) -> list[Row]:
         if not _matches(facts, query, policy, today):
             continue
         verdict = drift.assess(facts, policy, today)
-        shown = query.filters_attention or verdict.needs_attention
-        if not shown and not (query.everything and action.is_open):
+        if not (query.filters_attention or query.everything or verdict.needs_attention):
             continue
         rows.append(_row(ctx, action, verdict))
     rows.sort(key=_urgency)
@@ -193,9 +209,10 @@ def review(ctx: Context, query: Query) -> list[Row]:
 def _in_scope(ctx: Context, action: Action, query: Query) -> bool:
     if action.status is Status.CANCELLED:
         return False
-    if query.open_only and not action.is_open:
-        return False
-    if query.weak and action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+    if query.weak:
+        if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+            return False
+    elif not action.is_open:
         return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
         return False

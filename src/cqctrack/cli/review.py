@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack import review as core
-from cqctrack import summary as dashboard
 from cqctrack.cli._options import AsOf, out_console, parse_date, state
-from cqctrack.measures import ConcernStatus
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from cqctrack import review as core
+    from cqctrack.measures import ConcernStatus
+
+# The core and the renderers are imported inside the commands, so that every other
+# command starts without them (see issue 5 on start-up time).
 
 FormatOption = Annotated[
     ReportFormat,
@@ -123,11 +128,11 @@ def review(
 ) -> None:
     """List the actions needing attention, with BRAG rating, reasons and escalation.
 
-    With no filter it lists every action rated Red or Amber: open actions that are
-    overdue, due soon, extended, unreviewed, challenged or escalated at review, or
-    awaiting verification too long; and closed actions whose evidence does not meet
-    their requirements. Filters narrow the list; every filter given must match.
-    Rules come from the policy in cqctrack.yaml.
+    With no filter it lists every open action rated Red or Amber: overdue, due
+    soon, extended, not reviewed within the policy cadence, challenged or
+    escalated at review, closure rejected, or awaiting verification too long.
+    Filters narrow the list; every filter given must match. Rules come from the
+    policy in cqctrack.yaml.
 
     Examples:
 
@@ -136,6 +141,8 @@ def review(
         cqctrack review --unreviewed --key-question safe --format markdown
         cqctrack review --concerns
     """
+    from cqctrack import review as core
+
     today = parse_date(as_of)
     context = core.load(state(ctx).root(), today, git=not concerns)
     query = core.Query(
@@ -151,29 +158,14 @@ def review(
         key_questions=tuple(core.key_question_id(context.catalogue, k) for k in key_question or ()),
         everything=everything,
     )
-    _warn_skipped(context)
     if concerns:
         core.refuse_action_filters(query, "--concerns")
+    for note in core.notes(context, query):
+        typer.echo(note, err=True)
+    if concerns:
         _show_concerns(core.concerns(context, query), output, today)
-        return
-    if stale is not None and not context.in_git:
-        typer.echo(
-            f"note: {context.root} is not in a git repository, so --stale cannot tell when "
-            "actions last changed; none are listed",
-            err=True,
-        )
-    _show_rows(core.review(context, query), query, output, today)
-
-
-def _warn_skipped(context: core.Context) -> None:
-    skipped = context.skipped_files
-    if skipped:
-        files = "1 file" if skipped == 1 else f"{skipped} files"
-        typer.echo(
-            f"warning: {files} could not be read and {'is' if skipped == 1 else 'are'} left "
-            "out; run `cqctrack check` for details",
-            err=True,
-        )
+    else:
+        _show_rows(core.review(context, query), query, output, today)
 
 
 def _show_rows(rows: list[core.Row], query: core.Query, output: ReportFormat, today: date) -> None:
@@ -223,10 +215,13 @@ def summary(
 
         cqctrack summary --as-of 2026-11-23
     """
+    from cqctrack import review as core
+    from cqctrack import summary as dashboard
     from cqctrack.reports import summary as render
 
     context = core.load(state(ctx).root(), parse_date(as_of))
-    _warn_skipped(context)
+    for note in core.notes(context, core.Query()):
+        typer.echo(note, err=True)
     result = dashboard.summarise(context)
     if output is ReportFormat.JSON:
         typer.echo(render.render_json(result))

@@ -15,15 +15,13 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from enum import StrEnum
 
-from cqctrack.drift import Brag, date_text
-
 # Above this many rows a terminal gets plain text too: no one reads more in a table,
 # and rich would spend seconds laying it out.
 RICH_ROW_LIMIT = 300
 # Narrower terminals cannot fit the table's columns beside readable reasons.
 RICH_MIN_WIDTH = 110
 
-BRAG_STYLES = {Brag.RED: "bold red", Brag.AMBER: "yellow", Brag.GREEN: "green", Brag.BLUE: "blue"}
+BRAG_STYLES = {"red": "bold red", "amber": "yellow", "green": "green", "blue": "blue"}
 
 
 class ReportFormat(StrEnum):
@@ -31,10 +29,6 @@ class ReportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
-
-
-def readable(day: date | None, empty: str = "-") -> str:
-    return date_text(day) if day is not None else empty
 
 
 def iso(day: date | None) -> str | None:

@@ -42,7 +42,6 @@ from cqctrack.reports.formats import (
     csv_text,
     iso,
     markdown_table,
-    readable,
 )
 from cqctrack.review import Query, Row
 
@@ -230,7 +229,7 @@ def render_rich(rows: list[Row], query: Query, as_of: date) -> RenderableType:
             due += f"\n{_overdue(row)} overdue"
         table.add_row(
             row.action.id,
-            Text(verdict.brag.label, style=BRAG_STYLES[verdict.brag]),
+            Text(verdict.brag.label, style=BRAG_STYLES[verdict.brag.value]),
             cell,
             Text(row.owner.name) + Text(f"\n{row.tracker}", style="dim"),
             due,
@@ -372,7 +371,7 @@ def render_markdown(rows: list[Row], query: Query, as_of: date) -> str:
             row.action.title,
             row.tracker_name,
             row.owner.name,
-            readable(row.action.due),
+            date_text(row.action.due),
             _overdue(row),
             _extensions(row),
             _last_review(row),
