@@ -377,7 +377,7 @@ def test_markdown_is_a_table_with_readable_dates(trackers: Path):
         "| MED-001 | Red | Competency checks | Riverside Homecare | Tunde Okafor | 13 Nov 2026 | 10 days | 0 "
         "| 20 Nov 2026 | registered manager: Meera Patel (registered manager) | overdue by 10 days |",
         "",
-        "1 action: 1 red; escalations: 0 to provider level, 1 to a registered manager.",
+        "1 action: 1 red; escalations: 1 to a registered manager.",
     ]
 
 
@@ -556,4 +556,44 @@ def test_summary_csv_has_a_row_per_group(trackers: Path):
         ("total", "all", "6", "1"),
         ("tracker", "maple-court", "3", "0"),
         ("tracker", "riverside", "3", "1"),
+    ]
+
+
+def test_weak_also_lists_closed_actions_whose_evidence_file_is_missing(tmp_path: Path):
+    root = write_tree(tmp_path, {k: v for k, v in FILES.items() if k != "evidence/audit.md"})
+    result = run(root, "review", "--weak", "--format", "json")
+    assert result.exit_code == 0, result.output
+    weak = {row["id"]: row["reasons"] for row in json.loads(result.stdout)}
+    assert weak == {
+        "MED-002": ["closed, but evidence does not meet requirement R1"],
+        "CP-002": ["awaiting verification, but evidence does not meet requirement R1"],
+    }
+    assert "MED-002" not in review_ids(root)
+
+
+def test_summary_and_concerns_as_markdown(trackers: Path):
+    summary = run(trackers, "summary", "--format", "markdown")
+    assert summary.exit_code == 0, summary.output
+    assert summary.stdout.splitlines()[:4] == [
+        "## Test Care Ltd: improvement actions as at 23 Nov 2026",
+        "",
+        "- **Open actions**: 6 (1 closed, 0 cancelled)",
+        "- **BRAG**: Red 2   Amber 3   Green 1   Blue 1",
+    ]
+    assert "| **All trackers** | 6 | 2 | 3 | 1 | 1 | 1 | 1 | 1 | 3 |" in summary.stdout
+    concerns = run(trackers, "review", "--concerns", "--format", "markdown")
+    assert concerns.exit_code == 0, concerns.output
+    assert (
+        "| CP-C1 | Care plans not updated after changes | maple-court | Not resolved | 3 of 3 open | - | no measurable target |"
+        in concerns.stdout
+    )
+
+
+def test_concerns_as_csv_have_a_row_per_measure(trackers: Path):
+    result = run(trackers, "review", "--concerns", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["concern"], r["measure"], r["met"], r["sustained"], r["run"]) for r in rows] == [
+        ("CP-C1", "", "", "", ""),
+        ("MED-C1", "MED-M1", "True", "False", "1"),
     ]

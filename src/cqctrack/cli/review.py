@@ -136,6 +136,7 @@ def review(
 
     Examples:
 
+    \b
         cqctrack review --overdue
         cqctrack review --due-within 14 --tracker riverside-homecare
         cqctrack review --unreviewed --key-question safe --format markdown

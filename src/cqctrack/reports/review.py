@@ -111,9 +111,15 @@ def totals(rows: list[Row]) -> str:
 
 
 def escalations(provider: int, manager: int) -> str:
-    """e.g. '2 to provider level, 1 to a registered manager'."""
-    to_manager = "a registered manager" if manager == 1 else "registered managers"
-    return f"{provider} to provider level, {manager} to {to_manager}"
+    """e.g. '2 to provider level, 1 to a registered manager'; 'none' when there are none."""
+    parts = []
+    if provider:
+        parts.append(f"{provider} to provider level")
+    if manager:
+        parts.append(
+            f"{manager} to {'a registered manager' if manager == 1 else 'registered managers'}"
+        )
+    return ", ".join(parts) or "none"
 
 
 def _overdue(row: Row) -> str:
