@@ -167,11 +167,6 @@ def is_overdue(facts: Facts, today: date) -> bool:
     return days_overdue(facts.action, today) > 0
 
 
-def is_due_within(facts: Facts, today: date, days: int) -> bool:
-    """Open and due on or before `today + days`; overdue actions included."""
-    return facts.action.is_open and (facts.action.due - today).days <= days
-
-
 def is_unreviewed(facts: Facts, policy: Policy, today: date) -> bool:
     action = facts.action
     if not action.is_open:
@@ -194,13 +189,6 @@ def is_weak(facts: Facts) -> bool:
     if status is Status.CLOSED and facts.action.closure is None:
         return True
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
-
-
-def is_stale(facts: Facts, today: date, days: int) -> bool:
-    """Open, and no commit has touched the file for `days` days (unknown outside git)."""
-    if not facts.action.is_open or facts.last_changed is None:
-        return False
-    return (today - facts.last_changed).days >= days
 
 
 def _provider_scrutiny_missed(action: Action, policy: Policy, today: date) -> bool:

@@ -14,6 +14,9 @@ under `--weak` (closed with evidence short of its requirements): `check` already
 fails on those, and looking at every closed action's evidence files would cost
 the weekly review most of its time at scale.
 
+`--as-of` judges the files as they are now against another date (as `check`
+does); only the summary's week-ago figures rebuild past state.
+
 Speed (issue 5): files are read once through `store.load`; git facts come from
 one shared `activity.read_activity` pass; the cheap filters (tracker, owner,
 statement, key question, status) run before any evidence file is looked at, and
@@ -228,13 +231,25 @@ def _in_scope(ctx: Context, action: Action, query: Query) -> bool:
 def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> bool:
     checks = (
         not query.overdue or drift.is_overdue(facts, today),
-        query.due_within is None or drift.is_due_within(facts, today, query.due_within),
+        query.due_within is None or is_due_within(facts, today, query.due_within),
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
         not query.weak or drift.is_weak(facts),
-        query.stale is None or drift.is_stale(facts, today, query.stale),
+        query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)
+
+
+def is_due_within(facts: drift.Facts, today: date, days: int) -> bool:
+    """Open and due on or before `today + days`; overdue actions included."""
+    return facts.action.is_open and (facts.action.due - today).days <= days
+
+
+def is_stale(facts: drift.Facts, today: date, days: int) -> bool:
+    """Open, and no commit has touched the file for `days` days (unknown outside git)."""
+    if not facts.action.is_open or facts.last_changed is None:
+        return False
+    return (today - facts.last_changed).days >= days
 
 
 def _cites(ctx: Context, action: Action, wanted: Iterable[str]) -> bool:
