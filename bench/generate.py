@@ -18,12 +18,16 @@ pack) rather than one `git commit` per change. Each action is created in a commi
 with others raised from the same concern), extensions, hand-moved due dates, closures and
 cancellations are one commit each, and weekly management reviews (reviews, progress notes,
 evidence, measure readings) and monthly provider reviews are batched into one commit per
-location or region. Identities, dates and the random seed are fixed, so the same size always
-gives the same commits (the HEAD id is in the .json file beside each repository).
+location or region. Commits a cqctrack command would make (a single action created, an
+extension, a closure, evidence added) carry the same subject and trailers cqctrack writes,
+including `Cqctrack-Version`; batches, review meetings and moved due dates are hand edits.
+Identities, dates and the random seed are fixed, so the same size always gives the same
+commits (the HEAD id is in the .json file beside each repository).
 
-Repositories are cached under .bench/repos/, keyed by size, GENERATOR_VERSION and a hash of
-this file and vocab.py; a run with nothing changed reuses them. The repository is left as a
-fresh clone would be: one pack, no commit-graph, a clean refreshed index.
+Repositories are cached under .bench/repos/, keyed by size and GENERATOR_VERSION (bump it
+whenever a change alters the output; a changed source hash only prints a reminder), so a
+second run reuses them. The repository is left as a fresh clone would be: one pack, no
+commit-graph, a clean refreshed index.
 """
 
 from __future__ import annotations
@@ -47,13 +51,14 @@ from typing import Any
 import vocab
 from vocab import ActionText, Theme
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 AS_OF = date(2026, 11, 23)  # the bench's fixed review date (a Monday), as in `make demo`
 ACTIONS_PER_TRACKER = 50
 TRACKERS_PER_LOCATION = 4
 LOCATIONS_PER_REGION = 6
 TRACKERS_FROM = date(2025, 3, 10)  # services start their trackers between these dates
 TRACKERS_TO = date(2026, 9, 1)
+CQCTRACK_VERSION = "0.1.0"  # what commits made "by cqctrack" say in their trailer
 PROVIDER = "Northern Care Group Ltd"
 EMAIL_DOMAIN = "northerncare.example"
 MAX_CONFIG_BYTES = 240 * 1024  # cqctrack refuses files over 256 KiB
@@ -230,6 +235,12 @@ class Tracker:
     concerns: list[Concern] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+
+
+def cq_body(trailers: dict[str, str]) -> str:
+    """A commit body as cqctrack writes it (gitrepo.message): trailers, then its version."""
+    lines = [f"{key}: {value}" for key, value in trailers.items()]
+    return "\n".join([*lines, f"Cqctrack-Version: {CQCTRACK_VERSION}"])
 
 
 # --- rendering -----------------------------------------------------------------------
@@ -614,8 +625,8 @@ class Builder:
                 g = self.group(
                     raised,
                     concern.raised_by,
-                    f"Add concern {concern.id}: {text.title}",
-                    f"Concern: {concern.id}\nEvent: created",
+                    f"{concern.id}: add concern",
+                    cq_body({"Concern": concern.id, "Event": "created"}),
                 )
             g.files[concern.path] = render_concern(concern)
             g.files[measure.path] = measure
@@ -647,15 +658,16 @@ class Builder:
                 g = batches[key] = self.group(
                     created,
                     rng.choice((loc.rm, loc.deputy, action.owner)),
-                    f"Add action {action.id}: {action.title}",
-                    f"Action: {action.id}\nEvent: created",
+                    f"{action.id}: add action for {concern.id}",
+                    cq_body({"Action": action.id, "Event": "created", "Owner": action.owner.id}),
                     hour=(9, 13),
                 )
             else:
                 ids = [p.rsplit("/", 1)[1][:-5] for p in g.files if "/actions/" in p]
                 ids.append(action.id)
+                # Several at once: written by hand (or imported), so no cqctrack trailers.
                 g.subject = f"Add {len(ids)} actions for {concern.id}: {concern.text.title}"
-                g.body = "\n".join(f"Action: {i}" for i in ids) + "\nEvent: created"
+                g.body = "Actions: " + ", ".join(ids)
             g.files[action.path] = action
             t.actions.append(action)
 
@@ -910,10 +922,14 @@ class Builder:
             if final.kind == "closure" and self.rng.random() < 0.7:
                 g = self.weekly_group(loc, final.day)
             else:
-                g = self.group(final.day, final.data["by"], "", hour=(11, 18))
-                event = "closed" if final.kind == "closure" else "cancelled"
-                g.subject = f"{'Close' if event == 'closed' else 'Cancel'} {a.id}"
-                g.body = f"Action: {a.id}\nEvent: {event}"
+                by = final.data["by"].id
+                if final.kind == "closure":
+                    subject = f"{a.id}: close, verified by {by}"
+                    body = cq_body({"Action": a.id, "Event": "closed", "Verified-By": by})
+                else:
+                    subject = f"{a.id}: cancel, approved by {by}"
+                    body = cq_body({"Action": a.id, "Event": "cancelled"})
+                g = self.group(final.day, final.data["by"], subject, body, hour=(11, 18))
             week = final.day.isocalendar()[:2]
             for e in a.entries:  # what was recorded in the closing week goes with it
                 if e.day.isocalendar()[:2] == week and e.kind not in ("extension", "move"):
@@ -925,20 +941,25 @@ class Builder:
             elif id(e) in own:
                 by = e.data["by"]
                 if e.kind == "extension":
+                    count = sum(1 for x in a.entries if x.kind == "extension" and x.day <= e.day)
                     e.group = self.group(
                         e.day,
                         by,
-                        f"Extend {a.id} to {e.data['to'].isoformat()}",
-                        f"{e.data['reason']}\n\nAction: {a.id}\nEvent: extended",
+                        f"{a.id}: extend due date {e.data['from'].isoformat()} -> "
+                        f"{e.data['to'].isoformat()}",
+                        cq_body({"Action": a.id, "Event": "extended", "Extension": str(count)}),
                     )
-                elif e.kind == "move":
+                elif e.kind == "move":  # a hand edit of the due date: no trailers
                     e.group = self.group(e.day, by, f"Update {a.id}", hour=(8, 20))
                 else:
                     e.group = self.group(
                         e.day,
                         by,
-                        f"Add evidence {e.data['id']} to {a.id}",
-                        f"Action: {a.id}\nEvent: evidence-added",
+                        f"{a.id}: add evidence {e.data['id']} ({e.data['kind']}) for "
+                        + ", ".join(e.data["satisfies"]),
+                        cq_body(
+                            {"Action": a.id, "Event": "evidence-added", "Evidence": e.data["id"]}
+                        ),
                     )
             elif e.kind == "review" and e.data["level"] == "monthly":
                 e.group = self.monthly_group(loc.region, e.day)
@@ -1045,7 +1066,7 @@ def source_hash() -> str:
 
 
 def repo_dir(size: int) -> Path:
-    return REPOS_DIR / f"actions-{size}-v{GENERATOR_VERSION}-{source_hash()}"
+    return REPOS_DIR / f"actions-{size}-v{GENERATOR_VERSION}"
 
 
 def build(size: int, dest: Path, seed: int | None = None, log=print) -> dict[str, Any]:
@@ -1158,11 +1179,20 @@ def ensure_repo(size: int, force: bool = False, log=print) -> tuple[Path, dict[s
     """The cached repository for `size`, generating it first when missing or stale."""
     dest = repo_dir(size)
     if dest.is_dir() and meta_path(dest).is_file() and not force:
-        return dest, load_meta(dest)
+        meta = load_meta(dest)
+        if meta.get("source_hash") != source_hash():
+            log(
+                f"note: the generator's source changed since {dest.name} was built; if the "
+                "change alters what it generates, bump GENERATOR_VERSION or pass --regenerate"
+            )
+        return dest, meta
     REPOS_DIR.mkdir(parents=True, exist_ok=True)
-    for old in REPOS_DIR.glob(f"actions-{size}-*"):  # older generator versions, stale temps
+    for old in REPOS_DIR.glob(f"actions-{size}-*"):  # other versions, stale temps, old meta
         log(f"removing stale {old.name}")
-        shutil.rmtree(old, ignore_errors=True)
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
     log(f"generating a repository of {size:,} actions (cached in {dest.parent})")
     meta = build(size, dest, log=log)
     return dest, meta
