@@ -174,13 +174,13 @@ def test_review_lists_actions_needing_attention_most_urgent_first(trackers: Path
         "         escalate to provider level: Jo Reed (nominated individual), Helen Whitfield (provider representative)",
         "MED-001  Red    13 Nov 2026  10 days  0         20 Nov 2026  Tunde Okafor  manager   riverside    Competency checks",
         "         why: overdue by 10 days",
-        "         escalate to registered manager: Meera Patel (registered manager)",
+        "         escalate to the registered manager, Meera Patel",
         "CP-002   Amber  18 Dec 2026  -        0         20 Nov 2026  Chloe Evans   manager   maple-court  Handover checks",
         "         why: awaiting verification, but evidence does not meet requirement R1",
-        "         escalate to registered manager: Rachel Hughes (registered manager)",
+        "         escalate to the registered manager, Rachel Hughes",
         "CP-001   Amber  29 Jan 2027  -        0         5 Nov 2026   Chloe Evans   manager   maple-court  Update SU-0137's PBS plan",
         "         why: not reviewed for 18 days (policy: every 7 days)",
-        "         escalate to registered manager: Rachel Hughes (registered manager)",
+        "         escalate to the registered manager, Rachel Hughes",
         "MED-003  Amber  30 Nov 2026  -        0         20 Nov 2026  Tunde Okafor  -         riverside    Refusal recording guide",
         "         why: due in 7 days (30 Nov 2026)",
         "",
@@ -375,7 +375,7 @@ def test_markdown_is_a_table_with_readable_dates(trackers: Path):
         "| ID | BRAG | Action | Tracker | Owner | Due | Overdue | Extended | Last review | Escalate to | Why |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
         "| MED-001 | Red | Competency checks | Riverside Homecare | Tunde Okafor | 13 Nov 2026 | 10 days | 0 "
-        "| 20 Nov 2026 | registered manager: Meera Patel (registered manager) | overdue by 10 days |",
+        "| 20 Nov 2026 | the registered manager, Meera Patel | overdue by 10 days |",
         "",
         "1 action: 1 red; escalations: 1 to a registered manager.",
     ]
@@ -528,9 +528,9 @@ def test_summary_is_one_screen_of_counts(trackers: Path):
         "Responsive          0    0      0      0     0        0           0            0           0",
         "Well-led            1    0      1      0     1        0           0            0           0",
         "",
-        "Blue: closed with evidence meeting every requirement. A concern is resolved when its actions "
-        "are all closed and every measure is met and sustained. An action citing statements under two "
-        "key questions counts under both.",
+        "Blue: closed with evidence meeting every requirement. An action citing statements",
+        "under two key questions counts under both. A concern is resolved when its actions",
+        "are all closed and every measure is met and sustained.",
     ]
 
 

@@ -142,6 +142,9 @@ def _escalate_to(row: Row) -> str:
     escalation = row.assessment.escalation
     if escalation is None:
         return ""
+    if escalation is Escalation.MANAGER:
+        names = ", ".join(p.name for p in row.escalate_to)
+        return f"the registered manager, {names}" if names else "the registered manager"
     people = ", ".join(f"{p.name} ({p.role})" for p in row.escalate_to)
     return f"{escalation.label}: {people}" if people else escalation.label
 

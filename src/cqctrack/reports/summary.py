@@ -81,9 +81,9 @@ def render_text(summary: Summary) -> str:
     lines += ["", *_table("By key question", summary.by_key_question, None)]
     lines += [
         "",
-        "Blue: closed with evidence meeting every requirement. A concern is resolved when its "
-        "actions are all closed and every measure is met and sustained. An action citing "
-        "statements under two key questions counts under both.",
+        "Blue: closed with evidence meeting every requirement. An action citing statements",
+        "under two key questions counts under both. A concern is resolved when its actions",
+        "are all closed and every measure is met and sustained.",
     ]
     return "\n".join(lines)
 
