@@ -20,8 +20,15 @@ $(STAMP): pyproject.toml
 dev: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cqctrack check
-	$(BIN)/cqctrack summary --as-of $(AS_OF)
+	$(BIN)/cqctrack check --as-of $(AS_OF)
+	$(BIN)/cqctrack review --overdue --as-of $(AS_OF)
+
+# A scratch repository whose git history replays the example trackers day by day
+# (see tools/demo_repo.py), so `cqctrack --repo .demo history STF-003` and the review's
+# due-date checks have a real history to read. Rebuilt from scratch each time.
+.PHONY: demo-repo
+demo-repo: $(STAMP)
+	$(BIN)/python tools/demo_repo.py .demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(if $(T),-k '$(T)')

@@ -1,0 +1,202 @@
+"""tools/demo_repo.py: a demo repository whose git history replays the example trackers."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cqctrack.cli import app
+
+PROJECT = Path(__file__).resolve().parents[1]
+EXAMPLE_ACTIONS = sorted(p.stem for p in PROJECT.glob("trackers/*/actions/*.yaml"))
+LAST_EVENT = date(2026, 11, 20)
+UNLOGGED_MOVE = "! due date moved 4 Sep 2026 → 11 Sep 2026 without a logged extension"
+
+runner = CliRunner()
+
+
+def _tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("demo_repo", PROJECT / "tools" / "demo_repo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+demo_repo = _tool()
+
+
+def git(root: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo, built once, with `cqctrack check` run on the tree as at every day."""
+    target = tmp_path_factory.mktemp("demo") / "repo"
+    demo_repo.build(target, PROJECT, verify="daily", log=lambda _: None)
+    return target
+
+
+def commits(root: Path) -> list[dict[str, str]]:
+    fields = ["sha", "author_date", "committer_date", "name", "email", "committer", "body"]
+    text = git(root, "log", "--reverse", "--format=%H%x1f%aI%x1f%cI%x1f%an%x1f%ae%x1f%ce%x1f%B%x1e")
+    return [
+        dict(zip(fields, r.strip().split("\x1f"), strict=True)) for r in text.split("\x1e")[:-1]
+    ]
+
+
+def history(root: Path, action_id: str) -> str:
+    result = runner.invoke(app, ["--repo", str(root), "history", action_id])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_last_commit_holds_the_example_files_byte_for_byte(demo: Path) -> None:
+    assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
+    tracked = set(git(demo, "ls-files").splitlines())
+    examples = {
+        p.relative_to(PROJECT).as_posix()
+        for folder in ("trackers", "evidence", "schemas")
+        for p in (PROJECT / folder).rglob("*")
+        if p.is_file()
+    } | {"cqctrack.yaml"}
+    assert tracked == examples
+    for rel in sorted(examples):
+        assert (demo / rel).read_bytes() == (PROJECT / rel).read_bytes(), rel
+
+
+def test_rebuilding_replaces_the_demo_with_the_same_commits(tmp_path: Path) -> None:
+    # One service's examples keep this quick; the lapse (STF-003) is among them.
+    source = tmp_path / "examples"
+    source.mkdir()
+    for rel in ("cqctrack.yaml", "schemas", "trackers/oakfield-house", "evidence/oakfield-house"):
+        if (PROJECT / rel).is_dir():
+            shutil.copytree(PROJECT / rel, source / rel)
+        else:
+            shutil.copy2(PROJECT / rel, source / rel)
+    target = tmp_path / "demo"
+    demo_repo.build(target, source, log=lambda _: None)
+    first = git(target, "rev-parse", "HEAD").strip()
+    (target / "scratch.txt").write_text("left over from trying commands\n")
+    demo_repo.build(target, source, log=lambda _: None)
+    assert git(target, "rev-parse", "HEAD").strip() == first
+    assert not (target / "scratch.txt").exists()
+    assert "Update STF-003 due date" in git(target, "log", "--format=%s")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "examples"]  # no temp left
+
+
+def test_a_folder_the_tool_did_not_build_is_never_replaced(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    with pytest.raises(demo_repo.BuildError, match="not built by this script"):
+        demo_repo.build(tmp_path, PROJECT, log=lambda _: None)
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def _expected_commit_count() -> int:
+    """One initial commit, one per event in the example files, and the hand edit."""
+    count = 1 + 1  # the initial commit; the scripted hand edit of STF-003
+    for path in PROJECT.glob("trackers/*/*/*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        count += 1  # created
+        count += len(data.get("readings") or [])
+        for log in ("progress", "evidence", "extensions", "reviews"):
+            count += len(data.get(log) or [])
+        count += 2 * len(data.get("reopenings") or [])  # the closure undone, the reopening
+        count += ("closure" in data) + ("cancellation" in data)
+    return count
+
+
+def test_one_commit_per_event_each_on_its_day_by_the_person_who_did_it(demo: Path) -> None:
+    log = commits(demo)
+    status_only = [c for c in log if re.match(r"^\S+: status \S+ -> \S+\n", c["body"])]
+    assert len(log) == _expected_commit_count() + len(status_only)
+    assert 200 <= len(log) <= 320
+    config = yaml.safe_load((PROJECT / "cqctrack.yaml").read_text())
+    register = {p["name"]: p["emails"][0] for p in config["people"].values()}
+    when = [datetime.fromisoformat(c["author_date"]) for c in log]
+    assert when == sorted(when)
+    assert when[0].date() < date(2026, 7, 1) and when[-1].date() == LAST_EVENT
+    for commit, stamp in zip(log, when, strict=True):
+        assert stamp.date() <= LAST_EVENT
+        assert time(9) <= stamp.time() < time(17), commit
+        assert commit["committer_date"] == commit["author_date"]
+        assert register[commit["name"]] == commit["email"] == commit["committer"]
+    hand_edits = [c for c in log if "Cqctrack-Version:" not in c["body"]]
+    assert [c["body"].strip() for c in hand_edits] == ["Update STF-003 due date"]
+    assert hand_edits[0]["name"] == "Nadia Singh"
+
+
+def test_commit_messages_follow_cqctrack_s_own(demo: Path) -> None:
+    bodies = [c["body"] for c in commits(demo)]
+    assert (
+        "MED-003: extend due date 2026-09-30 -> 2026-11-27\n\n"
+        "Action: MED-003\nEvent: extended\nExtension: 1\nCqctrack-Version: "
+    ) in "\n".join(bodies)
+    assert any(b.startswith("MED-003: reopen (mpatel)\n\nAction: MED-003\n") for b in bodies)
+    assert any(
+        b.startswith("MED-M1: record 2026-10 reading 95.1\n\nMeasure: MED-M1\n") for b in bodies
+    )
+
+
+def test_check_passes_on_the_built_repository(demo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cqctrack", "--repo", str(demo), "check", "--as-of", "2026-11-23"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_history_flags_the_scripted_unlogged_due_date_move(demo: Path) -> None:
+    out = history(demo, "STF-003")
+    lines = out.splitlines()
+    moved = next(
+        i for i, line in enumerate(lines) if "without a logged extension  [hand edit]" in line
+    )
+    assert "Nadia Singh" in lines[moved] and " 3 Sep 2026" in lines[moved]
+    assert lines[moved + 1].strip() == UNLOGGED_MOVE.strip()
+    assert "1 thing for a reviewer to look at" in out
+
+
+def test_no_action_history_shows_back_dating_or_any_other_flag(demo: Path) -> None:
+    assert len(EXAMPLE_ACTIONS) == 21
+    for action_id in EXAMPLE_ACTIONS:
+        out = history(demo, action_id)
+        assert "was committed" not in out, (action_id, out)  # the back-dating flag
+        flags = [line.strip() for line in out.splitlines() if line.strip().startswith("! ")]
+        assert flags == ([UNLOGGED_MOVE] if action_id == "STF-003" else []), (action_id, out)
+
+
+def test_statuses_and_due_dates_are_derived_from_the_logs(demo: Path) -> None:
+    out = history(demo, "MED-002")
+    for change in (
+        "status changed open → in-progress",
+        "status changed in-progress → awaiting-verification",
+        "status changed awaiting-verification → in-progress",
+        "status changed in-progress → closed",
+        "created: owner tadeyemi, due 30 Oct 2026",
+        "due moved 30 Oct 2026 → 20 Nov 2026 (extension logged",
+    ):
+        assert change in out, change
+    out = history(demo, "MED-003")
+    assert out.index("closed: verified by mpatel") < out.index("reopened by mpatel")
+    assert "status changed closed → in-progress" in out
