@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from cqctrack import yamlio
 from cqctrack.cli import app
 from cqctrack.models import Action, Concern, Config, Measure, Tracker

@@ -108,14 +108,14 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, new, record, reference
+    from cqctrack.cli import check, history, new, record, reference, review
 
     check.register(app)
     history.register(app)
     new.register(app)
     record.register(app)
     reference.register(app)
-    __import__("cqctrack.cli.review", fromlist=["register"]).register(app)
+    review.register(app)
 
 
 _register()
