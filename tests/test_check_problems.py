@@ -334,3 +334,14 @@ def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> N
     assert len(found) >= 4, (
         found
     )  # two in the action, the syntax error, and the orphaned concern refs
+
+
+def test_a_cancellation_dated_before_the_action_was_created_is_an_error(tmp_path: Path) -> None:
+    cancelled = ACTION.replace("status: in-progress", "status: cancelled") + (
+        "cancellation:\n  date: 2026-08-01\n  approved_by: mpatel\n  reason: Superseded.\n"
+    )
+    root = minimal_repo(tmp_path, **{A1: cancelled})
+    assert problems_for(root) == [
+        f"{A1}:17: error: cancellation is dated 2026-08-01, before the action was created (2026-09-01) "
+        "[consistency-dates] | hint: check the date; if the work began earlier, correct `created`"
+    ]

@@ -290,7 +290,8 @@ def _due_moved(
     if logged:
         entry = logged[-1]
         text += (
-            f" (extension logged: {entry.get('reason')}; approved by {entry.get('approved_by')})"
+            f" (extension logged: {str(entry.get('reason')).rstrip('.')}; "
+            f"approved by {entry.get('approved_by')})"
         )
         flags = tuple(_backdated(commit, entry, "extensions", config))
     elif str(after) > str(before):
@@ -394,18 +395,14 @@ def _closure_changes(
             )
         )
     for entry in _new_entries(old.get("reopenings"), new.get("reopenings")):
-        events.append(
-            Event(commit, "reopened", f"reopened by {entry.get('by')}: {entry.get('reason')}")
-        )
+        flags = tuple(_backdated(commit, entry, "reopenings", config))
+        text = f"reopened by {entry.get('by')}: {entry.get('reason')}"
+        events.append(Event(commit, "reopened", text, flags))
     cancellation = new.get("cancellation")
     if isinstance(cancellation, dict) and cancellation != old.get("cancellation"):
-        events.append(
-            Event(
-                commit,
-                "cancelled",
-                f"cancelled, approved by {cancellation.get('approved_by')}: {cancellation.get('reason')}",
-            )
-        )
+        flags = tuple(_backdated(commit, cancellation, "cancellation", config))
+        who, why = cancellation.get("approved_by"), cancellation.get("reason")
+        events.append(Event(commit, "cancelled", f"cancelled, approved by {who}: {why}", flags))
     return events
 
 
@@ -444,6 +441,8 @@ def _backdated(
             "progress": "a progress note",
             "extensions": "an extension",
             "closure": "the closure",
+            "reopenings": "a reopening",
+            "cancellation": "the cancellation",
         }.get(log, log)
         return [
             f"{what} dated {_day(when)} was committed {lag} days later ({_day(commit.when.date())})"

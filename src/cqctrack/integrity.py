@@ -27,7 +27,7 @@ from cqctrack.models import (
     Policy,
     Status,
 )
-from cqctrack.problems import Loc, Problem, Severity, sort_key
+from cqctrack.problems import Loc, Problem, Severity, dotted, sort_key
 from cqctrack.store import CONFIG_FILE, Snapshot
 
 
@@ -497,6 +497,7 @@ def _log_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
         yield from _person(ctx, path, entry.by, ("progress", index, "by"), "progress by")
     for index, reopening in enumerate(action.reopenings):
         yield from _person(ctx, path, reopening.by, ("reopenings", index, "by"), "reopened by")
+    yield from _dated_before_creation(action, path)
     if action.cancellation is not None:
         yield from _person(
             ctx,
@@ -505,6 +506,26 @@ def _log_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
             ("cancellation", "approved_by"),
             "approved_by",
         )
+
+
+def _dated_before_creation(action: Action, path: str) -> Iterator[Problem]:
+    """Log entries cannot predate the action they belong to."""
+    entries: list[tuple[date, Loc]] = []
+    for log in ("progress", "evidence", "extensions", "reviews", "reopenings"):
+        for index, entry in enumerate(getattr(action, log)):
+            entries.append((entry.date, (log, index, "date")))
+    if action.cancellation is not None:
+        entries.append((action.cancellation.date, ("cancellation", "date")))
+    for when, loc in entries:
+        if when < action.created:
+            yield Problem(
+                path,
+                "consistency-dates",
+                f"{dotted(loc[:-1])} is dated {when.isoformat()}, before the action was created "
+                f"({action.created.isoformat()})",
+                hint="check the date; if the work began earlier, correct `created`",
+                loc=loc,
+            )
 
 
 def _future(path: str, what: str, when: date, loc: Loc) -> Problem:

@@ -180,3 +180,48 @@ def test_history_of_an_unknown_action(git_repo: Path) -> None:
     assert result.output.startswith(
         "error: there is no action MED-404 in this repository's history\n"
     )
+
+
+def test_history_flags_a_back_dated_cancellation(git_repo: Path) -> None:
+    assert (
+        cli(
+            git_repo,
+            "cancel",
+            "MED-001",
+            "--reason",
+            "Superseded",
+            "--approved-by",
+            "mpatel",
+            "--date",
+            "2026-09-20",
+            on="2026-11-20",
+        ).exit_code
+        == 0
+    )
+    events = json.loads(history(git_repo, "MED-001", "--format", "json").stdout)["events"]
+    cancelled = [e for e in events if e["event"] == "cancelled"]
+    assert cancelled[0]["flags"] == [
+        "the cancellation dated 20 Sep 2026 was committed 61 days later (20 Nov 2026)"
+    ]
+
+
+def test_extension_reasons_are_quoted_without_a_doubled_full_stop(git_repo: Path) -> None:
+    assert (
+        cli(
+            git_repo,
+            "extend",
+            "MED-001",
+            "--to",
+            "2026-11-14",
+            "--reason",
+            "Trainer on leave.",
+            "--approved-by",
+            "mpatel",
+            on="2026-10-14",
+        ).exit_code
+        == 0
+    )
+    assert (
+        "(extension logged: Trainer on leave; approved by mpatel)"
+        in history(git_repo, "MED-001").output
+    )
