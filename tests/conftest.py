@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,18 @@ import pytest
 from tests.helpers import minimal_repo
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Even session-wide fixtures must not write caches into the user's own folder.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cqctrack-tests-")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Caches of repositories outside git go under XDG_CACHE_HOME: keep them per test.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.delenv("CQCTRACK_NO_CACHE", raising=False)
 
 
 @pytest.fixture(autouse=True)

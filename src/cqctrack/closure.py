@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from cqctrack.framework import Catalogue
-from cqctrack.models import Action, Closure, Decision, Evidence, Person, Policy, Requirement
 from cqctrack.problems import Loc
+from cqctrack.views import Action, Closure, Evidence, Person, Policy, Requirement
+from cqctrack.vocab import Decision
 
 # Returns None when an evidence file reference is usable, else what is wrong with it.
 FileCheck = Callable[[str], str | None]

@@ -42,7 +42,8 @@ from datetime import date
 from enum import StrEnum
 
 from cqctrack.activity import ActionActivity, DueMove
-from cqctrack.models import Action, Decision, Policy, Review, ReviewLevel, Risk, Status
+from cqctrack.views import Action, Policy, Review
+from cqctrack.vocab import Decision, ReviewLevel, Risk, Status
 
 
 class Brag(StrEnum):

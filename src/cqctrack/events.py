@@ -13,24 +13,22 @@ from datetime import date
 from pathlib import Path
 
 from cqctrack import closure as closure_rule
-from cqctrack import edits, store
+from cqctrack import edits, models, store
 from cqctrack.errors import InvalidInput, Refused
 from cqctrack.framework import load_catalogue
-from cqctrack.models import (
+from cqctrack.recording import Outcome, Recorder
+from cqctrack.views import Action, Closure
+from cqctrack.vocab import (
     OPEN_STATUSES,
     PERIOD_EXAMPLES,
     PERIOD_PATTERNS,
-    Action,
-    Closure,
     Decision,
-    Measure,
     ReviewLevel,
     Status,
 )
-from cqctrack.recording import Outcome, Recorder
 
-ORDER = edits.key_order(Action)
-MEASURE_ORDER = edits.key_order(Measure)
+ORDER = edits.key_order(models.Action)
+MEASURE_ORDER = edits.key_order(models.Measure)
 
 # Who usually records which level of oversight, when --level is not given.
 _LEVEL_BY_ROLE = {
@@ -110,7 +108,7 @@ def add_evidence(
     }
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         lambda data: edits.append_entry(data, "evidence", entry, ORDER),
         summary=f"{action.id}: add evidence E{number} ({kind}) for {', '.join(chosen)}",
         trailers=_trailers(action.id, "evidence-added", Evidence=f"E{number}"),
@@ -184,7 +182,7 @@ def extend(
     count = len(action.extensions) + 1
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         mutate,
         summary=f"{action.id}: extend due date {action.due.isoformat()} -> {to.isoformat()}",
         trailers=_trailers(action.id, "extended", Extension=str(count)),
@@ -230,7 +228,7 @@ def oversight(
     }
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         lambda data: edits.append_entry(data, "reviews", entry, ORDER),
         summary=f"{action.id}: {entry['level']} oversight, {decision.value} ({reviewer})",
         trailers=_trailers(action.id, "reviewed", Decision=decision.value),
@@ -287,7 +285,7 @@ def update(
     event = "reassigned" if new_owner and new_owner != action.owner else "updated"
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         mutate,
         summary=f"{action.id}: {', '.join(changes)}",
         trailers=_trailers(action.id, event),
@@ -317,11 +315,11 @@ def close(
 
     def mutate(data: object) -> None:
         edits.set_value(data, "status", Status.CLOSED, ORDER)  # type: ignore[arg-type]
-        edits.set_value(data, "closure", closure.model_dump(), ORDER)  # type: ignore[arg-type]
+        edits.set_value(data, "closure", closure._asdict(), ORDER)  # type: ignore[arg-type]
 
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         mutate,
         summary=f"{action.id}: close, verified by {verified_by}",
         trailers=_trailers(action.id, "closed", **{"Verified-By": verified_by}),
@@ -337,7 +335,7 @@ def reopen(
     who = rec.person(by, "--by")
     entry: dict[str, object] = {"date": rec.date(when), "by": who, "reason": reason}
     if action.closure is not None:
-        entry["closure"] = action.closure.model_dump()
+        entry["closure"] = action.closure._asdict()
 
     def mutate(data: object) -> None:
         edits.append_entry(data, "reopenings", entry, ORDER)  # type: ignore[arg-type]
@@ -347,7 +345,7 @@ def reopen(
 
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         mutate,
         summary=f"{action.id}: reopen ({who})",
         trailers=_trailers(action.id, "reopened"),
@@ -373,7 +371,7 @@ def cancel(
 
     return rec.edit(
         rel,
-        Action,
+        models.Action,
         mutate,
         summary=f"{action.id}: cancel, approved by {approver}",
         trailers=_trailers(action.id, "cancelled"),
@@ -412,7 +410,7 @@ def record_reading(
     }
     return rec.edit(
         rel,
-        Measure,
+        models.Measure,
         lambda data: edits.append_entry(data, "readings", entry, MEASURE_ORDER),
         summary=f"{measure.id}: record {period} reading {value:g}",
         trailers=_trailers(measure.id, "reading-recorded", Period=period),

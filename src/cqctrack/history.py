@@ -18,8 +18,8 @@ from typing import Any
 
 from cqctrack import gitlog, yamlio
 from cqctrack.errors import UnknownId
-from cqctrack.models import Config
 from cqctrack.store import TRACKERS_DIR
+from cqctrack.views import Config
 
 GS = "\x1d"  # ends a commit header, before the file names --name-only lists
 LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings")

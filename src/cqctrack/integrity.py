@@ -18,17 +18,10 @@ from pathlib import Path
 from cqctrack import closure as closure_rule
 from cqctrack import store
 from cqctrack.framework import Catalogue, load_catalogue
-from cqctrack.models import (
-    PERIOD_EXAMPLES,
-    PERIOD_PATTERNS,
-    Action,
-    Concern,
-    Measure,
-    Policy,
-    Status,
-)
 from cqctrack.problems import Loc, Problem, Severity, dotted, sort_key
 from cqctrack.store import CONFIG_FILE, Snapshot
+from cqctrack.views import DEFAULT_POLICY, Action, Concern, Measure, Policy
+from cqctrack.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +33,7 @@ class Context:
 
     @property
     def policy(self) -> Policy:
-        return self.snap.config.policy if self.snap.config else Policy()
+        return self.snap.config.policy if self.snap.config else DEFAULT_POLICY
 
 
 Rule = Callable[[Context], Iterator[Problem]]

@@ -19,16 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cqctrack.models import (
-    PERIOD_PATTERNS,
-    Concern,
-    Direction,
-    Measure,
-    Period,
-    Reading,
-    Status,
-)
 from cqctrack.store import Snapshot
+from cqctrack.views import Concern, Measure, Reading
+from cqctrack.vocab import PERIOD_PATTERNS, Direction, Period, Status
 
 _PERIOD_NOUN = {Period.WEEKLY: "week", Period.MONTHLY: "month", Period.QUARTERLY: "quarter"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from cqctrack import vocab
+from cqctrack.views import DEFAULT_POLICY as _D
 from cqctrack.vocab import (
     OPEN_STATUSES,
     ConcernSource,
@@ -168,52 +169,57 @@ class Person(Model):
 
 
 class CadencePolicy(Model):
-    weekly_days: int = Field(7, ge=1, le=31, description="Days between management reviews")
-    monthly_days: int = Field(31, ge=7, le=92, description="Days between provider reviews")
+    weekly_days: int = Field(
+        _D.cadence.weekly_days, ge=1, le=31, description="Days between management reviews"
+    )
+    monthly_days: int = Field(
+        _D.cadence.monthly_days, ge=7, le=92, description="Days between provider reviews"
+    )
 
 
 class DriftPolicy(Model):
-    due_soon_days: int = Field(14, ge=0, le=90)
+    due_soon_days: int = Field(_D.drift.due_soon_days, ge=0, le=90)
     extension_threshold: int = Field(
-        2, ge=1, le=10, description="Extensions at which an action counts as repeatedly extended"
+        _D.drift.extension_threshold,
+        ge=1,
+        le=10,
+        description="Extensions at which an action counts as repeatedly extended",
     )
     escalation_grace_days: int = Field(
-        14, ge=0, le=180, description="Days overdue before escalation to provider level"
+        _D.drift.escalation_grace_days,
+        ge=0,
+        le=180,
+        description="Days overdue before escalation to provider level",
     )
     high_risk_review_days: int = Field(
-        7, ge=1, le=31, description="A high-risk action with no review for longer is red"
+        _D.drift.high_risk_review_days,
+        ge=1,
+        le=31,
+        description="A high-risk action with no review for longer is red",
     )
-
-
-DEFAULT_VERIFIER_ROLES = (
-    "registered-manager",
-    "deputy-manager",
-    "quality-lead",
-    "nominated-individual",
-    "provider-representative",
-)
 
 
 class ClosurePolicy(Model):
-    verifier_may_be_owner: bool = False
-    verifier_roles: list[Slug] = Field(default_factory=lambda: list(DEFAULT_VERIFIER_ROLES))
+    verifier_may_be_owner: bool = _D.closure.verifier_may_be_owner
+    verifier_roles: list[Slug] = Field(default_factory=lambda: list(_D.closure.verifier_roles))
     require_approval: bool = Field(
-        False, description="Closure needs an approve-closure review entry first"
+        _D.closure.require_approval,
+        description="Closure needs an approve-closure review entry first",
     )
 
 
 class AuditPolicy(Model):
     backdating_days: int = Field(
-        7, ge=0, le=365, description="Entries dated this many days before their commit are flagged"
+        _D.audit.backdating_days,
+        ge=0,
+        le=365,
+        description="Entries dated this many days before their commit are flagged",
     )
-
-
-DEFAULT_PERSON_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
 
 
 class PrivacyPolicy(Model):
     person_ref_pattern: str = Field(
-        DEFAULT_PERSON_REF,
+        _D.privacy.person_ref_pattern,
         description="Pattern every pseudonymous person reference must match",
     )
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from cqctrack import store, writer
 from cqctrack.errors import InvalidInput, InvalidRepository, Refused, UnknownId
-from cqctrack.models import Action, Measure, Policy
 from cqctrack.problems import Severity
+from cqctrack.views import Action, Measure, Policy
 
 if TYPE_CHECKING:
     from git import Repo

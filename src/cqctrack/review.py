@@ -35,8 +35,9 @@ from cqctrack import activity as git_activity
 from cqctrack import closure, drift, gitlog, measures, store
 from cqctrack.errors import InvalidInput, UnknownId
 from cqctrack.framework import Catalogue, load_catalogue
-from cqctrack.models import Action, Policy, Review, Status
 from cqctrack.problems import Severity
+from cqctrack.views import DEFAULT_POLICY, Action, Policy, Review
+from cqctrack.vocab import Status
 
 _ID_PARTS = re.compile(r"^(.*?)(\d+)$")
 
@@ -118,7 +119,7 @@ class Context:
 
     @property
     def policy(self) -> Policy:
-        return self.snap.config.policy if self.snap.config else Policy()
+        return self.snap.config.policy if self.snap.config else DEFAULT_POLICY
 
     @property
     def skipped_files(self) -> int:

@@ -9,39 +9,42 @@ Layout:
     trackers/<slug>/actions/<ID>.yaml   one action per file
     evidence/...                        files that evidence entries point at
 
-`load(root)` returns a `Snapshot`: every file that parsed and validated, as models,
-plus a `Problem` for each one that did not. It never raises for bad file content;
-that is for `check` to report. Reads use the fast parser (see yamlio.py); writing
-is `writer.py`'s job.
+`load(root)` returns a `Snapshot`: a read-only view (views.py) of every file that
+parsed and validated, and a `Problem` for each one that did not. It never raises
+for bad file content; that is for `check` to report.
+
+How it stays fast (issue 5): each file is parsed with the fast C loader and
+validated once per content; the outcome is cached per file (cache.py), so a later
+run parses only files that changed. Many files to parse are split across all cores.
+Actions are kept as compact records and turned into views only when asked for, so
+a review that wants the overdue few never builds the rest.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from cqctrack import validation, yamlio
+from cqctrack import cache, views, yamlio
 from cqctrack.errors import RepositoryNotFound
-from cqctrack.models import Action, Concern, Config, Measure, Tracker
 from cqctrack.problems import Problem, Severity
 
 CONFIG_FILE = "cqctrack.yaml"
 TRACKERS_DIR = "trackers"
 TRACKER_FILE = "tracker.yaml"
-KIND_FOLDERS: dict[str, type[BaseModel]] = {
-    "concerns": Concern,
-    "measures": Measure,
-    "actions": Action,
-}
+KIND_FOLDERS = {"concerns": "concern", "measures": "measure", "actions": "action"}
 # Files people keep beside tracker data on purpose; everything else is reported.
 _QUIET_SUFFIXES = (".md", ".txt")
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN = 600
 
-M = TypeVar("M", bound=BaseModel)
+_STATUS = views.Action._fields.index("status")
+_DUE = views.Action._fields.index("due")
+_OWNER = views.Action._fields.index("owner")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +53,70 @@ class Source:
     tracker: str  # the tracker folder's slug
 
 
+@dataclass(frozen=True, slots=True)
+class _File:
+    rel: str
+    kind: str  # config, tracker, concern, measure or action
+    tracker: str
+    sig: cache.Signature
+
+
+class Actions(Mapping[str, views.Action]):
+    """Actions by id, each turned from its record into a view on first use."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, tuple[Any, ...]] = {}
+        self._views: dict[str, views.Action] = {}
+
+    def __getitem__(self, key: str) -> views.Action:
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = views.view(views.Action, self.records[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.records
+
+    def select(
+        self,
+        statuses: Iterable[str] | None = None,
+        due_before: date | None = None,
+        owners: Iterable[str] | None = None,
+    ) -> Iterator[views.Action]:
+        """Actions matching cheap conditions, read from records before any view is built."""
+        wanted = frozenset(statuses) if statuses is not None else None
+        people = frozenset(owners) if owners else None
+        limit = due_before.toordinal() if due_before is not None else None
+        for key, rec in self.records.items():
+            if wanted is not None and rec[_STATUS] not in wanted:
+                continue
+            if limit is not None and rec[_DUE] >= limit:
+                continue
+            if people is not None and rec[_OWNER] not in people:
+                continue
+            yield self[key]
+
+
 @dataclass
 class Snapshot:
     """Everything read from one repository at one moment."""
 
     root: Path
-    config: Config | None = None
-    trackers: dict[str, Tracker] = field(default_factory=dict)
-    concerns: dict[str, Concern] = field(default_factory=dict)
-    measures: dict[str, Measure] = field(default_factory=dict)
-    actions: dict[str, Action] = field(default_factory=dict)
+    config: views.Config | None = None
+    trackers: dict[str, views.Tracker] = field(default_factory=dict)
+    concerns: dict[str, views.Concern] = field(default_factory=dict)
+    measures: dict[str, views.Measure] = field(default_factory=dict)
+    actions: Actions = field(default_factory=Actions)
     sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
     problems: list[Problem] = field(default_factory=list)
     file_count: int = 0
+    signatures: dict[str, cache.Signature] = field(default_factory=dict)
 
     def source(self, item_id: str) -> Source:
         return self.sources[item_id]
@@ -78,6 +132,10 @@ class Snapshot:
         if tracker is not None and tracker.framework:
             return tracker.framework
         return self.config.framework if self.config else "saf-quality-statements"
+
+    @property
+    def policy(self) -> views.Policy:
+        return self.config.policy if self.config else views.DEFAULT_POLICY
 
 
 def find_root(start: Path) -> Path:
@@ -97,25 +155,93 @@ def relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load_config(root: Path) -> Config | None:
+def load_config(root: Path) -> views.Config | None:
     """Just cqctrack.yaml, for commands that need people and policy but no tracker files."""
-    data, problems = read_data(root / CONFIG_FILE, CONFIG_FILE)
-    if problems:
-        return None
-    try:
-        return Config.model_validate(data)
-    except ValidationError:
-        return None
+    problems, rec = parse_file(str(root / CONFIG_FILE), CONFIG_FILE, "config")
+    return None if problems or rec is None else views.view(views.Config, rec)
 
 
 def load(root: Path) -> Snapshot:
     """Read and validate every tracker file under `root`."""
     snap = Snapshot(root=root)
-    config_path = root / CONFIG_FILE
-    snap.config = _load_model(snap, config_path, Config)
+    files = _discover(root, snap.problems)
+    store = cache.FileCache(root)
+    outcomes: dict[str, tuple[tuple[Problem, ...], tuple[Any, ...] | None]] = {}
+    todo: list[_File] = []
+    for item in files:
+        found = store.get(item.rel, item.sig)
+        if found is None:
+            todo.append(item)
+        else:
+            outcomes[item.rel] = found
+    for item, outcome in zip(todo, _parse_all(root, todo), strict=True):
+        outcomes[item.rel] = outcome
+        store.put(item.rel, item.sig, outcome)
+    store.save()
+    for item in files:
+        _add(snap, item, *outcomes[item.rel])
+    return snap
+
+
+def _add(snap: Snapshot, item: _File, problems: tuple[Problem, ...], rec: Any) -> None:
+    snap.file_count += 1
+    snap.signatures[item.rel] = item.sig
+    if problems:
+        snap.problems.extend(problems)
+    if rec is None:
+        return
+    if item.kind == "config":
+        snap.config = views.view(views.Config, rec)
+        return
+    if item.kind == "tracker":
+        snap.trackers[item.tracker] = views.view(views.Tracker, rec)
+        return
+    item_id: str = rec[0]
+    stem = PurePosixPath(item.rel).stem
+    if stem != item_id:
+        snap.problems.append(
+            Problem(
+                path=item.rel,
+                code="id-file-name",
+                message=f"id {item_id} does not match the file name {stem}.yaml",
+                hint=f"rename the file to {item_id}.yaml or correct the id",
+                loc=("id",),
+            )
+        )
+    if item_id in snap.sources:
+        first = snap.sources[item_id].path
+        snap.problems.append(
+            Problem(
+                path=item.rel,
+                code="id-duplicate",
+                message=f"id {item_id} is already used by {first}",
+                hint="every action, concern and measure needs its own id; "
+                "`cqctrack new` picks the next free one",
+                loc=("id",),
+            )
+        )
+        return
+    snap.sources[item_id] = Source(item.rel, item.tracker)
+    if item.kind == "action":
+        snap.actions.records[item_id] = rec
+    elif item.kind == "concern":
+        snap.concerns[item_id] = views.view(views.Concern, rec)
+    else:
+        snap.measures[item_id] = views.view(views.Measure, rec)
+
+
+# --- finding files -------------------------------------------------------------------
+
+
+def _discover(root: Path, problems: list[Problem]) -> list[_File]:
+    files: list[_File] = []
+    try:
+        files.append(_File(CONFIG_FILE, "config", "", cache.signature((root / CONFIG_FILE).stat())))
+    except OSError:
+        problems.append(Problem(CONFIG_FILE, "file-unreadable", "cannot read the file"))
     trackers_dir = root / TRACKERS_DIR
     if not trackers_dir.is_dir():
-        snap.problems.append(
+        problems.append(
             Problem(
                 path=TRACKERS_DIR,
                 code="layout-missing-trackers",
@@ -123,18 +249,21 @@ def load(root: Path) -> Snapshot:
                 hint="create one with `cqctrack new tracker`",
             )
         )
-        return snap
-    for slug_dir in _sorted_dirs(trackers_dir):
-        _load_tracker(snap, slug_dir)
-    return snap
+        return files
+    for entry in _scan(trackers_dir):
+        if entry.is_dir():
+            _discover_tracker(root, Path(entry.path), files, problems)
+    return files
 
 
-def _load_tracker(snap: Snapshot, folder: Path) -> None:
+def _discover_tracker(
+    root: Path, folder: Path, files: list[_File], problems: list[Problem]
+) -> None:
     slug = folder.name
-    rel = relative(snap.root, folder)
+    rel = relative(root, folder)
     tracker_file = folder / TRACKER_FILE
     if not tracker_file.is_file():
-        snap.problems.append(
+        problems.append(
             Problem(
                 path=rel,
                 code="layout-missing-tracker-file",
@@ -144,7 +273,7 @@ def _load_tracker(snap: Snapshot, folder: Path) -> None:
         )
     else:
         if not _valid_slug(slug):
-            snap.problems.append(
+            problems.append(
                 Problem(
                     path=rel,
                     code="layout-bad-folder-name",
@@ -152,71 +281,96 @@ def _load_tracker(snap: Snapshot, folder: Path) -> None:
                     hint="use lower-case letters, digits and hyphens, e.g. riverside-homecare",
                 )
             )
-        tracker = _load_model(snap, tracker_file, Tracker)
-        if tracker is not None:
-            snap.trackers[slug] = tracker
+        files.append(
+            _File(f"{rel}/{TRACKER_FILE}", "tracker", slug, cache.signature(tracker_file.stat()))
+        )
     for entry in _scan(folder):
         if entry.is_dir():
-            model = KIND_FOLDERS.get(entry.name)
-            if model is None:
-                snap.problems.append(_unexpected(snap.root, Path(entry.path), folder=True))
+            kind = KIND_FOLDERS.get(entry.name)
+            if kind is None:
+                problems.append(_unexpected(root, Path(entry.path), folder=True))
                 continue
             for item in _scan(Path(entry.path)):
-                _load_item(snap, Path(item.path), model, slug, item.is_dir())
+                path = Path(item.path)
+                if item.is_file() and item.name.endswith(".yaml"):
+                    files.append(
+                        _File(relative(root, path), kind, slug, cache.signature(item.stat()))
+                    )
+                elif not item.name.endswith(_QUIET_SUFFIXES):
+                    problems.append(_unexpected(root, path, folder=item.is_dir()))
         elif entry.name != TRACKER_FILE and not entry.name.endswith(_QUIET_SUFFIXES):
-            snap.problems.append(_unexpected(snap.root, Path(entry.path)))
+            problems.append(_unexpected(root, Path(entry.path)))
 
 
-def _load_item(snap: Snapshot, path: Path, model: type[BaseModel], slug: str, is_dir: bool) -> None:
-    if is_dir or not path.name.endswith(".yaml"):
-        if not path.name.endswith(_QUIET_SUFFIXES):
-            snap.problems.append(_unexpected(snap.root, path, folder=is_dir))
-        return
-    item = _load_model(snap, path, model)
-    if item is None:
-        return
-    rel = relative(snap.root, path)
-    item_id: str = item.id  # type: ignore[attr-defined]
-    if path.stem != item_id:
-        snap.problems.append(
-            Problem(
-                path=rel,
-                code="id-file-name",
-                message=f"id {item_id} does not match the file name {path.name}",
-                hint=f"rename the file to {item_id}.yaml or correct the id",
-                loc=("id",),
-            )
+def _unexpected(root: Path, path: Path, folder: bool = False) -> Problem:
+    rel = relative(root, path)
+    if path.suffix == ".yml":
+        return Problem(
+            rel,
+            "layout-wrong-extension",
+            "tracker files must end in .yaml, not .yml",
+            hint=f"rename it to {path.stem}.yaml",
         )
-    if item_id in snap.sources:
-        first = snap.sources[item_id].path
-        snap.problems.append(
-            Problem(
-                path=rel,
-                code="id-duplicate",
-                message=f"id {item_id} is already used by {first}",
-                hint="every action, concern and measure needs its own id; "
-                "`cqctrack new` picks the next free one",
-                loc=("id",),
-            )
-        )
-        return
-    snap.sources[item_id] = Source(rel, slug)
-    target = {Concern: snap.concerns, Measure: snap.measures, Action: snap.actions}[model]
-    target[item_id] = item  # type: ignore[assignment]
+    what = "folder" if folder else "file"
+    return Problem(
+        rel,
+        "layout-unexpected",
+        f"unexpected {what}; cqctrack does not read it",
+        hint="tracker folders hold tracker.yaml and concerns/, measures/ and actions/ folders; "
+        "keep evidence under evidence/",
+        severity=Severity.WARNING,
+    )
 
 
-def _load_model(snap: Snapshot, path: Path, model: type[M]) -> M | None:
-    snap.file_count += 1
-    rel = relative(snap.root, path)
-    data, problems = read_data(path, rel)
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _valid_slug(slug: str) -> bool:
+    return bool(slug) and all(c.islower() or c.isdigit() or c == "-" for c in slug)
+
+
+# --- parsing and validating ----------------------------------------------------------
+
+
+def _parse_all(root: Path, todo: list[_File]) -> list[tuple[tuple[Problem, ...], Any]]:
+    jobs = [(str(root / item.rel), item.rel, item.kind) for item in todo]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN or workers < 2:
+        return [parse_file(*job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_parse_chunk, chunks)
+        return [outcome for chunk in results for outcome in chunk]
+
+
+def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[tuple[tuple[Problem, ...], Any]]:
+    return [parse_file(*job) for job in jobs]
+
+
+def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Problem, ...], Any]:
+    """Parse and validate one file: its problems, and its record when it is valid."""
+    from pydantic import ValidationError
+
+    from cqctrack import validation
+    from cqctrack.models import MODELS
+
+    data, problems = read_data(Path(path), rel)
     if problems:
-        snap.problems.extend(problems)
-        return None
+        return tuple(problems), None
+    model = MODELS[kind]
     try:
-        return model.model_validate(data)
+        valid = model.model_validate(data)
     except ValidationError as err:
-        snap.problems.extend(validation.problems_from(err, rel, model))
-        return None
+        return tuple(validation.problems_from(err, rel, model)), None
+    return (), views.record(kind, valid)
 
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Problem]]:
@@ -260,37 +414,7 @@ def attach_lines(root: Path, problems: Iterable[Problem]) -> list[Problem]:
     return out
 
 
-def _unexpected(root: Path, path: Path, folder: bool = False) -> Problem:
-    rel = relative(root, path)
-    if path.suffix == ".yml":
-        return Problem(
-            rel,
-            "layout-wrong-extension",
-            "tracker files must end in .yaml, not .yml",
-            hint=f"rename it to {path.stem}.yaml",
-        )
-    what = "folder" if folder else "file"
-    return Problem(
-        rel,
-        "layout-unexpected",
-        f"unexpected {what}; cqctrack does not read it",
-        hint="tracker folders hold tracker.yaml and concerns/, measures/ and actions/ folders; "
-        "keep evidence under evidence/",
-        severity=Severity.WARNING,
-    )
-
-
-def _scan(folder: Path) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        yield from sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
-
-
-def _sorted_dirs(folder: Path) -> list[Path]:
-    return [Path(entry.path) for entry in _scan(folder) if entry.is_dir()]
-
-
-def _valid_slug(slug: str) -> bool:
-    return bool(slug) and all(c.islower() or c.isdigit() or c == "-" for c in slug)
+# --- evidence files -------------------------------------------------------------------
 
 
 def evidence_checker(root: Path) -> Callable[[str], str | None]:

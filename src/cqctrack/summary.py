@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cqctrack import drift, measures
-from cqctrack.models import Action, Status
 from cqctrack.review import Context
+from cqctrack.views import Action
+from cqctrack.vocab import Status
 
 WEEK = timedelta(days=7)
 

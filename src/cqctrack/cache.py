@@ -1,0 +1,117 @@
+"""Caches that can never serve stale data, kept out of the work tree.
+
+Three caches, each one pickle file under `.git/cqctrack/` (or, outside git, under
+the user's cache folder), never committed and rebuilt silently when missing,
+corrupt or written by another version:
+
+- `files`: per tracker file, the outcome of parsing and validating it (its record,
+  or its problems), keyed by path and a stat signature of size, mtime, ctime and
+  inode. Editing a file changes its ctime even when size and mtime are put back,
+  so a changed file is always parsed again. Like git, an entry whose file changed
+  within a second of the cache being written is not trusted (the file may have
+  changed again within the timestamps' resolution).
+- `activity`: the git facts the review reads, keyed by the commit they were read
+  at; a later run reads only the commits since (see activity.py).
+- `check`: the last `check` result, keyed by everything it depends on.
+
+`CQCTRACK_NO_CACHE=1` (or `--no-cache`) turns all of them off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from cqctrack import __version__
+from cqctrack.views import RECORD_VERSION
+
+# Anything that changes what a cached value means goes into the stamp.
+STAMP = (4, RECORD_VERSION, __version__, sys.version_info[:2])
+RACY_NS = 1_000_000_000
+
+Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def enabled() -> bool:
+    return os.environ.get("CQCTRACK_NO_CACHE", "") in ("", "0")
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def folder(root: Path) -> Path:
+    """Where this repository's caches live: inside .git when there is one."""
+    git_dir = root / ".git"
+    if git_dir.is_dir():
+        return git_dir / "cqctrack"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "cqctrack" / digest
+
+
+def read(root: Path, name: str) -> Any:
+    """The cached value, or None when there is none or it cannot be trusted."""
+    if not enabled():
+        return None
+    try:
+        with (folder(root) / f"{name}.pickle").open("rb") as handle:
+            stamp, value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    except Exception:  # a cache from another version may fail to unpickle in any way
+        return None
+    return value if stamp == STAMP else None
+
+
+def write(root: Path, name: str, value: Any) -> None:
+    """Store `value` atomically; a cache that cannot be written is simply skipped."""
+    if not enabled():
+        return
+    target = folder(root)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(tmp).replace(target / f"{name}.pickle")
+    except OSError:
+        return
+
+
+class FileCache:
+    """Parse-and-validate results per file, trusted only for unchanged files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        stored = read(root, "files")
+        if stored is None:
+            self.written_ns, self.entries = 0, {}
+        else:
+            self.written_ns, self.entries = stored
+        self.fresh: dict[str, tuple[Signature, Any]] = {}
+        self.changed = False
+
+    def get(self, rel: str, sig: Signature) -> Any:
+        entry = self.entries.get(rel)
+        if entry is None or entry[0] != sig:
+            return None
+        if max(sig[1], sig[2]) >= self.written_ns - RACY_NS:
+            return None  # changed too close to the cache write to be sure
+        self.fresh[rel] = entry
+        return entry[1]
+
+    def put(self, rel: str, sig: Signature, value: Any) -> None:
+        self.fresh[rel] = (sig, value)
+        self.changed = True
+
+    def save(self) -> None:
+        # Only entries seen in this run are kept, so deleted files drop out.
+        if self.changed or len(self.fresh) != len(self.entries):
+            write(self.root, "files", (time.time_ns(), self.fresh))
