@@ -18,6 +18,7 @@ same command, so its cache is built. Commands that do not exist yet are reported
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -503,6 +505,37 @@ def render_notes(result: dict[str, Any]) -> str:
     return "\n".join(notes)
 
 
+def export_rev(rev: str) -> tuple[Path, str]:
+    """A launcher that runs cqctrack exactly as committed at `rev`, with this interpreter.
+
+    `git archive REV src` is unpacked under .bench/ and put first on sys.path, ahead of
+    the editable install, so work in progress in src/ does not leak into the figures.
+    """
+    top = HERE.parent
+    sha = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+                         capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    dest = generate.BENCH_DIR / f"cqctrack-{sha[:12]}"
+    launcher = dest / "cqctrack"
+    if not launcher.exists():
+        tmp = dest.with_name(dest.name + f".tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", sha, "src"],
+                                 capture_output=True, check=True).stdout  # fmt: skip
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        (tmp / "cqctrack").write_text(
+            f"#!{sys.executable}\n"
+            "import sys\n"
+            f"sys.path.insert(0, {str(dest / 'src')!r})\n"
+            "from cqctrack.cli import main\n"
+            "sys.exit(main())\n"
+        )
+        (tmp / "cqctrack").chmod(0o755)
+        tmp.rename(dest)
+    return launcher, sha
+
+
 def machine() -> dict[str, Any]:
     def version(argv: list[str]) -> str:
         try:
@@ -527,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every sample and row to this file")
     parser.add_argument("--as-of", help="review date (default: the generator's, 2026-11-23)")
     parser.add_argument("--cqctrack", default=generate.cqctrack_bin(), help="cqctrack to run")
+    parser.add_argument("--rev", help="run cqctrack as committed at this git revision "
+                        "(default: the working tree, through the venv's editable install)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the repositories")
     args = parser.parse_args(argv)
@@ -536,11 +571,17 @@ def main(argv: list[str] | None = None) -> int:
     env = bench_env()
     XDG_CACHE.mkdir(parents=True, exist_ok=True)
     info = machine()
+    if args.rev:
+        launcher, sha = export_rev(args.rev)
+        args.cqctrack = str(launcher)
+        info["revision"] = sha
     version = subprocess.run([args.cqctrack, "--version"], capture_output=True, text=True, env=env)
     info["cqctrack"] = version.stdout.strip() or f"{args.cqctrack} (no --version)"
     print(
         f"cqctrack bench: {info['cores']} cores, Python {info['python']}, {info['git']}, "
-        f"{info['cqctrack']}; medians of {args.runs} runs",
+        f"{info['cqctrack']}"
+        + (f" at {info['revision'][:12]}" if args.rev else " (working tree)")
+        + f"; medians of {args.runs} runs",
         flush=True,
     )
     results = []
