@@ -32,7 +32,7 @@ from cqctrack import __version__
 from cqctrack.views import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (4, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (5, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -91,9 +91,8 @@ class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         stored = read(root, "files")
-        if stored is None:
-            self.written_ns, self.entries = 0, {}
-        else:
+        self.written_ns, self.entries = 0, {}
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
             self.written_ns, self.entries = stored
         self.fresh: dict[str, tuple[Signature, Any]] = {}
         self.changed = False

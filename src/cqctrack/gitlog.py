@@ -80,6 +80,17 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
     return done.stdout.decode("utf-8", "replace")
 
 
+def succeeds(root: Path, *args: str) -> bool:
+    """Whether `git args...` exits 0 (for yes-or-no questions such as --is-ancestor)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, env=_env(), check=False
+        )
+    except FileNotFoundError:
+        return False
+    return done.returncode == 0
+
+
 def toplevel(root: Path) -> Path | None:
     """The work tree containing `root`, or None when it is not in a git repository."""
     try:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cqctrack import cache, store
 from cqctrack import closure as closure_rule
-from cqctrack import store
 from cqctrack.framework import Catalogue, load_catalogue
 from cqctrack.problems import Loc, Problem, Severity, dotted, sort_key
 from cqctrack.store import CONFIG_FILE, Snapshot
@@ -556,9 +556,31 @@ class CheckResult:
 
 
 def check_repository(root: Path, today: date) -> CheckResult:
-    """Load, validate and cross-check a whole repository: what `cqctrack check` reports."""
-    snap = store.load(root)
-    ctx = Context(snap, load_catalogue(), store.evidence_checker(root), today)
+    """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
+
+    The result is cached, keyed by every tracker file's signature, the date judged
+    and the state of every evidence file it referred to, so a run with nothing
+    changed replays it without reading a file.
+    """
+    listing = store.discover(root)
+    key = (listing.fingerprint(), today.toordinal())
+    file_check = store.evidence_checker(root)
+    cached = cache.read(root, "check")
+    if cached is not None and cached[0] == key:
+        _, refs, result = cached
+        if all(file_check(ref) == state for ref, state in refs):
+            return result  # type: ignore[no-any-return]
+    snap = store.load(root, listing)
+    ctx = Context(snap, load_catalogue(), file_check, today)
     problems = store.attach_lines(root, [*snap.problems, *check_snapshot(ctx)])
     problems.sort(key=sort_key)
-    return CheckResult(problems, snap.file_count)
+    result = CheckResult(problems, snap.file_count)
+    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
+    cache.write(root, "check", (key, refs, result))
+    return result
+
+
+def _evidence_refs(snap: Snapshot) -> list[str]:
+    refs = {e.file for a in snap.actions.values() for e in a.evidence if e.file is not None}
+    refs |= {r.file for m in snap.measures.values() for r in m.readings if r.file is not None}
+    return sorted(refs)

@@ -23,10 +23,12 @@ a review that wants the overdue few never builds the rest.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 from typing import Any
 
 from cqctrack import cache, views, yamlio
@@ -61,27 +63,36 @@ class _File:
     sig: cache.Signature
 
 
-class Actions(Mapping[str, views.Action]):
-    """Actions by id, each turned from its record into a view on first use."""
+class Lazy(Mapping[str, Any]):
+    """Items by id, each unpickled from its record and turned into a view on first use."""
 
-    def __init__(self) -> None:
-        self.records: dict[str, tuple[Any, ...]] = {}
-        self._views: dict[str, views.Action] = {}
+    def __init__(self, cls: type[Any]) -> None:
+        self.cls = cls
+        self.blobs: dict[str, bytes] = {}
+        self._views: dict[str, Any] = {}
 
-    def __getitem__(self, key: str) -> views.Action:
+    def __getitem__(self, key: str) -> Any:
         found = self._views.get(key)
         if found is None:
-            found = self._views[key] = views.view(views.Action, self.records[key])
+            found = self._views[key] = views.view(self.cls, pickle.loads(self.blobs[key]))
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.records)
+        return iter(self.blobs)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.blobs)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.records
+        return key in self.blobs
+
+
+class Actions(Lazy):
+    """Actions by id, as views built on first use, with a cheap pre-selection."""
+
+    def __init__(self) -> None:
+        super().__init__(views.Action)
+        self.index: dict[str, tuple[str, int, str]] = {}  # id -> (status, due day, owner)
 
     def select(
         self,
@@ -89,16 +100,16 @@ class Actions(Mapping[str, views.Action]):
         due_before: date | None = None,
         owners: Iterable[str] | None = None,
     ) -> Iterator[views.Action]:
-        """Actions matching cheap conditions, read from records before any view is built."""
+        """Actions matching cheap conditions, read from the index before any view is built."""
         wanted = frozenset(statuses) if statuses is not None else None
         people = frozenset(owners) if owners else None
         limit = due_before.toordinal() if due_before is not None else None
-        for key, rec in self.records.items():
-            if wanted is not None and rec[_STATUS] not in wanted:
+        for key, (status, due, owner) in self.index.items():
+            if wanted is not None and status not in wanted:
                 continue
-            if limit is not None and rec[_DUE] >= limit:
+            if limit is not None and due >= limit:
                 continue
-            if people is not None and rec[_OWNER] not in people:
+            if people is not None and owner not in people:
                 continue
             yield self[key]
 
@@ -110,8 +121,8 @@ class Snapshot:
     root: Path
     config: views.Config | None = None
     trackers: dict[str, views.Tracker] = field(default_factory=dict)
-    concerns: dict[str, views.Concern] = field(default_factory=dict)
-    measures: dict[str, views.Measure] = field(default_factory=dict)
+    concerns: Lazy = field(default_factory=lambda: Lazy(views.Concern))
+    measures: Lazy = field(default_factory=lambda: Lazy(views.Measure))
     actions: Actions = field(default_factory=Actions)
     sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
     problems: list[Problem] = field(default_factory=list)
@@ -161,43 +172,86 @@ def load_config(root: Path) -> views.Config | None:
     return None if problems or rec is None else views.view(views.Config, rec)
 
 
-def load(root: Path) -> Snapshot:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The tracker files found on disk, with their stat signatures, and layout problems."""
+
+    files: list[_File]
+    problems: list[Problem]
+
+    def fingerprint(self) -> str:
+        """Changes whenever any tracker file is added, removed or changed."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for item in self.files:
+            digest.update(f"{item.rel}\0{item.sig}\n".encode())
+        for problem in self.problems:
+            digest.update(f"{problem.path}\0{problem.code}\n".encode())
+        return digest.hexdigest()
+
+
+def discover(root: Path) -> Listing:
+    problems: list[Problem] = []
+    return Listing(_discover(root, problems), problems)
+
+
+def load(root: Path, listing: Listing | None = None) -> Snapshot:
     """Read and validate every tracker file under `root`."""
     snap = Snapshot(root=root)
-    files = _discover(root, snap.problems)
+    listing = listing or discover(root)
+    files = listing.files
+    snap.problems.extend(listing.problems)
     store = cache.FileCache(root)
-    outcomes: dict[str, tuple[tuple[Problem, ...], tuple[Any, ...] | None]] = {}
+    entries: dict[str, _Entry] = {}
     todo: list[_File] = []
     for item in files:
         found = store.get(item.rel, item.sig)
         if found is None:
             todo.append(item)
         else:
-            outcomes[item.rel] = found
-    for item, outcome in zip(todo, _parse_all(root, todo), strict=True):
-        outcomes[item.rel] = outcome
-        store.put(item.rel, item.sig, outcome)
+            entries[item.rel] = found
+    for item, (problems, rec) in zip(todo, _parse_all(root, todo), strict=True):
+        entries[item.rel] = entry = _entry(item.kind, problems, rec)
+        store.put(item.rel, item.sig, entry)
     store.save()
     for item in files:
-        _add(snap, item, *outcomes[item.rel])
+        _add(snap, item, entries[item.rel])
     return snap
 
 
-def _add(snap: Snapshot, item: _File, problems: tuple[Problem, ...], rec: Any) -> None:
+# What is kept per file: its problems, and when it is valid its id, the few fields
+# the review selects on (actions only), and its record, pickled (unpickling a bytes
+# object is a copy; the record itself is unpickled only when the item is used).
+_Entry = tuple[tuple[Problem, ...], str | None, tuple[str, int, str] | None, bytes | None]
+
+
+def _entry(kind: str, problems: tuple[Problem, ...], rec: Any) -> _Entry:
+    if rec is None:
+        return problems, None, None, None
+    blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+    if kind in ("config", "tracker"):
+        return problems, None, None, blob
+    index = (rec[_STATUS], rec[_DUE], rec[_OWNER]) if kind == "action" else None
+    return problems, rec[0], index, blob
+
+
+def _add(snap: Snapshot, item: _File, entry: _Entry) -> None:
+    problems, item_id, index, blob = entry
     snap.file_count += 1
     snap.signatures[item.rel] = item.sig
     if problems:
         snap.problems.extend(problems)
-    if rec is None:
+    if blob is None:
         return
     if item.kind == "config":
-        snap.config = views.view(views.Config, rec)
+        snap.config = views.view(views.Config, pickle.loads(blob))
         return
     if item.kind == "tracker":
-        snap.trackers[item.tracker] = views.view(views.Tracker, rec)
+        snap.trackers[item.tracker] = views.view(views.Tracker, pickle.loads(blob))
         return
-    item_id: str = rec[0]
-    stem = PurePosixPath(item.rel).stem
+    assert item_id is not None
+    stem = item.rel.rpartition("/")[2].removesuffix(".yaml")
     if stem != item_id:
         snap.problems.append(
             Problem(
@@ -223,24 +277,29 @@ def _add(snap: Snapshot, item: _File, problems: tuple[Problem, ...], rec: Any) -
         return
     snap.sources[item_id] = Source(item.rel, item.tracker)
     if item.kind == "action":
-        snap.actions.records[item_id] = rec
+        snap.actions.blobs[item_id] = blob
+        snap.actions.index[item_id] = index  # type: ignore[assignment]
     elif item.kind == "concern":
-        snap.concerns[item_id] = views.view(views.Concern, rec)
+        snap.concerns.blobs[item_id] = blob
     else:
-        snap.measures[item_id] = views.view(views.Measure, rec)
+        snap.measures.blobs[item_id] = blob
 
 
 # --- finding files -------------------------------------------------------------------
 
 
 def _discover(root: Path, problems: list[Problem]) -> list[_File]:
+    # Plain strings and os.scandir, not pathlib: at 10,000 files pathlib's own
+    # bookkeeping costs more than the stat calls.
     files: list[_File] = []
+    base = str(root)
     try:
-        files.append(_File(CONFIG_FILE, "config", "", cache.signature((root / CONFIG_FILE).stat())))
+        files.append(
+            _File(CONFIG_FILE, "config", "", cache.signature(os.stat(f"{base}/{CONFIG_FILE}")))  # noqa: PTH116 - speed, see above
+        )
     except OSError:
         problems.append(Problem(CONFIG_FILE, "file-unreadable", "cannot read the file"))
-    trackers_dir = root / TRACKERS_DIR
-    if not trackers_dir.is_dir():
+    if not os.path.isdir(f"{base}/{TRACKERS_DIR}"):  # noqa: PTH112
         problems.append(
             Problem(
                 path=TRACKERS_DIR,
@@ -250,19 +309,17 @@ def _discover(root: Path, problems: list[Problem]) -> list[_File]:
             )
         )
         return files
-    for entry in _scan(trackers_dir):
+    for entry in _scan(f"{base}/{TRACKERS_DIR}"):
         if entry.is_dir():
-            _discover_tracker(root, Path(entry.path), files, problems)
+            _discover_tracker(base, entry.name, files, problems)
     return files
 
 
-def _discover_tracker(
-    root: Path, folder: Path, files: list[_File], problems: list[Problem]
-) -> None:
-    slug = folder.name
-    rel = relative(root, folder)
-    tracker_file = folder / TRACKER_FILE
-    if not tracker_file.is_file():
+def _discover_tracker(base: str, slug: str, files: list[_File], problems: list[Problem]) -> None:
+    rel = f"{TRACKERS_DIR}/{slug}"
+    try:
+        tracker_sig = cache.signature(os.stat(f"{base}/{rel}/{TRACKER_FILE}"))  # noqa: PTH116
+    except OSError:
         problems.append(
             Problem(
                 path=rel,
@@ -281,35 +338,30 @@ def _discover_tracker(
                     hint="use lower-case letters, digits and hyphens, e.g. riverside-homecare",
                 )
             )
-        files.append(
-            _File(f"{rel}/{TRACKER_FILE}", "tracker", slug, cache.signature(tracker_file.stat()))
-        )
-    for entry in _scan(folder):
+        files.append(_File(f"{rel}/{TRACKER_FILE}", "tracker", slug, tracker_sig))
+    for entry in _scan(f"{base}/{rel}"):
         if entry.is_dir():
             kind = KIND_FOLDERS.get(entry.name)
             if kind is None:
-                problems.append(_unexpected(root, Path(entry.path), folder=True))
+                problems.append(_unexpected(f"{rel}/{entry.name}", folder=True))
                 continue
-            for item in _scan(Path(entry.path)):
-                path = Path(item.path)
-                if item.is_file() and item.name.endswith(".yaml"):
-                    files.append(
-                        _File(relative(root, path), kind, slug, cache.signature(item.stat()))
-                    )
+            for item in _scan(entry.path):
+                item_rel = f"{rel}/{entry.name}/{item.name}"
+                if item.name.endswith(".yaml") and item.is_file():
+                    files.append(_File(item_rel, kind, slug, cache.signature(item.stat())))
                 elif not item.name.endswith(_QUIET_SUFFIXES):
-                    problems.append(_unexpected(root, path, folder=item.is_dir()))
+                    problems.append(_unexpected(item_rel, folder=item.is_dir()))
         elif entry.name != TRACKER_FILE and not entry.name.endswith(_QUIET_SUFFIXES):
-            problems.append(_unexpected(root, Path(entry.path)))
+            problems.append(_unexpected(f"{rel}/{entry.name}"))
 
 
-def _unexpected(root: Path, path: Path, folder: bool = False) -> Problem:
-    rel = relative(root, path)
-    if path.suffix == ".yml":
+def _unexpected(rel: str, folder: bool = False) -> Problem:
+    if rel.endswith(".yml"):
         return Problem(
             rel,
             "layout-wrong-extension",
             "tracker files must end in .yaml, not .yml",
-            hint=f"rename it to {path.stem}.yaml",
+            hint=f"rename it to {PurePosixPath(rel).stem}.yaml",
         )
     what = "folder" if folder else "file"
     return Problem(
@@ -322,7 +374,7 @@ def _unexpected(root: Path, path: Path, folder: bool = False) -> Problem:
     )
 
 
-def _scan(folder: Path) -> list[os.DirEntry[str]]:
+def _scan(folder: str) -> list[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
         return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
 
@@ -423,7 +475,7 @@ def evidence_checker(root: Path) -> Callable[[str], str | None]:
     A reference must be a relative path to a file inside the repository: no
     absolute paths, no `..`, and no symbolic link that leads outside.
     """
-    real_root = root.resolve()
+    real_root = os.path.realpath(root)
     seen: dict[str, str | None] = {}
 
     def check(ref: str) -> str | None:
@@ -434,23 +486,25 @@ def evidence_checker(root: Path) -> Callable[[str], str | None]:
     return check
 
 
-def _evidence_problem(real_root: Path, ref: str) -> str | None:
+def _evidence_problem(real_root: str, ref: str) -> str | None:
+    # os.path on strings, not pathlib: `check` looks at thousands of references.
     if ref.startswith(("/", "~")) or "\\" in ref or (len(ref) > 1 and ref[1] == ":"):
         return "is not a path relative to the repository root"
-    parts = PurePosixPath(ref).parts
+    parts = ref.split("/")
     if ".." in parts:
         return "points outside the repository ('..' is not allowed)"
-    if parts and parts[0] == ".git":
+    if parts[0] == ".git":
         return "is inside .git"
-    path = real_root / ref
+    path = f"{real_root}/{ref}"
+    resolved = os.path.realpath(path)
+    if resolved != path and not resolved.startswith(real_root + os.sep):
+        return "is a link to somewhere outside the repository"
     try:
-        resolved = path.resolve(strict=True)
+        stat = os.stat(resolved)  # noqa: PTH116 - see above
     except FileNotFoundError:
         return "does not exist"
-    except (OSError, RuntimeError):
+    except OSError:
         return "cannot be read"
-    if not resolved.is_relative_to(real_root):
-        return "is a link to somewhere outside the repository"
-    if not resolved.is_file():
+    if not S_ISREG(stat.st_mode):
         return "is not a file"
     return None

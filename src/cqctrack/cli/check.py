@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from cqctrack.cli._options import AsOf, CheckFormat, out_console, parse_date, state
 from cqctrack.errors import EXIT_FOUND
-from cqctrack.integrity import check_repository
-from cqctrack.problems import Severity
-from cqctrack.reports import problems as render
 
 
 def check(
@@ -36,6 +32,12 @@ def check(
 
         cqctrack check --format github    # in a CI workflow
     """
+    from rich.text import Text
+
+    from cqctrack.integrity import check_repository
+    from cqctrack.problems import Severity
+    from cqctrack.reports import problems as render
+
     root = state(ctx).root()
     result = check_repository(root, parse_date(as_of))
     console = out_console()

@@ -11,7 +11,7 @@ import typer
 from cqctrack.cli._options import AsOf, out_console, parse_date
 from cqctrack.cli.record import NoCommit, run
 from cqctrack.errors import InvalidInput
-from cqctrack.models import ConcernSource, Direction, Period, Risk, ServiceType
+from cqctrack.vocab import ConcernSource, Direction, Period, Risk, ServiceType
 
 
 def ask(value: Any, option: str, label: str) -> Any:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from cqctrack.recording import Outcome, Recorder
+
 from cqctrack.cli._options import AsOf, out_console, parse_date, state
-from cqctrack.models import Decision, ReviewLevel, Status
-from cqctrack.recording import Outcome, Recorder
+from cqctrack.vocab import Decision, ReviewLevel, Status
 
 NoCommit = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but leave committing to you.")
@@ -40,6 +42,8 @@ def run(
     ctx: typer.Context, as_of: str | None, no_commit: bool, event: Callable[[Recorder], Outcome]
 ) -> None:
     """Open a recording session, apply one event, and say what was recorded."""
+    from cqctrack.recording import Recorder
+
     root = state(ctx).root()
     with Recorder(root, commit=not no_commit, today=parse_date(as_of)) as rec:
         outcome = event(rec)

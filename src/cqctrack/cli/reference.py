@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from cqctrack import schema
 from cqctrack.cli._options import out_console, state
 from cqctrack.errors import EXIT_FOUND, UnknownId
 from cqctrack.framework import load_catalogue
@@ -85,6 +84,8 @@ def export_schemas(
 
         cqctrack schemas export --check
     """
+    from cqctrack import schema
+
     folder = out if out is not None else state(ctx).root() / schema.SCHEMA_DIR
     console = out_console()
     if check_only:
