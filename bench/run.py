@@ -7,8 +7,8 @@
 For every size the harness builds (or reuses, see generate.py) a realistic repository,
 then measures each command as a whole process: its median wall time over --runs runs,
 beside the median of a floor measured in the same run, interleaved round by round so
-that machine noise hits both alike. Cold cases delete whatever cache cqctrack keeps
-before every run (found at run time: anything under .git that was not there when the
+that machine noise hits both alike. Floors run on the repository as generated. Cold
+cases delete whatever cache cqctrack keeps before every run (found at run time: anything under .git that was not there when the
 repository was generated, anything new at the top of the work tree, and
 $XDG_CACHE_HOME, which points into .bench/); warm cases run right after a run of the
 same command, so its cache is built. Commands that do not exist yet are reported as
@@ -89,6 +89,9 @@ class Measure:
     key: str
     argv: list[str]
     cold: bool = False
+    # Floors run on the repository as generated: git itself reads files cqctrack may add
+    # under .git (a commit-graph with Bloom filters makes `git log -- FILE` 10x faster).
+    pristine: bool = False
     floor: str | None = None  # key of the measure it is compared with
     needs: tuple[str, ...] = ()  # cqctrack subcommand and options that must exist
     samples: list[float] = field(default_factory=list)
@@ -111,7 +114,7 @@ def measures_for(py: str, cq: str, repo: Path, meta: dict[str, Any], as_of: str)
     # Repository-wide history analysis: `review --extended` needs every due-date move in
     # git (unlogged extensions), read in one pass over the whole history.
     wide = [cq, "review", "--extended", "--as-of", as_of]
-    return [
+    measures = [
         Measure("floor: python -c pass", [py, "-c", "pass"]),
         Measure("floor: read+parse, 1 proc", [py, str(HERE / "floors.py"), "parse", "."]),
         Measure(
@@ -132,6 +135,9 @@ def measures_for(py: str, cq: str, repo: Path, meta: dict[str, Any], as_of: str)
         Measure("history analysis, warm", wide, False, "review --overdue, warm",
                 ("review", "--extended", "--as-of")),
     ]  # fmt: skip
+    for m in measures:
+        m.pristine = m.key.startswith("floor")
+    return measures
 
 
 # --- running things ----------------------------------------------------------------------
@@ -305,7 +311,7 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict
     def execute(m: Measure, timed: bool, label: str) -> None:
         nonlocal epoch
         argv = tuple(m.argv)
-        if m.cold:
+        if m.cold or m.pristine:
             caches.clear()
             epoch += 1
         elif last_run.get(argv) != epoch:
