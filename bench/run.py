@@ -229,6 +229,9 @@ class Availability:
 # --- cold caches -------------------------------------------------------------------------
 
 TOP_LEVEL = {".git", ".gitattributes", "README.md", "cqctrack.yaml", "evidence", "trackers"}
+# Folders `git init` makes (some stay empty): never removed when clearing caches.
+GIT_DIRS = {"branches", "hooks", "info", "logs", "logs/refs", "logs/refs/heads", "objects",
+            "objects/info", "objects/pack", "refs", "refs/heads", "refs/tags"}  # fmt: skip
 
 
 class Caches:
@@ -242,7 +245,8 @@ class Caches:
 
     def clear(self) -> None:
         git_dir = self.repo / ".git"
-        for folder, dirs, files in os.walk(git_dir, topdown=False):
+        emptied: set[Path] = set()
+        for folder, _, files in os.walk(git_dir):
             for name in files:
                 path = Path(folder, name)
                 rel = path.relative_to(git_dir).as_posix()
@@ -250,14 +254,14 @@ class Caches:
                 if known is None:
                     self._note(f".git/{rel}", path.stat().st_size)
                     path.unlink()
+                    emptied.add(path.parent)
                 elif rel != "index" and path.stat().st_size != known[0]:
                     self.changed.add(f".git/{rel}")
-            for name in dirs:
-                path = Path(folder, name)
-                if not any(path.iterdir()) and not any(
-                    k.startswith(path.relative_to(git_dir).as_posix() + "/") for k in self.manifest
-                ):
-                    path.rmdir()
+        # Remove only folders this emptied (deepest first), never one git itself keeps.
+        for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+            rel = folder.relative_to(git_dir).as_posix()
+            if folder != git_dir and rel not in GIT_DIRS and not any(folder.iterdir()):
+                folder.rmdir()
         for entry in self.repo.iterdir():
             if entry.name not in TOP_LEVEL:
                 self._note(entry.name, _size(entry))
