@@ -117,7 +117,7 @@ def read_activity(root: Path, snap: Snapshot) -> Mapping[str, ActionActivity]:
 
 
 def _raw_facts(root: Path, scope: str, head: str) -> Raw:
-    cached = cache.read(root, "activity")
+    cached = cache.read(root, "activity", lambda v: len(v) == 3 and isinstance(v[2], dict))
     if cached is not None and cached[1] == scope:
         old_head, _, raw = cached
         if old_head == head:

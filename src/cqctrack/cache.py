@@ -19,12 +19,12 @@ corrupt or written by another version:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +51,19 @@ def folder(root: Path) -> Path:
     git_dir = root / ".git"
     if git_dir.is_dir():
         return git_dir / "cqctrack"
+    import hashlib
+
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(base) / "cqctrack" / digest
 
 
-def read(root: Path, name: str) -> Any:
-    """The cached value, or None when there is none or it cannot be trusted."""
+def read(root: Path, name: str, valid: Callable[[Any], bool] | None = None) -> Any:
+    """The cached value, or None when there is none or it cannot be trusted.
+
+    `valid` checks the value's shape, so a cache written by another version of
+    cqctrack (or damaged in a way pickle does not notice) is treated as missing.
+    """
     if not enabled():
         return None
     try:
@@ -67,7 +73,12 @@ def read(root: Path, name: str) -> Any:
         return None
     except Exception:  # a cache from another version may fail to unpickle in any way
         return None
-    return value if stamp == STAMP else None
+    if stamp != STAMP:
+        return None
+    try:
+        return value if valid is None or valid(value) else None
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        return None
 
 
 def write(root: Path, name: str, value: Any) -> None:
@@ -90,16 +101,14 @@ class FileCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        stored = read(root, "files")
-        self.written_ns, self.entries = 0, {}
-        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
-            self.written_ns, self.entries = stored
+        stored = read(root, "files", lambda v: isinstance(v[0], int) and isinstance(v[1], dict))
+        self.written_ns, self.entries = stored if stored is not None else (0, {})
         self.fresh: dict[str, tuple[Signature, Any]] = {}
         self.changed = False
 
     def get(self, rel: str, sig: Signature) -> Any:
         entry = self.entries.get(rel)
-        if entry is None or entry[0] != sig:
+        if entry is None or entry[0] != sig or len(entry[1]) != 4:
             return None
         if max(sig[1], sig[2]) >= self.written_ns - RACY_NS:
             return None  # changed too close to the cache write to be sure

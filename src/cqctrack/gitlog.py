@@ -105,6 +105,27 @@ def head(root: Path) -> str | None:
     return out or None
 
 
+def update_commit_graph(root: Path) -> None:
+    """Keep git's commit-graph, with changed-path Bloom filters, up to date.
+
+    Path-limited `git log` then skips commits that cannot touch the path (0.27 s
+    instead of 5 s per action at 100,000 actions). Writing is incremental: a few
+    milliseconds when nothing is new, about a second the first time at 10,000
+    actions. It is what `git maintenance` does; a repository git will not let us
+    write to is simply left as it is.
+    """
+    run(
+        root,
+        "commit-graph",
+        "write",
+        "--reachable",
+        "--changed-paths",
+        "--split",
+        "--no-progress",
+        check=False,
+    )
+
+
 def author_identity(root: Path) -> tuple[str, str] | None:
     """(name, e-mail) git would author a commit with here, or None when not configured.
 

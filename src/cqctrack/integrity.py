@@ -565,7 +565,7 @@ def check_repository(root: Path, today: date) -> CheckResult:
     listing = store.discover(root)
     key = (listing.fingerprint(), today.toordinal())
     file_check = store.evidence_checker(root)
-    cached = cache.read(root, "check")
+    cached = cache.read(root, "check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
     if cached is not None and cached[0] == key:
         _, refs, result = cached
         if all(file_check(ref) == state for ref, state in refs):

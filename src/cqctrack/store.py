@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
-from typing import Any
+from typing import Any, NamedTuple
 
-from cqctrack import cache, views, yamlio
+from cqctrack import cache, views
 from cqctrack.errors import RepositoryNotFound
 from cqctrack.problems import Problem, Severity
 
@@ -55,8 +56,8 @@ class Source:
     tracker: str  # the tracker folder's slug
 
 
-@dataclass(frozen=True, slots=True)
-class _File:
+class _File(NamedTuple):
+    # A named tuple, not a dataclass: one is made per file on every run.
     rel: str
     kind: str  # config, tracker, concern, measure or action
     tracker: str
@@ -168,8 +169,18 @@ def relative(root: Path, path: Path) -> str:
 
 def load_config(root: Path) -> views.Config | None:
     """Just cqctrack.yaml, for commands that need people and policy but no tracker files."""
-    problems, rec = parse_file(str(root / CONFIG_FILE), CONFIG_FILE, "config")
-    return None if problems or rec is None else views.view(views.Config, rec)
+    try:
+        sig = cache.signature((root / CONFIG_FILE).stat())
+    except OSError:
+        return None
+    cached = cache.read(root, "config", lambda v: len(v) == 3 and isinstance(v[2], int))
+    if cached is not None and cached[0] == sig and max(sig[1], sig[2]) < cached[2] - cache.RACY_NS:
+        rec = cached[1]
+    else:
+        problems, rec = parse_file(str(root / CONFIG_FILE), CONFIG_FILE, "config")
+        rec = None if problems else rec
+        cache.write(root, "config", (sig, rec, time.time_ns()))
+    return None if rec is None else views.view(views.Config, rec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +438,8 @@ def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Problem, ...], Any
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Problem]]:
     """Parse one file with the fast loader; problems instead of exceptions."""
+    from cqctrack import yamlio  # imported here: a run served from the cache parses nothing
+
     try:
         size = path.stat().st_size
         if size > yamlio.MAX_BYTES:
@@ -449,6 +462,8 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Problem]]:
 
 def attach_lines(root: Path, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line of every problem that knows only its field path."""
+    from cqctrack import yamlio
+
     texts: dict[str, str | None] = {}
     out = []
     for problem in problems:

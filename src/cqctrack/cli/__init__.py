@@ -9,7 +9,6 @@ its traceback and a request to report it.
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +26,8 @@ class CqcGroup(TyperGroup):
             return super().invoke(ctx)
         except CqcError as error:
             if _debug(ctx):
+                import traceback
+
                 err_console().print(traceback.format_exc(), markup=False, highlight=False)
             _report(error)
             raise typer.Exit(error.exit_code) from None
@@ -36,6 +37,8 @@ class CqcGroup(TyperGroup):
             err_console().print("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception:
+            import traceback
+
             console = err_console()
             console.print(traceback.format_exc(), markup=False, highlight=False)
             console.print(

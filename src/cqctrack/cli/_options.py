@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from cqctrack import store
+
+if TYPE_CHECKING:
+    from rich.console import Console
 from cqctrack.errors import InvalidInput
 
 
@@ -53,10 +56,29 @@ def parse_date(value: str | None, option: str = "--as-of") -> date:
 
 def out_console() -> Console:
     """Results go to stdout; colour only on a terminal and never with NO_COLOR."""
+    from rich.console import Console  # only when printing: plain output never pays for rich
+
     return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
 
 
+def print_lines(lines: list[tuple[str, str]]) -> None:
+    """Print lines, each with a rich style name, coloured only on a colour terminal.
+
+    Piped or under NO_COLOR the lines go out as plain text, without loading rich.
+    """
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        from rich.text import Text
+
+        console = out_console()
+        for line, style in lines:
+            console.print(Text(line, style=style))
+        return
+    typer.echo("\n".join(line for line, _ in lines))
+
+
 def err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, CheckFormat, out_console, parse_date, state
+from cqctrack.cli._options import AsOf, CheckFormat, parse_date, print_lines, state
 from cqctrack.errors import EXIT_FOUND
 
 
@@ -32,23 +32,18 @@ def check(
 
         cqctrack check --format github    # in a CI workflow
     """
-    from rich.text import Text
-
     from cqctrack.integrity import check_repository
     from cqctrack.problems import Severity
     from cqctrack.reports import problems as render
 
     root = state(ctx).root()
     result = check_repository(root, parse_date(as_of))
-    console = out_console()
     if output is CheckFormat.JSON:
-        console.print(render.render_json(result), markup=False)
+        typer.echo(render.render_json(result))
     elif output is CheckFormat.GITHUB:
-        for line in render.render_github(result):
-            console.print(line, markup=False)
+        typer.echo("\n".join(render.render_github(result)))
     else:
-        for line, style in render.render_text(result):
-            console.print(Text(line, style=style))
+        print_lines(render.render_text(result))
     failing = result.errors or (
         strict and any(p.severity is Severity.WARNING for p in result.problems)
     )

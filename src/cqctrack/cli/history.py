@@ -6,9 +6,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
-from cqctrack.cli._options import out_console, state
+from cqctrack.cli._options import print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -42,12 +41,10 @@ def history(
     root = state(ctx).root()
     config = store.load_config(root)
     timeline = core.action_history(root, action.strip().upper(), config)
-    console = out_console()
     if output is HistoryFormat.JSON:
-        console.print(render.render_json(timeline), markup=False)
+        typer.echo(render.render_json(timeline))
         return
-    for line, style in render.render_text(timeline):
-        console.print(Text(line, style=style))
+    print_lines(render.render_text(timeline))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,6 @@ import typer
 
 from cqctrack.cli._options import out_console, state
 from cqctrack.errors import EXIT_FOUND, UnknownId
-from cqctrack.framework import load_catalogue
 
 
 def frameworks(
@@ -28,6 +27,8 @@ def frameworks(
         cqctrack frameworks saf-quality-statements
         cqctrack frameworks --kinds
     """
+    from cqctrack.framework import load_catalogue
+
     cat = load_catalogue()
     console = out_console()
     if kinds:
