@@ -1,0 +1,217 @@
+"""Caches never change what a command prints: with or without them, after any edit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cqctrack import cache, models, views
+from cqctrack.cli import app
+from tests.conftest import commit_all, git
+
+runner = CliRunner()
+PROJECT = Path(__file__).resolve().parents[1]
+COMMANDS = [
+    ["check", "--as-of", "2026-11-23"],
+    ["review", "--as-of", "2026-11-23"],
+    ["review", "--overdue", "--as-of", "2026-11-23", "--format", "json"],
+    ["review", "--all", "--as-of", "2026-11-23", "--format", "csv"],
+    ["review", "--concerns", "--as-of", "2026-11-23"],
+    ["summary", "--as-of", "2026-11-23", "--format", "json"],
+    ["history", "MED-003", "--format", "json"],
+]
+
+
+@pytest.fixture
+def examples(tmp_path: Path, isolated_git) -> Path:
+    root = tmp_path / "examples"
+    root.mkdir()
+    shutil.copy(PROJECT / "cqctrack.yaml", root)
+    shutil.copytree(PROJECT / "trackers", root / "trackers")
+    shutil.copytree(PROJECT / "evidence", root / "evidence")
+    git(root, "init", "-q")
+    commit_all(root, "Example trackers", "2026-11-20")
+    return root
+
+
+def outputs(root: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> list[tuple[int, str]]:
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0" if cached else "1")
+    results = []
+    for args in COMMANDS:
+        result = runner.invoke(app, ["--repo", str(root), *args])
+        results.append((result.exit_code, result.output))
+    return results
+
+
+def test_every_command_prints_the_same_cold_warm_and_without_cache(
+    examples: Path, monkeypatch
+) -> None:
+    uncached = outputs(examples, monkeypatch, cached=False)
+    assert not (examples / ".git" / "cqctrack").exists()
+    cold = outputs(examples, monkeypatch, cached=True)
+    assert (examples / ".git" / "cqctrack" / "files.pickle").exists()
+    warm = outputs(examples, monkeypatch, cached=True)
+    assert uncached == cold == warm
+    assert all(code in (0, 1) for code, _ in uncached)
+
+
+def _edit_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    assert len(old) == len(new)
+    stat = path.stat()
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_a_one_byte_change_with_the_same_size_and_mtime_is_seen(
+    examples: Path, monkeypatch
+) -> None:
+    action = examples / "trackers/riverside-homecare/actions/MED-005.yaml"
+    outputs(examples, monkeypatch, cached=True)  # fill the caches
+    _edit_keeping_size_and_mtime(action, "risk: high", "risk: low ")
+    cached = outputs(examples, monkeypatch, cached=True)
+    uncached = outputs(examples, monkeypatch, cached=False)
+    assert cached == uncached
+    review = runner.invoke(
+        app,
+        [
+            "--repo",
+            str(examples),
+            "review",
+            "--overdue",
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "json",
+        ],
+    )
+    assert '"risk": "low"' in review.output
+
+
+def test_a_file_broken_after_caching_is_reported_not_served_from_cache(
+    examples: Path, monkeypatch
+) -> None:
+    outputs(examples, monkeypatch, cached=True)
+    action = examples / "trackers/riverside-homecare/actions/MED-005.yaml"
+    _edit_keeping_size_and_mtime(action, "status: ", "statuz: ")
+    result = runner.invoke(app, ["--repo", str(examples), "check", "--as-of", "2026-11-23"])
+    assert result.exit_code == 1, result.output
+    assert "unknown field 'statuz'" in result.output
+
+
+def test_deleting_an_evidence_file_invalidates_the_cached_check(
+    examples: Path, monkeypatch
+) -> None:
+    assert (
+        runner.invoke(app, ["--repo", str(examples), "check", "--as-of", "2026-11-23"]).exit_code
+        == 0
+    )
+    (examples / "evidence/riverside-homecare/2026-09-medicines-audit.md").unlink()
+    result = runner.invoke(app, ["--repo", str(examples), "check", "--as-of", "2026-11-23"])
+    assert result.exit_code == 1, result.output
+    assert "2026-09-medicines-audit.md, which does not exist" in result.output
+
+
+def test_new_commits_are_added_to_the_cached_git_facts(examples: Path, monkeypatch) -> None:
+    import json
+
+    query = [
+        "--repo",
+        str(examples),
+        "review",
+        "--all",
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]
+
+    def med_007(output: str) -> dict:
+        return next(row for row in json.loads(output) if row["id"] == "MED-007")
+
+    before = med_007(runner.invoke(app, query).output)
+    action = examples / "trackers/riverside-homecare/actions/MED-007.yaml"
+    text = action.read_text()
+    due = next(line for line in text.splitlines() if line.startswith("due: "))
+    action.write_text(text.replace(due, "due: 2027-03-31"))
+    commit_all(examples, "Move MED-007", "2026-11-21")
+    cached = runner.invoke(app, query).output
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached == runner.invoke(app, query).output
+    assert before["extensions"]["unlogged"] == 0
+    assert med_007(cached)["extensions"]["unlogged"] == 1
+
+
+def test_rewritten_history_is_read_again_in_full(examples: Path, monkeypatch) -> None:
+    query = [
+        "--repo",
+        str(examples),
+        "review",
+        "--all",
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]
+    runner.invoke(app, query)
+    action = examples / "trackers/riverside-homecare/actions/MED-007.yaml"
+    text = action.read_text()
+    due = next(line for line in text.splitlines() if line.startswith("due: "))
+    action.write_text(text.replace(due, "due: 2027-03-31"))
+    git(examples, "commit", "-qa", "--amend", "-m", "Example trackers, amended")
+    cached = runner.invoke(app, query).output
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached == runner.invoke(app, query).output
+
+
+@pytest.mark.parametrize("name", ["files", "activity", "check", "config"])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
+    examples: Path, monkeypatch, name: str
+) -> None:
+    expected = outputs(examples, monkeypatch, cached=False)
+    outputs(examples, monkeypatch, cached=True)
+    target = cache.folder(examples) / f"{name}.pickle"
+    for junk in (b"not a pickle", __import__("pickle").dumps((cache.STAMP, ("wrong", "shape")))):
+        target.write_bytes(junk)
+        assert outputs(examples, monkeypatch, cached=True) == expected
+
+
+def test_caches_stay_out_of_the_work_tree(examples: Path, monkeypatch) -> None:
+    outputs(examples, monkeypatch, cached=True)
+    assert git(examples, "status", "--porcelain") == ""
+
+
+def test_outside_git_the_cache_goes_to_the_user_cache_folder(tmp_path: Path, monkeypatch) -> None:
+    from tests.helpers import minimal_repo
+
+    root = minimal_repo(tmp_path / "plain")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert runner.invoke(app, ["--repo", str(root), "check"]).exit_code == 0
+    assert list((tmp_path / "xdg" / "cqctrack").glob("*/files.pickle"))
+    assert not list(root.rglob("*.pickle"))
+
+
+@pytest.mark.parametrize("kind", list(views.VIEWS))
+def test_every_view_has_exactly_its_models_fields(kind: str) -> None:
+    model_fields = list(models.MODELS[kind].model_fields)
+    assert list(views.VIEWS[kind]._fields) == model_fields
+
+
+def test_a_model_and_its_view_read_alike() -> None:
+    from cqctrack import yamlio
+
+    path = PROJECT / "trackers/riverside-homecare/actions/MED-003.yaml"
+    model = models.Action.model_validate(yamlio.parse(path.read_bytes()))
+    view = views.view_of("action", model)
+    assert view.due == model.due and view.status is model.status
+    assert view.reviews[-1].decision is model.reviews[-1].decision
+    assert view.reopenings[0].closure.verified_by == model.reopenings[0].closure.verified_by
+    assert view.evidence[0].reference == model.evidence[0].reference
+    assert view.is_open == model.is_open
