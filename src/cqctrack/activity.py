@@ -1,12 +1,12 @@
 """Repository-wide facts from git history that the weekly review needs, per action.
 
-Two git passes over the tracker folders, each one `git log` for the whole
-repository (never one per file, which costs 0.2 s per file at 10,000 actions):
+One `git log --raw` pass over the tracker folders and one `git cat-file --batch`
+of the action blobs it names (never one `git log` per file, which costs 0.2 s per
+file at 10,000 actions) give:
 
 - when each action file last changed in a commit (for `review --stale`);
 - every change of an action's `due:` line, and whether the same commit logged an
-  extension to the new date (for unlogged extensions). `git log -G'^due: '` makes
-  git itself pick out only the commits whose diff touches a due line.
+  extension to the new date (for unlogged extensions).
 
 The result is cached with the commit it was read at. The next run reads only the
 commits since (`OLD..HEAD`) and adds them, so with no new commits this costs one
@@ -26,9 +26,6 @@ from pathlib import Path
 
 from cqctrack import cache, gitlog
 from cqctrack.store import TRACKERS_DIR, Snapshot
-
-_DUE = re.compile(r"^([-+])due: *['\"]?(\d{4}-\d{2}-\d{2})")
-_TO = re.compile(r"^\+\s*(?:- )?to: *['\"]?(\d{4}-\d{2}-\d{2})")
 
 # Cached per path: (last change as ISO text, [(old, new, sha, when, email, logged), ...]).
 Raw = dict[str, tuple[str | None, list[tuple[str, str, str, str, str, bool]]]]
@@ -123,10 +120,11 @@ def _raw_facts(root: Path, scope: str, head: str) -> Raw:
         if old_head == head:
             return raw  # type: ignore[no-any-return]
         if _is_ancestor(root, old_head, head):
-            _merge(raw, _read(root, scope, f"{old_head}..{head}"))
+            _read(root, scope, f"{old_head}..{head}", raw)
             cache.write(root, "activity", (head, scope, raw))
             return raw  # type: ignore[no-any-return]
-    raw = _read(root, scope, head)
+    raw = {}
+    _read(root, scope, head, raw)
     cache.write(root, "activity", (head, scope, raw))
     return raw
 
@@ -135,102 +133,101 @@ def _is_ancestor(root: Path, old: str, new: str) -> bool:
     return gitlog.succeeds(root, "merge-base", "--is-ancestor", old, new)
 
 
-def _merge(raw: Raw, newer: Raw) -> None:
-    """Fold facts from later commits into older ones."""
-    for path, (last, moves) in newer.items():
-        old_last, old_moves = raw.get(path, (None, []))
-        raw[path] = (last or old_last, old_moves + moves)
+def _read(root: Path, scope: str, revisions: str, raw: Raw) -> None:
+    """Add the facts of the commits in `revisions` (oldest first) to `raw`.
+
+    One `git log --raw` pass lists, per commit, each changed file's blob before and
+    after; one `git cat-file --batch` reads those action blobs, of which only the
+    `due:` line and the extension `to:` dates are looked at (a regular expression,
+    not YAML). That is about twice as fast as asking git for diffs (`log -p -G`),
+    and like a diff it compares each commit with its own parent.
+    """
+    changes = _changes(root, scope, revisions)
+    blobs = {blob for change in changes for blob in change[4:] if blob}
+    facts = _blob_facts(root, sorted(blobs))
+    for path, sha, when, email, old, new in changes:
+        moves = raw.get(path, (None, []))[1]
+        if old and new:
+            before, after = facts.get(old), facts.get(new)
+            if before and after and before[0] and after[0] and before[0] != after[0]:
+                logged = after[0] in after[1] and after[0] not in before[1]
+                moves = [*moves, (before[0], after[0], sha, when, email, logged)]
+        raw[path] = (when, moves)
 
 
-def _read(root: Path, scope: str, revisions: str) -> Raw:
-    last = _last_changed(root, scope, revisions)
-    moves = _due_moves(root, scope, revisions)
-    raw: Raw = {}
-    for path in set(last) | set(moves):
-        raw[path] = (last.get(path), moves.get(path, []))
-    return raw
+_NO_BLOB = "0" * 40
 
 
-def _last_changed(root: Path, scope: str, revisions: str) -> dict[str, str]:
-    text = gitlog.run(
-        root,
-        "log",
-        f"--format={gitlog.RS}%aI",
-        "--name-only",
-        "--no-renames",
-        revisions,
-        "--",
-        scope,
-    )
-    out: dict[str, str] = {}
-    for record in text.split(gitlog.RS)[1:]:
-        lines = record.split("\n")
-        for path in lines[1:]:
-            if path and path not in out:  # newest first: the first sighting is the latest
-                out[path] = lines[0]
-    return out
-
-
-def _due_moves(
+def _changes(
     root: Path, scope: str, revisions: str
-) -> dict[str, list[tuple[str, str, str, str, str, bool]]]:
+) -> list[tuple[str, str, str, str, str | None, str | None]]:
+    """(path, commit, date, author e-mail, blob before, blob after), oldest first."""
     text = gitlog.run(
         root,
         "log",
         "--reverse",
-        f"--format={gitlog.RS}%H{gitlog.FS}%aI{gitlog.FS}%ae",
-        "-p",
-        "-U0",
+        "--raw",
         "--no-renames",
-        "--no-color",
-        "--no-ext-diff",
-        "-G^due: ",
+        "--no-abbrev",
+        f"--format={gitlog.RS}%H{gitlog.FS}%aI{gitlog.FS}%ae",
         revisions,
         "--",
         scope,
     )
-    out: dict[str, list[tuple[str, str, str, str, str, bool]]] = {}
+    out: list[tuple[str, str, str, str, str | None, str | None]] = []
     for record in text.split(gitlog.RS)[1:]:
-        header, _, patch = record.partition("\n")
+        header, _, body = record.partition("\n")
         sha, when, email = header.split(gitlog.FS)
-        for path, old, new, tos in _file_changes(patch):
-            if old is not None and new is not None and old != new:
-                move = (old, new, sha, when, email, new in tos)
-                out.setdefault(path, []).append(move)
+        for line in body.split("\n"):
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            if "/actions/" not in path:
+                continue
+            fields = meta.split()
+            old = None if fields[2] == _NO_BLOB else fields[2]
+            new = None if fields[3] == _NO_BLOB else fields[3]
+            out.append((path, sha, when, email, old, new))
     return out
 
 
-def _file_changes(patch: str) -> list[tuple[str, str | None, str | None, set[str]]]:
-    changes = []
-    path = None
-    old = new = None
-    tos: set[str] = set()
-    for line in patch.split("\n"):
-        if line.startswith("diff --git "):
-            if path is not None:
-                changes.append((path, old, new, tos))
-            path, old, new, tos = None, None, None, set()
-        elif line.startswith("+++ b/"):
-            path = line[6:]
-        elif line.startswith(("-due:", "+due:")):
-            match = _DUE.match(line)
-            if match and _is_date(match.group(2)):
-                if match.group(1) == "-":
-                    old = match.group(2)
-                else:
-                    new = match.group(2)
-        elif line.startswith("+"):
-            match = _TO.match(line)
-            if match and _is_date(match.group(1)):
-                tos.add(match.group(1))
-    if path is not None:
-        changes.append((path, old, new, tos))
-    return changes
+_DUE_LINE = re.compile(rb"^due: *['\"]?(\d{4}-\d{2}-\d{2})", re.M)
+_TO_LINE = re.compile(rb"^\s*(?:- )?to: *['\"]?(\d{4}-\d{2}-\d{2})", re.M)
 
 
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+def _blob_facts(root: Path, blobs: list[str]) -> dict[str, tuple[str | None, frozenset[str]]]:
+    """The due date and the extension end dates in each blob, read in one streamed batch."""
+    import subprocess
+    import threading
+
+    if not blobs:
+        return {}
+    proc = subprocess.Popen(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        with proc.stdin:
+            proc.stdin.write("".join(f"{blob}\n" for blob in blobs).encode())
+
+    writer = threading.Thread(target=feed, daemon=True)  # a pipe would fill and block both
+    writer.start()
+    facts: dict[str, tuple[str | None, frozenset[str]]] = {}
+    read = proc.stdout.readline
+    for blob in blobs:
+        header = read().split()
+        if len(header) != 3 or header[1] != b"blob":
+            continue
+        content = proc.stdout.read(int(header[2]) + 1)
+        due = _DUE_LINE.search(content)
+        tos = frozenset(m.decode() for m in _TO_LINE.findall(content))
+        facts[blob] = (due.group(1).decode() if due else None, tos)
+    writer.join()
+    proc.stdout.close()
+    proc.wait()
+    return facts
