@@ -89,11 +89,11 @@ class Measure:
     key: str
     argv: list[str]
     cold: bool = False
+    floor: str | None = None  # key of the measure it is compared with
+    needs: tuple[str, ...] = ()  # cqctrack subcommand and options that must exist
     # Floors run on the repository as generated: git itself reads files cqctrack may add
     # under .git (a commit-graph with Bloom filters makes `git log -- FILE` 10x faster).
     pristine: bool = False
-    floor: str | None = None  # key of the measure it is compared with
-    needs: tuple[str, ...] = ()  # cqctrack subcommand and options that must exist
     samples: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
