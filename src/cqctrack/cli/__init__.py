@@ -8,6 +8,7 @@ its traceback and a request to report it.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -93,6 +94,13 @@ def root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read every file afresh and write no cache (also CQCTRACK_NO_CACHE=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -107,6 +115,8 @@ def root(
 
     Start with `cqctrack check` in a tracker repository.
     """
+    if no_cache:
+        os.environ["CQCTRACK_NO_CACHE"] = "1"  # read by cache.py wherever a cache is used
     ctx.obj = State(repo=repo, debug=debug)
 
 
