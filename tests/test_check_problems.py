@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack.integrity import check_repository
+from cqctrack.checking import check_repository
 from tests.helpers import ACTION, BASE, CLOSED_ACTION, minimal_repo
 
 TODAY = date(2026, 11, 23)

@@ -735,7 +735,7 @@ def _verify(replay: Replay, scratch: Path, every_commit: bool, log: Callable[[st
     Errors stop the build. Warnings are expected on the way (a concern raised before
     its actions or measures exist), so they are only counted.
     """
-    from cqctrack.integrity import check_repository
+    from cqctrack.checking import check_repository
 
     warnings: dict[str, int] = {}
     checked = 0

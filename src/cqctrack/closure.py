@@ -17,17 +17,17 @@ one line per unmet condition, when it fails. An action may be closed only when:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cqctrack.evidence import FileCheck as _FileCheck
 from cqctrack.framework import Catalogue
 from cqctrack.problems import Loc
 from cqctrack.views import Action, Closure, Evidence, Person, Policy, Requirement
 from cqctrack.vocab import Decision
 
 # Returns None when an evidence file reference is usable, else what is wrong with it.
-FileCheck = Callable[[str], str | None]
+FileCheck = _FileCheck
 
 
 @dataclass(frozen=True, slots=True)

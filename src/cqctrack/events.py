@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from cqctrack import closure as closure_rule
-from cqctrack import edits, models, store
+from cqctrack import edits, evidence, models
 from cqctrack.errors import InvalidInput, Refused
 from cqctrack.framework import load_catalogue
 from cqctrack.recording import Outcome, Recorder
@@ -62,12 +62,12 @@ def resolve_reference(rec: Recorder, ref: str, document: bool) -> dict[str, str]
         candidate = (base / ref).resolve()
         if candidate.is_file() and candidate.is_relative_to(rec.root.resolve()):
             rel = candidate.relative_to(rec.root.resolve()).as_posix()
-            problem = store.evidence_checker(rec.root)(rel)
+            problem = evidence.checker(rec.root)(rel)
             if problem is None:
                 return {"file": rel}
     if _DOCUMENT_ID.match(ref):
         return {"document": ref}
-    problem = store.evidence_checker(rec.root)(ref) or "is not inside the repository"
+    problem = evidence.checker(rec.root)(ref) or "is not inside the repository"
     raise InvalidInput(
         f"--ref {ref}: the file {problem}",
         hint="add the file under evidence/ first, or pass --document for an id held elsewhere",
@@ -211,7 +211,7 @@ def oversight(
             )
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(
-            action, load_catalogue(), store.evidence_checker(rec.root)
+            action, load_catalogue(), evidence.checker(rec.root)
         )
         if unmet:
             raise Refused(
@@ -302,7 +302,7 @@ def close(
         people=dict(rec.snap.config.people) if rec.snap.config else {},
         policy=rec.policy,
         catalogue=load_catalogue(),
-        file_check=store.evidence_checker(rec.root),
+        file_check=evidence.checker(rec.root),
         today=rec.today,
     )
     gaps = closure_rule.closure_gaps(action, closure, context)

@@ -1,27 +1,24 @@
-"""Rules that look across files: references, consistency of logs, and the closure rule.
+"""Rules that look across files: references between files and to the CQC framework.
 
-`check_snapshot` is what `cqctrack check` runs after loading: it returns every
-problem it finds, never stopping at the first. Each rule is a small function in
-`RULES`; they read the snapshot and never touch disk (evidence files are checked
-through the `FileCheck` passed in).
+Each rule is a small function taking the `Context` and yielding `Problem`s; they
+read the snapshot and never touch disk (evidence files are checked through the
+`FileCheck` passed in). Rules about one action's own logs and the closure rule are
+in action_checks.py; checking.py runs them all for `cqctrack check`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from cqctrack import cache, store
 from cqctrack import closure as closure_rule
-from cqctrack.framework import Catalogue, load_catalogue
-from cqctrack.problems import Loc, Problem, Severity, dotted, sort_key
+from cqctrack.framework import Catalogue
+from cqctrack.problems import Loc, Problem, Severity
 from cqctrack.store import CONFIG_FILE, Snapshot
-from cqctrack.views import DEFAULT_POLICY, Action, Concern, Measure, Policy
-from cqctrack.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Status
+from cqctrack.views import DEFAULT_POLICY, Concern, Measure, Policy
+from cqctrack.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +36,12 @@ class Context:
 Rule = Callable[[Context], Iterator[Problem]]
 
 
-def check_snapshot(ctx: Context) -> list[Problem]:
-    problems: list[Problem] = []
-    for rule in RULES:
-        problems.extend(rule(ctx))
-    return problems
-
-
 # --- helpers ---------------------------------------------------------------------
 
 
-def _person(ctx: Context, path: str, person: str | None, loc: Loc, what: str) -> Iterator[Problem]:
+def check_person(
+    ctx: Context, path: str, person: str | None, loc: Loc, what: str
+) -> Iterator[Problem]:
     if person is None or ctx.snap.config is None:
         return
     if person not in ctx.snap.config.people:
@@ -62,7 +54,7 @@ def _person(ctx: Context, path: str, person: str | None, loc: Loc, what: str) ->
         )
 
 
-def _statements(ctx: Context, path: str, slug: str, refs: list[str]) -> Iterator[Problem]:
+def check_statements(ctx: Context, path: str, slug: str, refs: list[str]) -> Iterator[Problem]:
     framework = ctx.snap.framework_for(slug)
     for index, ref in enumerate(refs):
         found = ctx.catalogue.statement(ref, framework)
@@ -85,7 +77,7 @@ def _statements(ctx: Context, path: str, slug: str, refs: list[str]) -> Iterator
             )
 
 
-def _regulations(ctx: Context, path: str, numbers: list[str]) -> Iterator[Problem]:
+def check_regulations(ctx: Context, path: str, numbers: list[str]) -> Iterator[Problem]:
     for index, number in enumerate(numbers):
         if number not in ctx.catalogue.regulations:
             valid = ", ".join(ctx.catalogue.regulations)
@@ -98,7 +90,7 @@ def _regulations(ctx: Context, path: str, numbers: list[str]) -> Iterator[Proble
             )
 
 
-def _evidence_file(
+def check_evidence_file(
     ctx: Context, path: str, ref: str | None, loc: Loc, what: str
 ) -> Iterator[Problem]:
     if ref is None:
@@ -163,7 +155,7 @@ def tracker_rules(ctx: Context) -> Iterator[Problem]:
     for slug, tracker in ctx.snap.trackers.items():
         path = ctx.snap.tracker_path(slug)
         for field in ("registered_manager", "nominated_individual", "provider_representative"):
-            yield from _person(
+            yield from check_person(
                 ctx, path, getattr(tracker, field), (field,), field.replace("_", " ")
             )
         if tracker.framework and tracker.framework not in ctx.catalogue.frameworks:
@@ -186,7 +178,7 @@ def tracker_rules(ctx: Context) -> Iterator[Problem]:
         prefixes[tracker.id_prefix] = slug
 
 
-def _prefix(ctx: Context, path: str, slug: str, item_id: str) -> Iterator[Problem]:
+def check_prefix(ctx: Context, path: str, slug: str, item_id: str) -> Iterator[Problem]:
     tracker = ctx.snap.trackers.get(slug)
     if tracker is not None and not item_id.startswith(tracker.id_prefix + "-"):
         yield Problem(
@@ -207,12 +199,12 @@ def concern_rules(ctx: Context) -> Iterator[Problem]:
     for concern in ctx.snap.concerns.values():
         source = ctx.snap.source(concern.id)
         path, slug = source.path, source.tracker
-        yield from _prefix(ctx, path, slug, concern.id)
-        yield from _person(ctx, path, concern.raised_by, ("raised_by",), "raised_by")
-        yield from _statements(ctx, path, slug, concern.statements)
-        yield from _regulations(ctx, path, concern.regulations)
+        yield from check_prefix(ctx, path, slug, concern.id)
+        yield from check_person(ctx, path, concern.raised_by, ("raised_by",), "raised_by")
+        yield from check_statements(ctx, path, slug, concern.statements)
+        yield from check_regulations(ctx, path, concern.regulations)
         if concern.raised > ctx.today:
-            yield _future(path, "raised", concern.raised, ("raised",))
+            yield future_date(path, "raised", concern.raised, ("raised",))
         if concern.id not in measured:
             yield Problem(
                 path,
@@ -237,8 +229,8 @@ def measure_rules(ctx: Context) -> Iterator[Problem]:
     for measure in ctx.snap.measures.values():
         source = ctx.snap.source(measure.id)
         path = source.path
-        yield from _prefix(ctx, path, source.tracker, measure.id)
-        yield from _parent_concern(ctx, path, source.tracker, measure.concern)
+        yield from check_prefix(ctx, path, source.tracker, measure.id)
+        yield from check_parent_concern(ctx, path, source.tracker, measure.concern)
         if measure.unit == "percent" and not 0 <= measure.target <= 100:
             yield Problem(
                 path,
@@ -279,8 +271,10 @@ def _reading_rules(ctx: Context, path: str, measure: Measure) -> Iterator[Proble
                 f"readings[{index + 1}].value: {reading.value:g} is not a percentage",
                 loc=(*loc, "value"),
             )
-        yield from _person(ctx, path, reading.recorded_by, (*loc, "recorded_by"), "recorded_by")
-        yield from _evidence_file(
+        yield from check_person(
+            ctx, path, reading.recorded_by, (*loc, "recorded_by"), "recorded_by"
+        )
+        yield from check_evidence_file(
             ctx, path, reading.file, (*loc, "file"), f"reading {reading.period}"
         )
     periods = [r.period for r in measure.readings]
@@ -295,7 +289,7 @@ def _reading_rules(ctx: Context, path: str, measure: Measure) -> Iterator[Proble
         )
 
 
-def _parent_concern(ctx: Context, path: str, slug: str, concern_id: str) -> Iterator[Problem]:
+def check_parent_concern(ctx: Context, path: str, slug: str, concern_id: str) -> Iterator[Problem]:
     concern: Concern | None = ctx.snap.concerns.get(concern_id)
     if concern is None:
         yield Problem(
@@ -317,211 +311,7 @@ def _parent_concern(ctx: Context, path: str, slug: str, concern_id: str) -> Iter
         )
 
 
-# --- actions -----------------------------------------------------------------------
-
-
-def action_rules(ctx: Context) -> Iterator[Problem]:
-    closure_ctx = closure_rule.ClosureContext(
-        people=dict(ctx.snap.config.people) if ctx.snap.config else {},
-        policy=ctx.policy,
-        catalogue=ctx.catalogue,
-        file_check=ctx.file_check,
-        today=ctx.today,
-    )
-    ref_pattern = re.compile(ctx.policy.privacy.person_ref_pattern)
-    for action in ctx.snap.actions.values():
-        source = ctx.snap.source(action.id)
-        path, slug = source.path, source.tracker
-        yield from _prefix(ctx, path, slug, action.id)
-        yield from _parent_concern(ctx, path, slug, action.concern)
-        yield from _person(ctx, path, action.owner, ("owner",), "owner")
-        yield from _statements(ctx, path, slug, action.statements)
-        yield from _regulations(ctx, path, action.regulations)
-        if action.person_ref is not None and not ref_pattern.match(action.person_ref):
-            yield Problem(
-                path,
-                "privacy-person-ref",
-                f"person_ref '{action.person_ref}' does not look like a pseudonymous reference",
-                hint="refer to people who use services by their reference number only "
-                "(e.g. SU-0412), never by name; the pattern is policy privacy.person_ref_pattern",
-                loc=("person_ref",),
-            )
-        if action.due < action.created:
-            yield Problem(
-                path,
-                "consistency-dates",
-                f"due date {action.due} is before the action was created ({action.created})",
-                loc=("due",),
-            )
-        if action.created > ctx.today:
-            yield _future(path, "created", action.created, ("created",))
-        yield from _status_rules(action, path)
-        yield from _requirement_rules(ctx, action, path)
-        yield from _log_rules(ctx, action, path)
-        if action.status is Status.CLOSED:
-            for gap in closure_rule.closure_gaps(action, action.closure, closure_ctx):
-                yield Problem(path, gap.code, gap.message, hint=gap.hint, loc=gap.loc)
-
-
-def _status_rules(action: Action, path: str) -> Iterator[Problem]:
-    if action.closure is not None and action.status is not Status.CLOSED:
-        yield Problem(
-            path,
-            "consistency-status",
-            f"there is a closure record but the status is {action.status}",
-            hint="set `status: closed`, or reopen with `cqctrack reopen` so the closure is kept "
-            "in the reopenings log",
-            loc=("closure",),
-        )
-    if action.status is Status.CANCELLED and action.cancellation is None:
-        yield Problem(
-            path,
-            "consistency-status",
-            "status is cancelled but there is no cancellation record",
-            hint="add `cancellation:` with date, approved_by and reason",
-            loc=("status",),
-        )
-    if action.cancellation is not None and action.status is not Status.CANCELLED:
-        yield Problem(
-            path,
-            "consistency-status",
-            f"there is a cancellation record but the status is {action.status}",
-            loc=("cancellation",),
-        )
-
-
-def _requirement_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
-    known = {r.id for r in action.evidence_required}
-    for counted, what, field in (
-        (
-            Counter(r.id for r in action.evidence_required),
-            "evidence requirement",
-            "evidence_required",
-        ),
-        (Counter(e.id for e in action.evidence), "evidence entry", "evidence"),
-    ):
-        for item_id, count in counted.items():
-            if count > 1:
-                yield Problem(
-                    path,
-                    "consistency-duplicate-id",
-                    f"{what} id {item_id} is used {count} times",
-                    hint="give each entry its own id",
-                    loc=(field,),
-                )
-    for index, requirement in enumerate(action.evidence_required):
-        for k, accepted in enumerate(requirement.kinds):
-            if accepted not in ctx.catalogue.kinds and accepted not in ctx.catalogue.categories:
-                yield Problem(
-                    path,
-                    "reference-unknown-kind",
-                    f"'{accepted}' is not an evidence kind or CQC evidence category",
-                    hint="see `cqctrack frameworks --kinds` for the list",
-                    loc=("evidence_required", index, "kinds", k),
-                )
-    is_closed = action.status is Status.CLOSED
-    for index, evidence in enumerate(action.evidence):
-        loc: Loc = ("evidence", index)
-        for ref in evidence.satisfies:
-            if ref not in known:
-                yield Problem(
-                    path,
-                    "reference-unknown-requirement",
-                    f"evidence {evidence.id} satisfies {ref}, which is not an evidence requirement "
-                    f"of this action",
-                    hint="requirements here: " + ", ".join(sorted(known)),
-                    loc=(*loc, "satisfies"),
-                )
-        if evidence.kind not in ctx.catalogue.kinds:
-            yield Problem(
-                path,
-                "reference-unknown-kind",
-                f"'{evidence.kind}' is not an evidence kind",
-                hint="see `cqctrack frameworks --kinds` for the list",
-                loc=(*loc, "kind"),
-            )
-        yield from _person(ctx, path, evidence.added_by, (*loc, "added_by"), "added_by")
-        if not is_closed:  # for closed actions the closure rule reports missing files
-            yield from _evidence_file(
-                ctx, path, evidence.file, (*loc, "file"), f"evidence {evidence.id}"
-            )
-        if evidence.date > ctx.today:
-            yield _future(path, f"evidence {evidence.id}", evidence.date, (*loc, "date"))
-
-
-def _log_rules(ctx: Context, action: Action, path: str) -> Iterator[Problem]:
-    for index, extension in enumerate(action.extensions):
-        loc: Loc = ("extensions", index)
-        yield from _person(ctx, path, extension.approved_by, (*loc, "approved_by"), "approved_by")
-        if extension.to <= extension.from_:
-            yield Problem(
-                path,
-                "consistency-extension",
-                f"extension {index + 1} moves the due date from {extension.from_} to "
-                f"{extension.to}, which is not later",
-                loc=(*loc, "to"),
-            )
-        if index and extension.from_ != action.extensions[index - 1].to:
-            yield Problem(
-                path,
-                "consistency-extension",
-                f"extension {index + 1} starts from {extension.from_}, but the previous one "
-                f"moved the due date to {action.extensions[index - 1].to}",
-                hint="each extension should start from the due date the last one set",
-                severity=Severity.WARNING,
-                loc=(*loc, "from"),
-            )
-    if action.extensions and action.due > action.extensions[-1].to:
-        yield Problem(
-            path,
-            "drift-unlogged-extension",
-            f"due date {action.due} is later than the last logged extension "
-            f"({action.extensions[-1].to})",
-            hint=f"log extensions with `cqctrack extend {action.id} --to DATE --reason TEXT "
-            "--approved-by PERSON`",
-            severity=Severity.WARNING,
-            loc=("due",),
-        )
-    for index, review in enumerate(action.reviews):
-        yield from _person(ctx, path, review.by, ("reviews", index, "by"), "reviewer")
-        if review.date > ctx.today:
-            yield _future(path, "review", review.date, ("reviews", index, "date"))
-    for index, entry in enumerate(action.progress):
-        yield from _person(ctx, path, entry.by, ("progress", index, "by"), "progress by")
-    for index, reopening in enumerate(action.reopenings):
-        yield from _person(ctx, path, reopening.by, ("reopenings", index, "by"), "reopened by")
-    yield from _dated_before_creation(action, path)
-    if action.cancellation is not None:
-        yield from _person(
-            ctx,
-            path,
-            action.cancellation.approved_by,
-            ("cancellation", "approved_by"),
-            "approved_by",
-        )
-
-
-def _dated_before_creation(action: Action, path: str) -> Iterator[Problem]:
-    """Log entries cannot predate the action they belong to."""
-    entries: list[tuple[date, Loc]] = []
-    for log in ("progress", "evidence", "extensions", "reviews", "reopenings"):
-        for index, entry in enumerate(getattr(action, log)):
-            entries.append((entry.date, (log, index, "date")))
-    if action.cancellation is not None:
-        entries.append((action.cancellation.date, ("cancellation", "date")))
-    for when, loc in entries:
-        if when < action.created:
-            yield Problem(
-                path,
-                "consistency-dates",
-                f"{dotted(loc[:-1])} is dated {when.isoformat()}, before the action was created "
-                f"({action.created.isoformat()})",
-                hint="check the date; if the work began earlier, correct `created`",
-                loc=loc,
-            )
-
-
-def _future(path: str, what: str, when: date, loc: Loc) -> Problem:
+def future_date(path: str, what: str, when: date, loc: Loc) -> Problem:
     return Problem(
         path,
         "consistency-future-date",
@@ -530,57 +320,3 @@ def _future(path: str, what: str, when: date, loc: Loc) -> Problem:
         severity=Severity.WARNING,
         loc=loc,
     )
-
-
-RULES: tuple[Rule, ...] = (
-    config_rules,
-    tracker_rules,
-    concern_rules,
-    measure_rules,
-    action_rules,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    problems: list[Problem]
-    files_checked: int
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.severity is Severity.WARNING)
-
-
-def check_repository(root: Path, today: date) -> CheckResult:
-    """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
-
-    The result is cached, keyed by every tracker file's signature, the date judged
-    and the state of every evidence file it referred to, so a run with nothing
-    changed replays it without reading a file.
-    """
-    listing = store.discover(root)
-    key = (listing.fingerprint(), today.toordinal())
-    file_check = store.evidence_checker(root)
-    cached = cache.read(root, "check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
-    if cached is not None and cached[0] == key:
-        _, refs, result = cached
-        if all(file_check(ref) == state for ref, state in refs):
-            return result  # type: ignore[no-any-return]
-    snap = store.load(root, listing)
-    ctx = Context(snap, load_catalogue(), file_check, today)
-    problems = store.attach_lines(root, [*snap.problems, *check_snapshot(ctx)])
-    problems.sort(key=sort_key)
-    result = CheckResult(problems, snap.file_count)
-    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
-    cache.write(root, "check", (key, refs, result))
-    return result
-
-
-def _evidence_refs(snap: Snapshot) -> list[str]:
-    refs = {e.file for a in snap.actions.values() for e in a.evidence if e.file is not None}
-    refs |= {r.file for m in snap.measures.values() for r in m.readings if r.file is not None}
-    return sorted(refs)

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from cqctrack import activity as git_activity
-from cqctrack import closure, drift, gitlog, measures, store
+from cqctrack import closure, drift, evidence, gitlog, measures, store
 from cqctrack.errors import InvalidInput, UnknownId
 from cqctrack.framework import Catalogue, load_catalogue
 from cqctrack.problems import Severity
@@ -130,7 +130,7 @@ class Context:
         unmet: tuple[str, ...] = ()
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             if self._file_check is None:
-                self._file_check = store.evidence_checker(self.root)
+                self._file_check = evidence.checker(self.root)
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self._file_check))
         return drift.facts_for(action, self.activity.get(action.id), unmet, self.names)
 

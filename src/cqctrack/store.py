@@ -25,20 +25,22 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from cqctrack import cache, views
 from cqctrack.errors import RepositoryNotFound
 from cqctrack.problems import Problem, Severity
+from cqctrack.snapshot import (
+    CONFIG_FILE,
+    TRACKER_FILE,
+    TRACKERS_DIR,
+    Snapshot,
+    Source,
+)
 
-CONFIG_FILE = "cqctrack.yaml"
-TRACKERS_DIR = "trackers"
-TRACKER_FILE = "tracker.yaml"
 KIND_FOLDERS = {"concerns": "concern", "measures": "measure", "actions": "action"}
 # Files people keep beside tracker data on purpose; everything else is reported.
 _QUIET_SUFFIXES = (".md", ".txt")
@@ -50,104 +52,12 @@ _DUE = views.Action._fields.index("due")
 _OWNER = views.Action._fields.index("owner")
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    path: str  # repository-relative, forward slashes
-    tracker: str  # the tracker folder's slug
-
-
 class _File(NamedTuple):
     # A named tuple, not a dataclass: one is made per file on every run.
     rel: str
     kind: str  # config, tracker, concern, measure or action
     tracker: str
     sig: cache.Signature
-
-
-class Lazy(Mapping[str, Any]):
-    """Items by id, each unpickled from its record and turned into a view on first use."""
-
-    def __init__(self, cls: type[Any]) -> None:
-        self.cls = cls
-        self.blobs: dict[str, bytes] = {}
-        self._views: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        found = self._views.get(key)
-        if found is None:
-            found = self._views[key] = views.view(self.cls, pickle.loads(self.blobs[key]))
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.blobs)
-
-    def __len__(self) -> int:
-        return len(self.blobs)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.blobs
-
-
-class Actions(Lazy):
-    """Actions by id, as views built on first use, with a cheap pre-selection."""
-
-    def __init__(self) -> None:
-        super().__init__(views.Action)
-        self.index: dict[str, tuple[str, int, str]] = {}  # id -> (status, due day, owner)
-
-    def select(
-        self,
-        statuses: Iterable[str] | None = None,
-        due_before: date | None = None,
-        owners: Iterable[str] | None = None,
-    ) -> Iterator[views.Action]:
-        """Actions matching cheap conditions, read from the index before any view is built."""
-        wanted = frozenset(statuses) if statuses is not None else None
-        people = frozenset(owners) if owners else None
-        limit = due_before.toordinal() if due_before is not None else None
-        for key, (status, due, owner) in self.index.items():
-            if wanted is not None and status not in wanted:
-                continue
-            if limit is not None and due >= limit:
-                continue
-            if people is not None and owner not in people:
-                continue
-            yield self[key]
-
-
-@dataclass
-class Snapshot:
-    """Everything read from one repository at one moment."""
-
-    root: Path
-    config: views.Config | None = None
-    trackers: dict[str, views.Tracker] = field(default_factory=dict)
-    concerns: Lazy = field(default_factory=lambda: Lazy(views.Concern))
-    measures: Lazy = field(default_factory=lambda: Lazy(views.Measure))
-    actions: Actions = field(default_factory=Actions)
-    sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
-    problems: list[Problem] = field(default_factory=list)
-    file_count: int = 0
-    signatures: dict[str, cache.Signature] = field(default_factory=dict)
-
-    def source(self, item_id: str) -> Source:
-        return self.sources[item_id]
-
-    def tracker_of(self, item_id: str) -> str:
-        return self.sources[item_id].tracker
-
-    def tracker_path(self, slug: str) -> str:
-        return f"{TRACKERS_DIR}/{slug}/{TRACKER_FILE}"
-
-    def framework_for(self, slug: str) -> str:
-        tracker = self.trackers.get(slug)
-        if tracker is not None and tracker.framework:
-            return tracker.framework
-        return self.config.framework if self.config else "saf-quality-statements"
-
-    @property
-    def policy(self) -> views.Policy:
-        return self.config.policy if self.config else views.DEFAULT_POLICY
 
 
 def find_root(start: Path) -> Path:
@@ -479,47 +389,3 @@ def attach_lines(root: Path, problems: Iterable[Problem]) -> list[Problem]:
                 problem = problem.at(*found)
         out.append(problem)
     return out
-
-
-# --- evidence files -------------------------------------------------------------------
-
-
-def evidence_checker(root: Path) -> Callable[[str], str | None]:
-    """A check for evidence file references: None when usable, else what is wrong.
-
-    A reference must be a relative path to a file inside the repository: no
-    absolute paths, no `..`, and no symbolic link that leads outside.
-    """
-    real_root = os.path.realpath(root)
-    seen: dict[str, str | None] = {}
-
-    def check(ref: str) -> str | None:
-        if ref not in seen:
-            seen[ref] = _evidence_problem(real_root, ref)
-        return seen[ref]
-
-    return check
-
-
-def _evidence_problem(real_root: str, ref: str) -> str | None:
-    # os.path on strings, not pathlib: `check` looks at thousands of references.
-    if ref.startswith(("/", "~")) or "\\" in ref or (len(ref) > 1 and ref[1] == ":"):
-        return "is not a path relative to the repository root"
-    parts = ref.split("/")
-    if ".." in parts:
-        return "points outside the repository ('..' is not allowed)"
-    if parts[0] == ".git":
-        return "is inside .git"
-    path = f"{real_root}/{ref}"
-    resolved = os.path.realpath(path)
-    if resolved != path and not resolved.startswith(real_root + os.sep):
-        return "is a link to somewhere outside the repository"
-    try:
-        stat = os.stat(resolved)  # noqa: PTH116 - see above
-    except FileNotFoundError:
-        return "does not exist"
-    except OSError:
-        return "cannot be read"
-    if not S_ISREG(stat.st_mode):
-        return "is not a file"
-    return None

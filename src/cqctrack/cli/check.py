@@ -32,7 +32,7 @@ def check(
 
         cqctrack check --format github    # in a CI workflow
     """
-    from cqctrack.integrity import check_repository
+    from cqctrack.checking import check_repository
     from cqctrack.problems import Severity
     from cqctrack.reports import problems as render
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from cqctrack.integrity import CheckResult
+from cqctrack.checking import CheckResult
 from cqctrack.problems import Problem, Severity
 
 CATEGORY_NAMES = {

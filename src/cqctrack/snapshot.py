@@ -1,0 +1,115 @@
+"""A snapshot of a tracker repository: read-only views of every valid file, and the problems.
+
+`store.load` builds it; everything else reads it. Actions, concerns and measures
+are kept as pickled records and turned into views (views.py) on first use, and
+actions carry a small index (status, due date, owner) so a command can pick the
+few it needs without building the rest.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cqctrack import cache, views
+from cqctrack.problems import Problem
+
+CONFIG_FILE = "cqctrack.yaml"
+TRACKERS_DIR = "trackers"
+TRACKER_FILE = "tracker.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str  # repository-relative, forward slashes
+    tracker: str  # the tracker folder's slug
+
+
+class Lazy(Mapping[str, Any]):
+    """Items by id, each unpickled from its record and turned into a view on first use."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        self.cls = cls
+        self.blobs: dict[str, bytes] = {}
+        self._views: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = views.view(self.cls, pickle.loads(self.blobs[key]))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.blobs
+
+
+class Actions(Lazy):
+    """Actions by id, as views built on first use, with a cheap pre-selection."""
+
+    def __init__(self) -> None:
+        super().__init__(views.Action)
+        self.index: dict[str, tuple[str, int, str]] = {}  # id -> (status, due day, owner)
+
+    def select(
+        self,
+        statuses: Iterable[str] | None = None,
+        due_before: date | None = None,
+        owners: Iterable[str] | None = None,
+    ) -> Iterator[views.Action]:
+        """Actions matching cheap conditions, read from the index before any view is built."""
+        wanted = frozenset(statuses) if statuses is not None else None
+        people = frozenset(owners) if owners else None
+        limit = due_before.toordinal() if due_before is not None else None
+        for key, (status, due, owner) in self.index.items():
+            if wanted is not None and status not in wanted:
+                continue
+            if limit is not None and due >= limit:
+                continue
+            if people is not None and owner not in people:
+                continue
+            yield self[key]
+
+
+@dataclass
+class Snapshot:
+    """Everything read from one repository at one moment."""
+
+    root: Path
+    config: views.Config | None = None
+    trackers: dict[str, views.Tracker] = field(default_factory=dict)
+    concerns: Lazy = field(default_factory=lambda: Lazy(views.Concern))
+    measures: Lazy = field(default_factory=lambda: Lazy(views.Measure))
+    actions: Actions = field(default_factory=Actions)
+    sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
+    problems: list[Problem] = field(default_factory=list)
+    file_count: int = 0
+    signatures: dict[str, cache.Signature] = field(default_factory=dict)
+
+    def source(self, item_id: str) -> Source:
+        return self.sources[item_id]
+
+    def tracker_of(self, item_id: str) -> str:
+        return self.sources[item_id].tracker
+
+    def tracker_path(self, slug: str) -> str:
+        return f"{TRACKERS_DIR}/{slug}/{TRACKER_FILE}"
+
+    def framework_for(self, slug: str) -> str:
+        tracker = self.trackers.get(slug)
+        if tracker is not None and tracker.framework:
+            return tracker.framework
+        return self.config.framework if self.config else "saf-quality-statements"
+
+    @property
+    def policy(self) -> views.Policy:
+        return self.config.policy if self.config else views.DEFAULT_POLICY
