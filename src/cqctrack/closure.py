@@ -20,14 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cqctrack.evidence import FileCheck as _FileCheck
+from cqctrack.evidence import FileCheck
 from cqctrack.framework import Catalogue
 from cqctrack.problems import Loc
 from cqctrack.views import Action, Closure, Evidence, Person, Policy, Requirement
 from cqctrack.vocab import Decision
-
-# Returns None when an evidence file reference is usable, else what is wrong with it.
-FileCheck = _FileCheck
 
 
 @dataclass(frozen=True, slots=True)
