@@ -72,7 +72,9 @@ def check_repository(root: Path, today: date) -> CheckResult:
             return result  # type: ignore[no-any-return]
     snap = store.load(root, listing)
     ctx = Context(snap, load_catalogue(), file_check, today)
-    problems = store.attach_lines(root, [*snap.problems, *check_snapshot(ctx)])
+    with store.quiet_gc():
+        found = check_snapshot(ctx)
+    problems = store.attach_lines(root, [*snap.problems, *found])
     problems.sort(key=sort_key)
     result = CheckResult(problems, snap.file_count)
     refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]

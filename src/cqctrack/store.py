@@ -22,10 +22,12 @@ a review that wants the overdue few never builds the rest.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -117,8 +119,30 @@ def discover(root: Path) -> Listing:
     return Listing(_discover(root, problems), problems)
 
 
+@contextlib.contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that stay alive.
+
+    Loading makes hundreds of thousands of objects, none of them in cycles; the
+    collector would walk the growing heap again and again for nothing (0.4 s of
+    a 2.7 s `check` at 10,000 actions).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(root: Path, listing: Listing | None = None) -> Snapshot:
     """Read and validate every tracker file under `root`."""
+    with quiet_gc():
+        return _load(root, listing)
+
+
+def _load(root: Path, listing: Listing | None) -> Snapshot:
     snap = Snapshot(root=root)
     listing = listing or discover(root)
     files = listing.files
@@ -325,7 +349,8 @@ def _parse_all(root: Path, todo: list[_File]) -> list[tuple[tuple[Problem, ...],
 
 
 def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[tuple[tuple[Problem, ...], Any]]:
-    return [parse_file(*job) for job in jobs]
+    with quiet_gc():
+        return [parse_file(*job) for job in jobs]
 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Problem, ...], Any]:
