@@ -32,7 +32,7 @@ from cqctrack import __version__
 from cqctrack.views import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (6, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (7, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -101,19 +101,33 @@ class FileCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        stored = read(root, "files", lambda v: isinstance(v[0], int) and isinstance(v[1], dict))
+        stored = read(root, "files", _valid_files)
         self.written_ns, self.entries = stored if stored is not None else (0, {})
         self.fresh: dict[str, tuple[Signature, Any]] = {}
         self.changed = False
 
     def get(self, rel: str, sig: Signature) -> Any:
         entry = self.entries.get(rel)
-        if entry is None or entry[0] != sig or len(entry[1]) != 4:
+        if entry is None or entry[0] != sig:
             return None
         if max(sig[1], sig[2]) >= self.written_ns - RACY_NS:
             return None  # changed too close to the cache write to be sure
         self.fresh[rel] = entry
         return entry[1]
+
+    def get_many(self, wanted: list[tuple[str, Signature]]) -> list[Any]:
+        """`get` for many files at once (one loop with local names: 100,000 files)."""
+        entries, fresh, limit = self.entries, self.fresh, self.written_ns - RACY_NS
+        out: list[Any] = []
+        append = out.append
+        for rel, sig in wanted:
+            entry = entries.get(rel)
+            if entry is None or entry[0] != sig or sig[1] >= limit or sig[2] >= limit:
+                append(None)
+                continue
+            fresh[rel] = entry
+            append(entry[1])
+        return out
 
     def put(self, rel: str, sig: Signature, value: Any) -> None:
         self.fresh[rel] = (sig, value)
@@ -123,3 +137,10 @@ class FileCache:
         # Only entries seen in this run are kept, so deleted files drop out.
         if self.changed or len(self.fresh) != len(self.entries):
             write(self.root, "files", (time.time_ns(), self.fresh))
+
+
+def _valid_files(value: Any) -> bool:
+    written, entries = value
+    sample = next(iter(entries.values()), None)
+    shape_ok = sample is None or (len(sample) == 2 and len(sample[1]) == 4)
+    return isinstance(written, int) and isinstance(entries, dict) and shape_ok

@@ -1,21 +1,21 @@
 """A snapshot of a tracker repository: read-only views of every valid file, and the problems.
 
 `store.load` builds it; everything else reads it. Actions, concerns and measures
-are kept as pickled records and turned into views (views.py) on first use, and
+are kept as marshalled records (plain tuples) and turned into views (views.py) on first use, and
 actions carry a small index (status, due date, owner) so a command can pick the
 few it needs without building the rest.
 """
 
 from __future__ import annotations
 
-import pickle
+import marshal
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from cqctrack import cache, views
+from cqctrack import views
 from cqctrack.problems import Problem
 
 CONFIG_FILE = "cqctrack.yaml"
@@ -23,14 +23,14 @@ TRACKERS_DIR = "trackers"
 TRACKER_FILE = "tracker.yaml"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
+    # A named tuple, not a dataclass: one is made for every file on every run.
     path: str  # repository-relative, forward slashes
     tracker: str  # the tracker folder's slug
 
 
 class Lazy(Mapping[str, Any]):
-    """Items by id, each unpickled from its record and turned into a view on first use."""
+    """Items by id, each unmarshalled from its record and turned into a view on first use."""
 
     def __init__(self, cls: type[Any]) -> None:
         self.cls = cls
@@ -40,7 +40,7 @@ class Lazy(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         found = self._views.get(key)
         if found is None:
-            found = self._views[key] = views.view(self.cls, pickle.loads(self.blobs[key]))
+            found = self._views[key] = views.view(self.cls, marshal.loads(self.blobs[key]))
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -93,7 +93,6 @@ class Snapshot:
     sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
     problems: list[Problem] = field(default_factory=list)
     file_count: int = 0
-    signatures: dict[str, cache.Signature] = field(default_factory=dict)
 
     def source(self, item_id: str) -> Source:
         return self.sources[item_id]

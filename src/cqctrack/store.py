@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import marshal
 import os
-import pickle
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -148,86 +148,85 @@ def _load(root: Path, listing: Listing | None) -> Snapshot:
     files = listing.files
     snap.problems.extend(listing.problems)
     store = cache.FileCache(root)
-    entries: dict[str, _Entry] = {}
-    todo: list[_File] = []
-    for item in files:
-        found = store.get(item.rel, item.sig)
-        if found is None:
-            todo.append(item)
-        else:
-            entries[item.rel] = found
-    for item, (problems, rec) in zip(todo, _parse_all(root, todo), strict=True):
-        entries[item.rel] = entry = _entry(item.kind, problems, rec)
+    entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
+    todo = [i for i, entry in enumerate(entries) if entry is None]
+    parsed = _parse_all(root, [files[i] for i in todo])
+    for i, (problems, rec) in zip(todo, parsed, strict=True):
+        item = files[i]
+        entries[i] = entry = _entry(item.kind, problems, rec)
         store.put(item.rel, item.sig, entry)
     store.save()
-    for item in files:
-        _add(snap, item, entries[item.rel])
+    _assemble(snap, files, entries)  # type: ignore[arg-type]
     return snap
 
 
+def _assemble(snap: Snapshot, files: list[_File], entries: list[_Entry]) -> None:
+    """Put every file's outcome into the snapshot: one tight loop, run for 100,000 files."""
+    sources = snap.sources
+    blobs = {"action": snap.actions.blobs, "concern": snap.concerns.blobs}
+    blobs["measure"] = snap.measures.blobs
+    index = snap.actions.index
+    for (rel, kind, tracker, _), (problems, item_id, fields, blob) in zip(
+        files, entries, strict=True
+    ):
+        if problems:
+            snap.problems.extend(problems)
+        if blob is None:
+            continue
+        if item_id is None:
+            if kind == "config":
+                snap.config = views.view(views.Config, marshal.loads(blob))
+            else:
+                snap.trackers[tracker] = views.view(views.Tracker, marshal.loads(blob))
+            continue
+        if not rel.endswith(f"/{item_id}.yaml"):
+            snap.problems.append(_misnamed(rel, item_id))
+        if item_id in sources:
+            snap.problems.append(_duplicate(rel, item_id, sources[item_id].path))
+            continue
+        sources[item_id] = Source(rel, tracker)
+        blobs[kind][item_id] = blob
+        if fields is not None:
+            index[item_id] = fields
+    snap.file_count = len(files)
+
+
+def _misnamed(rel: str, item_id: str) -> Problem:
+    stem = rel.rpartition("/")[2].removesuffix(".yaml")
+    return Problem(
+        path=rel,
+        code="id-file-name",
+        message=f"id {item_id} does not match the file name {stem}.yaml",
+        hint=f"rename the file to {item_id}.yaml or correct the id",
+        loc=("id",),
+    )
+
+
+def _duplicate(rel: str, item_id: str, first: str) -> Problem:
+    return Problem(
+        path=rel,
+        code="id-duplicate",
+        message=f"id {item_id} is already used by {first}",
+        hint="every action, concern and measure needs its own id; "
+        "`cqctrack new` picks the next free one",
+        loc=("id",),
+    )
+
+
 # What is kept per file: its problems, and when it is valid its id, the few fields
-# the review selects on (actions only), and its record, pickled (unpickling a bytes
-# object is a copy; the record itself is unpickled only when the item is used).
+# the review selects on (actions only), and its record, marshalled (loading a bytes
+# object is a copy; the record itself is unmarshalled only when the item is used).
 _Entry = tuple[tuple[Problem, ...], str | None, tuple[str, int, str] | None, bytes | None]
 
 
 def _entry(kind: str, problems: tuple[Problem, ...], rec: Any) -> _Entry:
     if rec is None:
         return problems, None, None, None
-    blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = marshal.dumps(rec)
     if kind in ("config", "tracker"):
         return problems, None, None, blob
     index = (rec[_STATUS], rec[_DUE], rec[_OWNER]) if kind == "action" else None
     return problems, rec[0], index, blob
-
-
-def _add(snap: Snapshot, item: _File, entry: _Entry) -> None:
-    problems, item_id, index, blob = entry
-    snap.file_count += 1
-    snap.signatures[item.rel] = item.sig
-    if problems:
-        snap.problems.extend(problems)
-    if blob is None:
-        return
-    if item.kind == "config":
-        snap.config = views.view(views.Config, pickle.loads(blob))
-        return
-    if item.kind == "tracker":
-        snap.trackers[item.tracker] = views.view(views.Tracker, pickle.loads(blob))
-        return
-    assert item_id is not None
-    stem = item.rel.rpartition("/")[2].removesuffix(".yaml")
-    if stem != item_id:
-        snap.problems.append(
-            Problem(
-                path=item.rel,
-                code="id-file-name",
-                message=f"id {item_id} does not match the file name {stem}.yaml",
-                hint=f"rename the file to {item_id}.yaml or correct the id",
-                loc=("id",),
-            )
-        )
-    if item_id in snap.sources:
-        first = snap.sources[item_id].path
-        snap.problems.append(
-            Problem(
-                path=item.rel,
-                code="id-duplicate",
-                message=f"id {item_id} is already used by {first}",
-                hint="every action, concern and measure needs its own id; "
-                "`cqctrack new` picks the next free one",
-                loc=("id",),
-            )
-        )
-        return
-    snap.sources[item_id] = Source(item.rel, item.tracker)
-    if item.kind == "action":
-        snap.actions.blobs[item_id] = blob
-        snap.actions.index[item_id] = index  # type: ignore[assignment]
-    elif item.kind == "concern":
-        snap.concerns.blobs[item_id] = blob
-    else:
-        snap.measures.blobs[item_id] = blob
 
 
 # --- finding files -------------------------------------------------------------------
