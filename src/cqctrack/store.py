@@ -375,13 +375,7 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Problem]]:
     from cqctrack import yamlio  # imported here: a run served from the cache parses nothing
 
     try:
-        size = path.stat().st_size
-        if size > yamlio.MAX_BYTES:
-            raise yamlio.YamlProblem(
-                "file-too-large",
-                f"the file is {size:,} bytes; the limit is {yamlio.MAX_BYTES:,}",
-                hint="split long logs or move long text into an evidence document",
-            )
+        yamlio.check_size(path.stat().st_size)
         data = yamlio.parse(path.read_bytes())
     except OSError as err:
         return None, [Problem(rel, "file-unreadable", f"cannot read the file: {err.strerror}")]

@@ -62,8 +62,7 @@ def open_document(root: Path, rel: str, model: type[BaseModel]) -> Document:
         raise CqcError(f"cannot read the file: {err.strerror}", path=rel) from None
     try:
         text = yamlio.decode(original)
-        if len(original) > yamlio.MAX_BYTES:
-            raise yamlio.YamlProblem("file-too-large", "the file is too large to edit")
+        yamlio.check_size(len(original))
         yamlio.parse(original)  # the same refusals (aliases, tags, duplicates) as reads
         data = yamlio.load_round_trip(text)
     except yamlio.YamlProblem as err:

@@ -111,14 +111,29 @@ def decode(data: bytes) -> str:
     return text
 
 
-def parse(data: bytes) -> Any:
-    """Parse one file's bytes with the fast loader, or raise `YamlProblem`."""
-    if len(data) > MAX_BYTES:
+def check_size(size: int) -> None:
+    """Refuse a file over MAX_BYTES before reading or parsing it."""
+    if size > MAX_BYTES:
         raise YamlProblem(
             "file-too-large",
-            f"the file is {len(data):,} bytes; the limit is {MAX_BYTES:,}",
+            f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}",
             hint="split long logs or move long text into an evidence document",
         )
+
+
+def _tag_problem(tag: str, mark: Any) -> YamlProblem:
+    return YamlProblem(
+        "yaml-tag",
+        f"YAML tags are not allowed (found '{tag}')",
+        hint="remove the tag; quote the value if it should be text",
+        line=mark.line + 1,
+        column=mark.column + 1,
+    )
+
+
+def parse(data: bytes) -> Any:
+    """Parse one file's bytes with the fast loader, or raise `YamlProblem`."""
+    check_size(len(data))
     text = decode(data)
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text)  # rare: only files that could hold them pay
@@ -151,14 +166,7 @@ def _build(node: Any) -> Any:
             return node.value[0] in "tT"
         if tag == NULL_TAG:
             return None
-        mark = node.start_mark
-        raise YamlProblem(
-            "yaml-tag",
-            f"YAML tags are not allowed (found '{tag}')",
-            hint="remove the tag; quote the value if it should be text",
-            line=mark.line + 1,
-            column=mark.column + 1,
-        )
+        raise _tag_problem(tag, node.start_mark)
     if kind is _SEQUENCE:
         return [_build(item) for item in node.value]
     mapping: dict[Any, Any] = {}
@@ -238,14 +246,7 @@ def _refuse_anchors_and_tags(text: str) -> None:
                 )
             tag = getattr(event, "tag", None)
             if tag and tag not in _ALLOWED_TAGS and tag != "!":
-                mark = event.start_mark
-                raise YamlProblem(
-                    "yaml-tag",
-                    f"YAML tags are not allowed (found '{tag}')",
-                    hint="remove the tag; quote the value if it should be text",
-                    line=mark.line + 1,
-                    column=mark.column + 1,
-                )
+                raise _tag_problem(tag, event.start_mark)
     except yaml.MarkedYAMLError as err:
         raise _from_marked(err, text) from None
 
