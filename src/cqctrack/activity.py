@@ -196,38 +196,10 @@ _TO_LINE = re.compile(rb"^\s*(?:- )?to: *['\"]?(\d{4}-\d{2}-\d{2})", re.M)
 
 
 def _blob_facts(root: Path, blobs: list[str]) -> dict[str, tuple[str | None, frozenset[str]]]:
-    """The due date and the extension end dates in each blob, read in one streamed batch."""
-    import subprocess
-    import threading
-
-    if not blobs:
-        return {}
-    proc = subprocess.Popen(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        with proc.stdin:
-            proc.stdin.write("".join(f"{blob}\n" for blob in blobs).encode())
-
-    writer = threading.Thread(target=feed, daemon=True)  # a pipe would fill and block both
-    writer.start()
+    """The due date and the extension end dates in each blob."""
     facts: dict[str, tuple[str | None, frozenset[str]]] = {}
-    read = proc.stdout.readline
-    for blob in blobs:
-        header = read().split()
-        if len(header) != 3 or header[1] != b"blob":
-            continue
-        content = proc.stdout.read(int(header[2]) + 1)
+    for blob, content in gitlog.cat_blobs(root, blobs):
         due = _DUE_LINE.search(content)
         tos = frozenset(m.decode() for m in _TO_LINE.findall(content))
         facts[blob] = (due.group(1).decode() if due else None, tos)
-    writer.join()
-    proc.stdout.close()
-    proc.wait()
     return facts

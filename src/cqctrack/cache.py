@@ -106,17 +106,12 @@ class FileCache:
         self.fresh: dict[str, tuple[Signature, Any]] = {}
         self.changed = False
 
-    def get(self, rel: str, sig: Signature) -> Any:
-        entry = self.entries.get(rel)
-        if entry is None or entry[0] != sig:
-            return None
-        if max(sig[1], sig[2]) >= self.written_ns - RACY_NS:
-            return None  # changed too close to the cache write to be sure
-        self.fresh[rel] = entry
-        return entry[1]
-
     def get_many(self, wanted: list[tuple[str, Signature]]) -> list[Any]:
-        """`get` for many files at once (one loop with local names: 100,000 files)."""
+        """Each file's cached outcome, or None where it cannot be trusted.
+
+        One loop with local names, as it runs for 100,000 files. Like git, an entry
+        whose file changed within a second of the cache being written is not trusted.
+        """
         entries, fresh, limit = self.entries, self.fresh, self.written_ns - RACY_NS
         out: list[Any] = []
         append = out.append

@@ -93,39 +93,13 @@ def _versions(root: Path, top: Path, spec: str) -> list[Version]:
             status, _, path = line.partition("\t")
             found.append((commit, path, status.startswith("D")))
     wanted = [f"{c.sha}:{p}" for c, p, deleted in found if not deleted]
-    blobs = _cat_files(root, wanted)
+    blobs = dict(gitlog.cat_blobs(root, wanted))
     out = []
     for commit, path, deleted in found:
         if deleted:
             out.append(Version(commit, path, None))
             continue
         out.append(_parse(commit, path, blobs.get(f"{commit.sha}:{path}", b"")))
-    return out
-
-
-def _cat_files(root: Path, specs: list[str]) -> dict[str, bytes]:
-    """Many blobs in one `git cat-file --batch` call."""
-    if not specs:
-        return {}
-    import subprocess
-
-    done = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="".join(s + "\n" for s in specs).encode(),
-        capture_output=True,
-        check=False,
-    )
-    data = done.stdout
-    out: dict[str, bytes] = {}
-    pos = 0
-    for spec in specs:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            out[spec] = data[pos : pos + size]
-            pos += size + 1
     return out
 
 
