@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cqctrack import closure as closure_rule
 from cqctrack import edits, evidence, models
@@ -50,6 +51,16 @@ def _must_be_open(action: Action, doing: str) -> None:
         raise Refused(
             f"{action.id} is {action.status}, so you cannot {doing}",
             hint=f"reopen it first with `cqctrack reopen {action.id} --reason TEXT`",
+        )
+
+
+def _must_verify(rec: Recorder, person: str, doing: str) -> None:
+    """Closure decisions and cancellations are for the roles that may verify closures."""
+    roles = rec.policy.closure.verifier_roles
+    if rec.role(person) not in roles:
+        raise Refused(
+            f"{person} is a {rec.role(person)}, who may not {doing}",
+            hint="roles that may: " + ", ".join(roles),
         )
 
 
@@ -175,9 +186,9 @@ def extend(
         "date": rec.date(when),
     }
 
-    def mutate(data: object) -> None:
-        edits.append_entry(data, "extensions", entry, ORDER)  # type: ignore[arg-type]
-        edits.set_value(data, "due", to, ORDER)  # type: ignore[arg-type]
+    def mutate(data: Any) -> None:
+        edits.append_entry(data, "extensions", entry, ORDER)
+        edits.set_value(data, "due", to, ORDER)
 
     count = len(action.extensions) + 1
     return rec.edit(
@@ -204,11 +215,7 @@ def oversight(
     role = rec.role(reviewer)
     if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
         _must_be_open(action, f"record {decision}")
-        if role not in rec.policy.closure.verifier_roles:
-            raise Refused(
-                f"{reviewer} is a {role}, who may not {decision.value.replace('-', ' ')}",
-                hint="roles that may: " + ", ".join(rec.policy.closure.verifier_roles),
-            )
+        _must_verify(rec, reviewer, decision.value.replace("-", " "))
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(
             action, load_catalogue(), evidence.checker(rec.root)
@@ -273,14 +280,14 @@ def update(
     if not changes:
         raise InvalidInput(f"{action.id} already has that status and owner; nothing to change")
 
-    def mutate(data: object) -> None:
+    def mutate(data: Any) -> None:
         if status is not None:
-            edits.set_value(data, "status", status, ORDER)  # type: ignore[arg-type]
+            edits.set_value(data, "status", status, ORDER)
         if new_owner is not None:
-            edits.set_value(data, "owner", new_owner, ORDER)  # type: ignore[arg-type]
+            edits.set_value(data, "owner", new_owner, ORDER)
         if note is not None:
             entry = {"date": entry_date, "by": who, "note": note}
-            edits.append_entry(data, "progress", entry, ORDER)  # type: ignore[arg-type]
+            edits.append_entry(data, "progress", entry, ORDER)
 
     event = "reassigned" if new_owner and new_owner != action.owner else "updated"
     return rec.edit(
@@ -313,9 +320,9 @@ def close(
             hint="nothing was written; close it once every condition above is met",
         )
 
-    def mutate(data: object) -> None:
-        edits.set_value(data, "status", Status.CLOSED, ORDER)  # type: ignore[arg-type]
-        edits.set_value(data, "closure", closure._asdict(), ORDER)  # type: ignore[arg-type]
+    def mutate(data: Any) -> None:
+        edits.set_value(data, "status", Status.CLOSED, ORDER)
+        edits.set_value(data, "closure", closure._asdict(), ORDER)
 
     return rec.edit(
         rel,
@@ -337,11 +344,11 @@ def reopen(
     if action.closure is not None:
         entry["closure"] = action.closure._asdict()
 
-    def mutate(data: object) -> None:
-        edits.append_entry(data, "reopenings", entry, ORDER)  # type: ignore[arg-type]
-        edits.remove_key(data, "closure")  # type: ignore[arg-type]
-        edits.remove_key(data, "cancellation")  # type: ignore[arg-type]
-        edits.set_value(data, "status", Status.IN_PROGRESS, ORDER)  # type: ignore[arg-type]
+    def mutate(data: Any) -> None:
+        edits.append_entry(data, "reopenings", entry, ORDER)
+        edits.remove_key(data, "closure")
+        edits.remove_key(data, "cancellation")
+        edits.set_value(data, "status", Status.IN_PROGRESS, ORDER)
 
     return rec.edit(
         rel,
@@ -358,16 +365,12 @@ def cancel(
     action, rel = rec.action(action_id)
     _must_be_open(action, "cancel it")
     approver = rec.person(approved_by, "--approved-by")
-    if rec.role(approver) not in rec.policy.closure.verifier_roles:
-        raise Refused(
-            f"{approver} is a {rec.role(approver)}, who may not approve a cancellation",
-            hint="roles that may: " + ", ".join(rec.policy.closure.verifier_roles),
-        )
+    _must_verify(rec, approver, "approve a cancellation")
     entry = {"date": rec.date(when), "approved_by": approver, "reason": reason}
 
-    def mutate(data: object) -> None:
-        edits.set_value(data, "status", Status.CANCELLED, ORDER)  # type: ignore[arg-type]
-        edits.set_value(data, "cancellation", entry, ORDER)  # type: ignore[arg-type]
+    def mutate(data: Any) -> None:
+        edits.set_value(data, "status", Status.CANCELLED, ORDER)
+        edits.set_value(data, "cancellation", entry, ORDER)
 
     return rec.edit(
         rel,
