@@ -50,10 +50,6 @@ class ActionActivity:
     last_changed: datetime | None = None
     due_moves: tuple[DueMove, ...] = field(default_factory=tuple)
 
-    @property
-    def unlogged_extensions(self) -> tuple[DueMove, ...]:
-        return tuple(m for m in self.due_moves if m.is_extension and not m.logged)
-
 
 class Activity(Mapping[str, ActionActivity]):
     """Facts by action id, turned from the cached raw form on first use."""

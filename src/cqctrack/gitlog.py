@@ -13,7 +13,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cqctrack.errors import GitError
@@ -180,7 +180,3 @@ def author_identity(root: Path) -> tuple[str, str] | None:
     if not name.strip() or not email.strip():
         return None
     return name.strip(), email.strip()
-
-
-def commit_date(commit: Commit) -> datetime:
-    return commit.when.astimezone(UTC)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from cqctrack import closure as closure_rule
+from cqctrack.evidence import FileCheck
 from cqctrack.framework import Catalogue
 from cqctrack.problems import Loc, Problem, Severity
 from cqctrack.store import CONFIG_FILE, Snapshot
@@ -25,7 +25,7 @@ from cqctrack.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS
 class Context:
     snap: Snapshot
     catalogue: Catalogue
-    file_check: closure_rule.FileCheck
+    file_check: FileCheck
     today: date
 
     @property

@@ -41,10 +41,6 @@ def sort_key(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line or 0, problem.column or 0, problem.code)
 
 
-def count_errors(problems: list[Problem]) -> int:
-    return sum(1 for p in problems if p.severity is Severity.ERROR)
-
-
 def dotted(loc: Loc) -> str:
     """`("evidence", 2, "kind")` -> `evidence[3].kind`: positions count from 1, as people do."""
     out = ""

@@ -75,10 +75,6 @@ def find_root(start: Path) -> Path:
     )
 
 
-def relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
 def load_config(root: Path) -> views.Config | None:
     """Just cqctrack.yaml, for commands that need people and policy but no tracker files."""
     try:
