@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
+
+from cqctrack.format import records
 
 CONFIG = """\
 version: 1
@@ -141,3 +144,21 @@ def minimal_repo(root: Path, **overrides: str | None) -> Path:
     }
     files.update(overrides)
     return write_tree(root, {k: v for k, v in files.items() if v is not None})
+
+
+# --- records, built through the decoder production uses ------------------------------
+
+
+def action_record(data: dict[str, Any]) -> records.Action:
+    record: records.Action = records.decode("action", data)
+    return record
+
+
+def measure_record(data: dict[str, Any]) -> records.Measure:
+    record: records.Measure = records.decode("measure", data)
+    return record
+
+
+def policy_record(data: dict[str, Any]) -> records.Policy:
+    config = records.decode("config", {"provider": "Test Care Ltd", "people": {}, "policy": data})
+    return config.policy  # type: ignore[no-any-return]

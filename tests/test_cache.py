@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqctrack import cache, models, views
+from cqctrack import cache
+from cqctrack.format import dialect, models, records
 from cqctrack.cli import app
 from tests.conftest import commit_all, git
 
@@ -198,18 +199,17 @@ def test_outside_git_the_cache_goes_to_the_user_cache_folder(tmp_path: Path, mon
     assert not list(root.rglob("*.pickle"))
 
 
-@pytest.mark.parametrize("kind", list(views.VIEWS))
+@pytest.mark.parametrize("kind", list(records.RECORDS))
 def test_every_view_has_exactly_its_models_fields(kind: str) -> None:
     model_fields = list(models.MODELS[kind].model_fields)
-    assert list(views.VIEWS[kind]._fields) == model_fields
+    assert list(records.RECORDS[kind]._fields) == model_fields
 
 
 def test_a_model_and_its_view_read_alike() -> None:
-    from cqctrack import yamlio
 
     path = PROJECT / "trackers/riverside-homecare/actions/MED-003.yaml"
-    model = models.Action.model_validate(yamlio.parse(path.read_bytes()))
-    view = views.view_of("action", model)
+    model = models.Action.model_validate(dialect.parse(path.read_bytes()))
+    view = records.from_plain(records.Action, records.plain("action", model))
     assert view.due == model.due and view.status is model.status
     assert view.reviews[-1].decision is model.reviews[-1].decision
     assert view.reopenings[0].closure.verified_by == model.reopenings[0].closure.verified_by

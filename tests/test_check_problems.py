@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack.checking import check_repository
+from cqctrack import cache
+from cqctrack.read.check import check_repository
 from tests.helpers import ACTION, BASE, CLOSED_ACTION, minimal_repo
 
 TODAY = date(2026, 11, 23)
@@ -16,11 +17,11 @@ A2 = f"{BASE}/actions/MED-002.yaml"
 
 
 def problems_for(root: Path) -> list[str]:
-    result = check_repository(root, TODAY)
+    result = check_repository(root, TODAY, cache.Caches(root))
     return [
         f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.code}]"
         + (f" | hint: {p.hint}" if p.hint else "")
-        for p in result.problems
+        for p in result.findings
     ]
 
 

@@ -6,10 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from cqctrack import drift, summary
-from cqctrack.activity import ActionActivity, DueMove
-from cqctrack.drift import Brag, Escalation
-from cqctrack.models import Action, Policy
+from cqctrack.findings import Brag, Escalation
+from cqctrack.format.history import ActionHistory, DueMove, Logged
+from cqctrack.format.policy import DEFAULT_POLICY, Policy
+from cqctrack.format.records import Action
+from cqctrack.read import summary
+from cqctrack.rules import drift
+from tests.helpers import action_record, policy_record
 
 TODAY = date(2026, 11, 23)
 NAMES = {"mpatel": "Meera Patel", "jreed": "Jo Reed"}
@@ -71,14 +74,14 @@ def extension(start: str, end: str, on: str):
 
 
 def action(**changes) -> Action:
-    return Action.model_validate(BASE | changes)
+    return action_record(BASE | changes)
 
 
 def judge(
     act: Action, unlogged: int = 0, unmet: tuple[str, ...] = (), policy: Policy | None = None
 ):
     facts = drift.Facts(act, unlogged=unlogged, unmet=unmet, names=NAMES)
-    return drift.assess(facts, policy or Policy(), TODAY)
+    return drift.assess(facts, policy or DEFAULT_POLICY, TODAY)
 
 
 CASES = [
@@ -361,7 +364,7 @@ def test_rating_escalation_and_reasons(changes, unlogged, unmet, brag, escalatio
 
 
 def test_policy_in_cqctrack_yaml_drives_the_thresholds():
-    policy = Policy.model_validate(
+    policy = policy_record(
         {"drift": {"escalation_grace_days": 5, "extension_threshold": 3, "due_soon_days": 0}}
     )
     late = judge(action(due="2026-11-17"), policy=policy)
@@ -394,9 +397,11 @@ def test_escalation_reasons_are_those_of_the_chosen_level():
 # --- facts from git and the file -------------------------------------------------------
 
 
-def move(old: str, new: str, on: str, logged: bool = False) -> DueMove:
+def move(old: str, new: str, on: str, logged: Logged = Logged.NEVER) -> DueMove:
     when = datetime.fromisoformat(f"{on}T09:00:00+00:00")
-    return DueMove(date.fromisoformat(old), date.fromisoformat(new), "abc", when, "a@b", logged)
+    return DueMove(
+        date.fromisoformat(old), date.fromisoformat(new), "abc", when, "A", "a@b", logged
+    )
 
 
 UNLOGGED_CASES = [
@@ -404,14 +409,14 @@ UNLOGGED_CASES = [
     (
         "a-move-git-saw-logged-in-the-same-commit",
         {},
-        (move("2026-12-01", "2026-12-31", "2026-11-10", True),),
+        (move("2026-12-01", "2026-12-31", "2026-11-10", Logged.SAME_COMMIT),),
         0,
     ),
     ("a-move-nobody-logged", {}, (move("2026-12-01", "2026-12-31", "2026-11-10"),), 1),
     (
         "a-move-logged-in-a-later-commit-counts-as-logged",
         {"extensions": [extension("2026-12-01", "2026-12-31", "2026-11-11")]},
-        (move("2026-12-01", "2026-12-31", "2026-11-10"),),
+        (move("2026-12-01", "2026-12-31", "2026-11-10", Logged.LATER),),
         0,
     ),
     (
@@ -435,7 +440,7 @@ UNLOGGED_CASES = [
     ids=[case[0] for case in UNLOGGED_CASES],
 )
 def test_unlogged_extensions_combine_git_and_the_extension_log(changes, moves, unlogged):
-    facts = drift.facts_for(action(**changes), ActionActivity(due_moves=moves))
+    facts = drift.facts_for(action(**changes), ActionHistory(due_moves=moves), DEFAULT_POLICY)
     assert facts.unlogged == unlogged
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cqctrack.framework import load_catalogue
+from cqctrack.format.catalogue import load_catalogue
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "cqc-framework.yaml"
 

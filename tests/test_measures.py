@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack import measures, store
-from cqctrack.models import Measure, Period
+from cqctrack import cache
+from cqctrack.rules import measures
+from cqctrack.store.load import load
+from cqctrack.format.records import Measure
+from cqctrack.format.vocab import Period
+from tests.helpers import measure_record
 from tests.helpers import BASE, CLOSED_ACTION, MEASURE, minimal_repo
 
 TODAY = date(2026, 11, 23)
@@ -26,7 +30,7 @@ def measure(readings: list[tuple[str, float]], **changes) -> Measure:
         "period": "monthly",
         "readings": [{"period": p, "value": v, "document": f"AUD-{p}"} for p, v in readings],
     }
-    return Measure.model_validate(data | changes)
+    return measure_record(data | changes)
 
 
 CASES = [
@@ -194,7 +198,8 @@ SUSTAINED = MEASURE + (
 
 
 def concern_status(tmp_path: Path, **files: str | None) -> measures.ConcernStatus:
-    snap = store.load(minimal_repo(tmp_path, **files))
+    root = minimal_repo(tmp_path, **files)
+    snap = load(root, cache.Caches(root))
     (status,) = measures.assess_concerns(snap, TODAY)
     return status
 

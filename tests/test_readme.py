@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack import yamlio
+from cqctrack.format import dialect
 from cqctrack.cli import app
-from cqctrack.models import Action, Concern, Config, Measure, Tracker
+from cqctrack.format.models import Action, Concern, Config, Measure, Tracker
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 MODELS = {
@@ -29,7 +29,7 @@ def example(heading: str) -> str:
 
 @pytest.mark.parametrize("heading", list(MODELS))
 def test_each_annotated_example_in_the_readme_is_a_valid_file(heading: str) -> None:
-    MODELS[heading].model_validate(yamlio.parse(example(heading).encode()))
+    MODELS[heading].model_validate(dialect.parse(example(heading).encode()))
 
 
 def test_every_command_in_the_readme_table_exists_and_every_command_is_in_the_table() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cqctrack import schema
+from cqctrack.format import schema
 
 PROJECT = Path(__file__).resolve().parents[1]
 

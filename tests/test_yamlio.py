@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cqctrack import yamlio
+from cqctrack.format import dialect
 
 PROJECT = Path(__file__).resolve().parents[1]
 TRACKER_FILES = sorted(
@@ -75,8 +75,8 @@ TRICKY = {
 @pytest.mark.parametrize("scalar", list(TRICKY), ids=lambda s: s or "<empty>")
 def test_both_parsers_read_tricky_scalars_the_same_way(scalar: str) -> None:
     text = f"value: {scalar}\n"
-    fast = yamlio.parse(text.encode())["value"]
-    slow = plain(yamlio.load_round_trip(text))["value"]
+    fast = dialect.parse(text.encode())["value"]
+    slow = plain(dialect.load_round_trip(text))["value"]
     assert fast == slow == TRICKY[scalar]
     assert type(fast) is type(slow)
 
@@ -84,13 +84,13 @@ def test_both_parsers_read_tricky_scalars_the_same_way(scalar: str) -> None:
 @pytest.mark.parametrize("path", TRACKER_FILES, ids=lambda p: str(p.relative_to(PROJECT)))
 def test_both_parsers_agree_on_every_example_file(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert yamlio.parse(path.read_bytes()) == plain(yamlio.load_round_trip(text))
+    assert dialect.parse(path.read_bytes()) == plain(dialect.load_round_trip(text))
 
 
 @pytest.mark.parametrize("path", TRACKER_FILES, ids=lambda p: str(p.relative_to(PROJECT)))
 def test_round_trip_rewrites_every_example_file_byte_for_byte(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert yamlio.dump_round_trip(yamlio.load_round_trip(text)) == text
+    assert dialect.dump_round_trip(dialect.load_round_trip(text)) == text
 
 
 def test_the_example_set_is_not_empty() -> None:
@@ -98,13 +98,13 @@ def test_the_example_set_is_not_empty() -> None:
 
 
 def test_a_value_written_by_the_round_trip_parser_reads_back_the_same() -> None:
-    doc = yamlio.load_round_trip("title: x\n")
+    doc = dialect.load_round_trip("title: x\n")
     doc["title"] = "no"
     doc["count"] = "12"
     doc["due"] = "2026-10-31"
     doc["flag"] = "true"
-    text = yamlio.dump_round_trip(doc)
-    assert yamlio.parse(text.encode()) == {
+    text = dialect.dump_round_trip(doc)
+    assert dialect.parse(text.encode()) == {
         "title": "no",
         "count": "12",
         "due": "2026-10-31",
@@ -133,38 +133,38 @@ def test_a_value_written_by_the_round_trip_parser_reads_back_the_same() -> None:
 def test_bad_yaml_is_reported_with_line_and_message(
     text: str, code: str, line: int, message: str
 ) -> None:
-    with pytest.raises(yamlio.YamlProblem) as caught:
-        yamlio.parse(text.encode())
+    with pytest.raises(dialect.YamlProblem) as caught:
+        dialect.parse(text.encode())
     assert caught.value.code == code
     assert caught.value.line == line
     assert message in caught.value.message
 
 
 def test_oversized_files_are_refused_before_parsing() -> None:
-    with pytest.raises(yamlio.YamlProblem) as caught:
-        yamlio.parse(b"a: " + b"x" * (yamlio.MAX_BYTES + 1))
+    with pytest.raises(dialect.YamlProblem) as caught:
+        dialect.parse(b"a: " + b"x" * (dialect.MAX_BYTES + 1))
     assert caught.value.code == "file-too-large"
 
 
 def test_a_billion_laughs_document_is_refused() -> None:
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
-    with pytest.raises(yamlio.YamlProblem) as caught:
-        yamlio.parse(bomb.encode())
+    with pytest.raises(dialect.YamlProblem) as caught:
+        dialect.parse(bomb.encode())
     assert caught.value.code == "yaml-alias"
 
 
 def test_text_that_is_not_utf8_names_the_line() -> None:
-    with pytest.raises(yamlio.YamlProblem) as caught:
-        yamlio.parse(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(dialect.YamlProblem) as caught:
+        dialect.parse(b"a: 1\nb: caf\xe9\n")
     assert (caught.value.code, caught.value.line) == ("file-encoding", 2)
 
 
 def test_ampersands_and_asterisks_in_text_are_fine() -> None:
-    assert yamlio.parse(b"title: Q&A session *urgent*\n") == {"title": "Q&A session *urgent*"}
+    assert dialect.parse(b"title: Q&A session *urgent*\n") == {"title": "Q&A session *urgent*"}
 
 
 def test_locate_finds_nested_fields_and_falls_back_to_the_parent() -> None:
     text = "a: 1\nb:\n  - x: 1\n  - x: 2\n    y: 3\n"
-    assert yamlio.locate(text, ("b", 1, "y")) == (5, 5)
-    assert yamlio.locate(text, ("b", 1, "missing")) == (4, 5)
-    assert yamlio.locate(text, ()) == (1, 1)
+    assert dialect.locate(text, ("b", 1, "y")) == (5, 5)
+    assert dialect.locate(text, ("b", 1, "missing")) == (4, 5)
+    assert dialect.locate(text, ()) == (1, 1)

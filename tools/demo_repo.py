@@ -108,9 +108,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cqctrack import edits, yamlio
-from cqctrack.gitrepo import message as cqctrack_message
-from cqctrack.models import Action, Concern, Config, Measure, Tracker
+from cqctrack.format import dialect
+from cqctrack.write import edits
+from cqctrack.git.commit import message as cqctrack_message
+from cqctrack.format.models import Action, Concern, Config, Measure, Tracker
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_TARGET = PROJECT / ".demo"
@@ -235,7 +236,7 @@ class Replay:
     # reading the example files
 
     def _parse(self, rel: str) -> Any:
-        return yamlio.parse((self.source / rel).read_bytes())
+        return dialect.parse((self.source / rel).read_bytes())
 
     def _load(self) -> None:
         trackers = self.source / "trackers"
@@ -599,7 +600,7 @@ class Replay:
             edits.set_value(doc, "closure", copy.deepcopy(state.closure), ACTION_ORDER)
         if not state.cancelled:
             edits.remove_key(doc, "cancellation")
-        return self._validated(rel, yamlio.dump_round_trip(doc), Action)
+        return self._validated(rel, dialect.dump_round_trip(doc), Action)
 
     def _render_measure(self, rel: str) -> bytes:
         doc = self._document(rel)
@@ -608,19 +609,19 @@ class Replay:
             edits.remove_key(doc, "readings")  # as `cqctrack new measure` writes it
         elif isinstance(doc.get("readings"), list):
             del doc["readings"][count:]
-        return self._validated(rel, yamlio.dump_round_trip(doc), Measure)
+        return self._validated(rel, dialect.dump_round_trip(doc), Measure)
 
     def _document(self, rel: str) -> Any:
         """A fresh round-trip copy of the final file, to cut back to a moment."""
         if rel not in self._documents:
-            self._documents[rel] = yamlio.load_round_trip(self.texts[rel])
+            self._documents[rel] = dialect.load_round_trip(self.texts[rel])
         return copy.deepcopy(self._documents[rel])
 
     def _validated(self, rel: str, text: str, model: type[Any]) -> bytes:
         data = text.encode("utf-8")
         try:
-            model.model_validate(yamlio.parse(data))
-        except (yamlio.YamlProblem, ValidationError) as err:
+            model.model_validate(dialect.parse(data))
+        except (dialect.YamlProblem, ValidationError) as err:
             raise BuildError(f"the replayed version of {rel} is invalid: {err}") from None
         return data
 
@@ -735,7 +736,8 @@ def _verify(replay: Replay, scratch: Path, every_commit: bool, log: Callable[[st
     Errors stop the build. Warnings are expected on the way (a concern raised before
     its actions or measures exist), so they are only counted.
     """
-    from cqctrack.checking import check_repository
+    from cqctrack.cache import Caches
+    from cqctrack.read.check import check_repository
 
     warnings: dict[str, int] = {}
     checked = 0
@@ -747,14 +749,14 @@ def _verify(replay: Replay, scratch: Path, every_commit: bool, log: Callable[[st
         later = replay.commits[i + 1] if i + 1 < len(replay.commits) else None
         if not every_commit and later is not None and later.day == c.day:
             continue
-        result = check_repository(scratch, c.day)
+        result = check_repository(scratch, c.day, Caches(scratch))
         checked += 1
         if result.errors:
-            lines = [f"  {p.path}: {p.severity}: {p.message}" for p in result.problems]
+            lines = [f"  {p.path}: {p.severity}: {p.message}" for p in result.findings]
             raise BuildError(
                 f"`cqctrack check --as-of {c.day}` fails after '{c.subject}':\n" + "\n".join(lines)
             )
-        for p in result.problems:
+        for p in result.findings:
             warnings[p.code] = warnings.get(p.code, 0) + 1
     what = "commit" if every_commit else "day of the history"
     log(f"checked the tree as at each {what} ({checked} checks): no errors")

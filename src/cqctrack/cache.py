@@ -1,45 +1,45 @@
 """Caches that can never serve stale data, kept out of the work tree.
 
-Three caches, each one pickle file under `.git/cqctrack/` (or, outside git, under
-the user's cache folder), never committed and rebuilt silently when missing,
-corrupt or written by another version:
+Each cache is one file under `.git/cqctrack/` (or, outside git, under the user's
+cache folder), never committed and rebuilt silently when missing, corrupt or
+written by another version:
 
-- `files`: per tracker file, the outcome of parsing and validating it (its record,
-  or its problems), keyed by path and a stat signature of size, mtime, ctime and
-  inode. Editing a file changes its ctime even when size and mtime are put back,
-  so a changed file is always parsed again. Like git, an entry whose file changed
-  within a second of the cache being written is not trusted (the file may have
-  changed again within the timestamps' resolution).
-- `activity`: the git facts the review reads, keyed by the commit they were read
-  at; a later run reads only the commits since (see activity.py).
+- `files`: per tracker file, the outcome of parsing and validating it (its
+  record, or its findings), keyed by path and a stat signature of size, mtime,
+  ctime and inode. Editing a file changes its ctime even when size and mtime are
+  put back, so a changed file is always parsed again. Like git, an entry whose
+  file changed within a second of the cache being written is not trusted (the
+  file may have changed again within the timestamps' resolution).
+- `config`: the same for `cqctrack.yaml` alone.
+- `history`: the git facts of every action file, keyed by the commit they were
+  read at; a later run reads only the commits since (see git/facts.py).
 - `check`: the last `check` result, keyed by everything it depends on.
 
-`CQCTRACK_NO_CACHE=1` (or `--no-cache`) turns all of them off.
+Whether caches are used is the caller's choice (`Caches(root, enabled=False)`
+for `--no-cache`), passed down as an argument.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cqctrack import __version__
-from cqctrack.views import RECORD_VERSION
+from cqctrack.format.records import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (7, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (8, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-
-
-def enabled() -> bool:
-    return os.environ.get("CQCTRACK_NO_CACHE", "") in ("", "0")
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -51,57 +51,59 @@ def folder(root: Path) -> Path:
     git_dir = root / ".git"
     if git_dir.is_dir():
         return git_dir / "cqctrack"
-    import hashlib
-
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(base) / "cqctrack" / digest
 
 
-def read(root: Path, name: str, valid: Callable[[Any], bool] | None = None) -> Any:
-    """The cached value, or None when there is none or it cannot be trusted.
+@dataclass(frozen=True, slots=True)
+class Caches:
+    """The caches of one repository, or none at all (`enabled=False`, for --no-cache)."""
 
-    `valid` checks the value's shape, so a cache written by another version of
-    cqctrack (or damaged in a way pickle does not notice) is treated as missing.
-    """
-    if not enabled():
-        return None
-    try:
-        with (folder(root) / f"{name}.pickle").open("rb") as handle:
-            stamp, value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        return None
-    except Exception:  # a cache from another version may fail to unpickle in any way
-        return None
-    if stamp != STAMP:
-        return None
-    try:
-        return value if valid is None or valid(value) else None
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
-        return None
+    root: Path
+    enabled: bool = True
 
+    def read(self, name: str, valid: Callable[[Any], bool] | None = None) -> Any:
+        """The cached value, or None when there is none or it cannot be trusted.
 
-def write(root: Path, name: str, value: Any) -> None:
-    """Store `value` atomically; a cache that cannot be written is simply skipped."""
-    if not enabled():
-        return
-    target = folder(root)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(tmp).replace(target / f"{name}.pickle")
-    except OSError:
-        return
+        `valid` checks the value's shape, so a cache written by another version of
+        cqctrack (or damaged in a way pickle does not notice) is treated as missing.
+        """
+        if not self.enabled:
+            return None
+        try:
+            with (folder(self.root) / f"{name}.pickle").open("rb") as handle:
+                stamp, value = pickle.load(handle)
+        except Exception:  # a cache from another version may fail to unpickle in any way
+            return None
+        if stamp != STAMP:
+            return None
+        try:
+            return value if valid is None or valid(value) else None
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            return None
+
+    def write(self, name: str, value: Any) -> None:
+        """Store `value` atomically; a cache that cannot be written is simply skipped."""
+        if not self.enabled:
+            return
+        target = folder(self.root)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            Path(tmp).replace(target / f"{name}.pickle")
+        except OSError:
+            return
 
 
 class FileCache:
     """Parse-and-validate results per file, trusted only for unchanged files."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        stored = read(root, "files", _valid_files)
+    def __init__(self, caches: Caches) -> None:
+        self.caches = caches
+        stored = caches.read("files", _valid_files)
         self.written_ns, self.entries = stored if stored is not None else (0, {})
         self.fresh: dict[str, tuple[Signature, Any]] = {}
         self.changed = False
@@ -131,7 +133,7 @@ class FileCache:
     def save(self) -> None:
         # Only entries seen in this run are kept, so deleted files drop out.
         if self.changed or len(self.fresh) != len(self.entries):
-            write(self.root, "files", (time.time_ns(), self.fresh))
+            self.caches.write("files", (time.time_ns(), self.fresh))
 
 
 def _valid_files(value: Any) -> bool:

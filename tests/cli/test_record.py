@@ -495,7 +495,7 @@ def test_hand_comments_key_order_and_quotes_survive_an_edit(git_repo: Path) -> N
 def test_a_file_that_changes_underneath_is_not_clobbered(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cqctrack import writer
+    from cqctrack.write import document as writer
 
     real_save = writer.save
 

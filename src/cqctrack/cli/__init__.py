@@ -9,7 +9,6 @@ its traceback and a request to report it.
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -99,6 +98,7 @@ def root(
         bool,
         typer.Option(
             "--no-cache",
+            envvar="CQCTRACK_NO_CACHE",
             help="Read every file afresh and write no cache (also CQCTRACK_NO_CACHE=1).",
         ),
     ] = False,
@@ -116,9 +116,7 @@ def root(
 
     Start with `cqctrack check` in a tracker repository.
     """
-    if no_cache:
-        os.environ["CQCTRACK_NO_CACHE"] = "1"  # read by cache.py wherever a cache is used
-    ctx.obj = State(repo=repo, debug=debug)
+    ctx.obj = State(repo=repo, debug=debug, use_cache=not no_cache)
 
 
 def _register() -> None:

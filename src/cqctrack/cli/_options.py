@@ -12,17 +12,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack import store
+from cqctrack.errors import InvalidInput
+from cqctrack.format.layout import CONFIG_FILE
+from cqctrack.store.discover import find_root
 
 if TYPE_CHECKING:
     from rich.console import Console
-from cqctrack.errors import InvalidInput
+
+    from cqctrack.cache import Caches
 
 
 @dataclass
 class State:
     repo: Path | None
     debug: bool
+    use_cache: bool = True
 
     def root(self) -> Path:
         """The tracker repository this invocation works on."""
@@ -30,12 +34,14 @@ class State:
             path = self.repo.expanduser()
             if not path.exists():
                 raise InvalidInput(f"--repo {self.repo}: no such folder")
-            return (
-                store.find_root(path)
-                if not (path / store.CONFIG_FILE).is_file()
-                else path.resolve()
-            )
-        return store.find_root(Path.cwd())
+            return find_root(path) if not (path / CONFIG_FILE).is_file() else path.resolve()
+        return find_root(Path.cwd())
+
+    def caches(self, root: Path) -> Caches:
+        """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1)."""
+        from cqctrack.cache import Caches
+
+        return Caches(root, enabled=self.use_cache)
 
 
 def state(ctx: typer.Context) -> State:

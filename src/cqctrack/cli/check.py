@@ -7,7 +7,27 @@ from typing import Annotated
 import typer
 
 from cqctrack.cli._options import AsOf, CheckFormat, parse_date, print_lines, state
-from cqctrack.errors import EXIT_FOUND
+from cqctrack.errors import EXIT_FOUND, InvalidInput
+
+
+def _codes(value: str | None, option: str) -> set[str] | None:
+    """`--select closure,reference-unknown-person` as the set of codes it names."""
+    if value is None:
+        return None
+    from cqctrack.rules import codes
+
+    patterns = [p.strip() for p in value.split(",") if p.strip()]
+    chosen, unknown = codes.matching(patterns)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], list(codes.CODES), n=1)
+        raise InvalidInput(
+            f"{option} {','.join(unknown)}: no finding has that code",
+            hint=(f"did you mean {close[0]}? " if close else "")
+            + "`cqctrack check --list-rules` lists every code",
+        )
+    return chosen
 
 
 def check(
@@ -20,24 +40,57 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings as well as errors.")
     ] = False,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Report only these codes, comma-separated; a code's first word "
+            "(e.g. closure) names all codes starting with it.",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODES",
+            help="Leave out these codes (as for --select).",
+            show_default=False,
+        ),
+    ] = None,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
+    ] = False,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
     Checks YAML syntax, fields and values, references between files and to the
-    CQC framework, and the closure rule: a closed action must have evidence for
-    every evidence requirement, verified by someone allowed to verify who is not
-    the owner. Exits 0 when clean, 1 when it found errors.
+    CQC framework, due-date moves git saw without a logged extension, and the
+    closure rule: a closed action must have evidence for every evidence
+    requirement, verified by someone allowed to verify who is not the owner.
+    Exits 0 when clean, 1 when it found errors.
 
-    Example:
+    Examples:
 
+    \b
         cqctrack check --format github    # in a CI workflow
+        cqctrack check --select closure   # only the closure rule
+        cqctrack check --list-rules
     """
-    from cqctrack.checking import check_repository
-    from cqctrack.problems import Severity
-    from cqctrack.reports import problems as render
+    from cqctrack.reports import check as render
 
-    root = state(ctx).root()
-    result = check_repository(root, parse_date(as_of))
+    if list_rules:
+        typer.echo(render.render_rules())
+        return
+    chosen = _codes(select, "--select")
+    left_out = _codes(ignore, "--ignore") or set()
+    from cqctrack.findings import Severity
+    from cqctrack.read.check import check_repository
+
+    st = state(ctx)
+    root = st.root()
+    result = check_repository(root, parse_date(as_of), st.caches(root)).only(chosen, left_out)
     if output is CheckFormat.JSON:
         typer.echo(render.render_json(result))
     elif output is CheckFormat.GITHUB:
@@ -45,7 +98,7 @@ def check(
     else:
         print_lines(render.render_text(result))
     failing = result.errors or (
-        strict and any(p.severity is Severity.WARNING for p in result.problems)
+        strict and any(p.severity is Severity.WARNING for p in result.findings)
     )
     if failing:
         raise typer.Exit(EXIT_FOUND)

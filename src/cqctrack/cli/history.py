@@ -34,12 +34,13 @@ def history(
         cqctrack history MED-003
         cqctrack history MED-003 --format json
     """
-    from cqctrack import history as core
-    from cqctrack import store
+    from cqctrack.read import history as core
     from cqctrack.reports import history as render
+    from cqctrack.store.load import load_config
 
-    root = state(ctx).root()
-    config = store.load_config(root)
+    st = state(ctx)
+    root = st.root()
+    config = load_config(root, st.caches(root))
     timeline = core.action_history(root, action.strip().upper(), config)
     if output is HistoryFormat.JSON:
         typer.echo(render.render_json(timeline))

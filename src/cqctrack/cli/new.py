@@ -11,7 +11,7 @@ import typer
 from cqctrack.cli._options import AsOf, out_console, parse_date
 from cqctrack.cli.record import NoCommit, run
 from cqctrack.errors import InvalidInput
-from cqctrack.vocab import ConcernSource, Direction, Period, Risk, ServiceType
+from cqctrack.format.vocab import ConcernSource, Direction, Period, Risk, ServiceType
 
 
 def ask(value: Any, option: str, label: str) -> Any:
@@ -65,7 +65,8 @@ def init(
         cqctrack init riverside-trackers --provider "Riverside Care Ltd" \\
             --manager mpatel --name "Meera Patel" --email meera.patel@example.org
     """
-    from cqctrack import creating, yamlio
+    from cqctrack.format import dialect
+    from cqctrack.write import create
 
     provider = ask(provider, "--provider", "Provider name")
     manager = ask(manager, "--manager", "Registered manager's person id (e.g. mpatel)")
@@ -73,13 +74,13 @@ def init(
     email = ask(email, "--email", "Registered manager's e-mail")
 
     def scalar(text: str) -> str:
-        return yamlio.dump_round_trip({"v": text}).removeprefix("v: ").rstrip("\n")
+        return dialect.dump_round_trip({"v": text}).removeprefix("v: ").rstrip("\n")
 
     path.mkdir(parents=True, exist_ok=True)
-    written = creating.init_repository(path, scalar(provider), manager, scalar(name), email)
+    written = create.init_repository(path, scalar(provider), manager, scalar(name), email)
     console = out_console()
     console.print(f"Created a tracker repository in {path.resolve()}", markup=False)
-    committed = creating.commit_scaffold(path, written)
+    committed = create.commit_scaffold(path, written)
     console.print(committed, markup=False)
     console.print(
         "Next: `cqctrack new tracker SLUG`, then `cqctrack new concern` and "
@@ -121,7 +122,7 @@ def new_tracker(
         cqctrack new tracker riverside-homecare --name "Riverside Homecare" \\
             --service-type homecare --prefix MED --registered-manager mpatel --nominated-individual jreed
     """
-    from cqctrack import creating
+    from cqctrack.write import create
 
     fields = {
         "name": ask(name, "--name", "Service name"),
@@ -133,7 +134,7 @@ def new_tracker(
         ),
         "provider_representative": provider_representative,
     }
-    run(ctx, None, no_commit, lambda rec: creating.new_tracker(rec, slug, fields))
+    run(ctx, None, no_commit, lambda rec: create.new_tracker(rec, slug, fields))
 
 
 @new_app.command("concern")
@@ -176,7 +177,7 @@ def new_concern(
             --source internal-audit --statement S8 --regulation 12 --risk high \\
             --summary "Missing signatures and unclear refusal recording"
     """
-    from cqctrack import creating
+    from cqctrack.write import create
 
     fields = {
         "title": ask(title, "--title", "Title"),
@@ -190,7 +191,7 @@ def new_concern(
         "risk": ask(risk, "--risk", "Risk (low, medium, high)"),
     }
     slug = ask(tracker, "--tracker", "Tracker")
-    run(ctx, as_of, no_commit, lambda rec: creating.new_concern(rec, slug, fields))
+    run(ctx, as_of, no_commit, lambda rec: create.new_concern(rec, slug, fields))
 
 
 @new_app.command("measure")
@@ -224,7 +225,7 @@ def new_measure(
         cqctrack new measure --concern MED-C1 --title "Complete medicines records" \\
             --target 95 --sustain 3 --period monthly
     """
-    from cqctrack import creating
+    from cqctrack.write import create
 
     value = ask(target, "--target", "Target")
     fields = {
@@ -236,7 +237,7 @@ def new_measure(
         "period": period,
     }
     concern_id = ask(concern, "--concern", "Concern id")
-    run(ctx, None, no_commit, lambda rec: creating.new_measure(rec, concern_id, fields))
+    run(ctx, None, no_commit, lambda rec: create.new_measure(rec, concern_id, fields))
 
 
 @new_app.command("action")
@@ -295,10 +296,10 @@ def new_action(
             --requires "Observed competency check per staff member=competency-assessment,observation" \\
             --outcome "No repeat omissions by the same staff member for three months"
     """
-    from cqctrack import creating
+    from cqctrack.write import create
 
     asked = ask(requires, "--requires", "Evidence requirement (DESCRIPTION=KIND)")
-    specs = [creating.parse_requirement(r) for r in _listed(asked)]
+    specs = [create.parse_requirement(r) for r in _listed(asked)]
     fields = {
         "title": ask(title, "--title", "Title"),
         "owner": ask(owner, "--owner", "Owner (person id)"),
@@ -312,7 +313,7 @@ def new_action(
         "created": parse_date(as_of),
     }
     concern_id = ask(concern, "--concern", "Concern id")
-    run(ctx, as_of, no_commit, lambda rec: creating.new_action(rec, concern_id, specs, fields))
+    run(ctx, as_of, no_commit, lambda rec: create.new_action(rec, concern_id, specs, fields))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from cqctrack.recording import Outcome, Recorder
+    from cqctrack.write.session import Outcome, Recorder
 
 from cqctrack.cli._options import AsOf, out_console, parse_date, state
-from cqctrack.vocab import Decision, ReviewLevel, Status
+from cqctrack.format.vocab import Decision, ReviewLevel, Status
 
 NoCommit = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but leave committing to you.")
@@ -42,10 +42,12 @@ def run(
     ctx: typer.Context, as_of: str | None, no_commit: bool, event: Callable[[Recorder], Outcome]
 ) -> None:
     """Open a recording session, apply one event, and say what was recorded."""
-    from cqctrack.recording import Recorder
+    from cqctrack.write.session import Recorder
 
-    root = state(ctx).root()
-    with Recorder(root, commit=not no_commit, today=parse_date(as_of)) as rec:
+    st = state(ctx)
+    root = st.root()
+    caches = st.caches(root)
+    with Recorder(root, commit=not no_commit, today=parse_date(as_of), caches=caches) as rec:
         outcome = event(rec)
     where = f"commit {outcome.commit[:8]}" if outcome.commit else "not committed (--no-commit)"
     out_console().print(f"{outcome.summary}\n  {outcome.path}: {where}", markup=False)
@@ -102,7 +104,7 @@ def evidence_add(
             --ref evidence/riverside-homecare/2026-10-competency.md --satisfies R1 \\
             --summary "Observed medicines round; competent"
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -146,7 +148,7 @@ def extend(
 
         cqctrack extend MED-003 --to 2026-11-14 --reason "Trainer off sick" --approved-by mpatel
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     new_due = parse_date(to, "--to")
     run(
@@ -187,7 +189,7 @@ def oversight(
         cqctrack oversight MED-003 --decision challenge --by mpatel \\
             --note "Competency evidence covers one of three staff"
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -220,7 +222,7 @@ def update(
 
         cqctrack update MED-003 --status awaiting-verification --note "All checks done" --by tokafor
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -258,7 +260,7 @@ def close(
 
         cqctrack close MED-003 --verified-by mpatel --outcome "Re-audit 97%; no repeat errors"
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -285,7 +287,7 @@ def reopen(
 
         cqctrack reopen MED-003 --reason "Repeat omission found in November audit" --by mpatel
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -312,7 +314,7 @@ def cancel(
 
         cqctrack cancel MED-006 --reason "Superseded by MED-009" --approved-by mpatel
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,
@@ -359,7 +361,7 @@ def measure_record(
 
         cqctrack measure record MED-M1 --period 2026-11 --value 97.2 --evidence QMS-AUD-2026-11
     """
-    from cqctrack import events
+    from cqctrack.write import events
 
     run(
         ctx,

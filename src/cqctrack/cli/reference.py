@@ -27,7 +27,7 @@ def frameworks(
         cqctrack frameworks saf-quality-statements
         cqctrack frameworks --kinds
     """
-    from cqctrack.framework import load_catalogue
+    from cqctrack.format.catalogue import load_catalogue
 
     cat = load_catalogue()
     console = out_console()
@@ -85,9 +85,10 @@ def export_schemas(
 
         cqctrack schemas export --check
     """
-    from cqctrack import schema
+    from cqctrack.format import schema
+    from cqctrack.format.layout import SCHEMA_DIR
 
-    folder = out if out is not None else state(ctx).root() / schema.SCHEMA_DIR
+    folder = out if out is not None else state(ctx).root() / SCHEMA_DIR
     console = out_console()
     if check_only:
         stale = schema.stale(folder)

@@ -14,8 +14,8 @@ from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportForma
 if TYPE_CHECKING:
     from datetime import date
 
-    from cqctrack import review as core
-    from cqctrack.measures import ConcernStatus
+    from cqctrack.read import review as core
+    from cqctrack.rules.measures import ConcernStatus
 
 # The core and the renderers are imported inside the commands, so that every other
 # command starts without them (see issue 5 on start-up time).
@@ -142,10 +142,12 @@ def review(
         cqctrack review --unreviewed --key-question safe --format markdown
         cqctrack review --concerns
     """
-    from cqctrack import review as core
+    from cqctrack.read import review as core
 
     today = parse_date(as_of)
-    context = core.load(state(ctx).root(), today, git=not concerns)
+    st = state(ctx)
+    root = st.root()
+    context = core.load(root, today, st.caches(root), git=not concerns)
     query = core.Query(
         overdue=overdue,
         due_within=due_within,
@@ -216,11 +218,13 @@ def summary(
 
         cqctrack summary --as-of 2026-11-23
     """
-    from cqctrack import review as core
-    from cqctrack import summary as dashboard
+    from cqctrack.read import review as core
+    from cqctrack.read import summary as dashboard
     from cqctrack.reports import summary as render
 
-    context = core.load(state(ctx).root(), parse_date(as_of))
+    st = state(ctx)
+    root = st.root()
+    context = core.load(root, parse_date(as_of), st.caches(root))
     for note in core.notes(context, core.Query()):
         typer.echo(note, err=True)
     result = dashboard.summarise(context)

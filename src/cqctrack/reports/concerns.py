@@ -13,9 +13,9 @@ import json
 from datetime import date
 from typing import Any
 
-from cqctrack.drift import date_text
-from cqctrack.measures import ConcernStatus, MeasureStatus, period_label, value_text
 from cqctrack.reports.formats import csv_text, markdown_table
+from cqctrack.rules.measures import ConcernStatus, MeasureStatus, period_label, value_text
+from cqctrack.wording import date_text
 
 # Enough readings to see the trend and the sustain window without a wall of numbers.
 SHOWN_READINGS = 6

@@ -35,10 +35,6 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def aligned(
     headers: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()
 ) -> list[str]:

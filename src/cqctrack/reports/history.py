@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import json
 
-from cqctrack.history import Timeline
-
-
-def _day(event_when: object) -> str:
-    from datetime import datetime
-
-    if isinstance(event_when, datetime):
-        return f"{event_when.day:>2} {event_when:%b %Y}"
-    return "uncommitted"
+from cqctrack.read.history import Timeline
+from cqctrack.wording import date_column
 
 
 def render_text(timeline: Timeline) -> list[tuple[str, str]]:
@@ -24,7 +17,7 @@ def render_text(timeline: Timeline) -> list[tuple[str, str]]:
     width = max((len(e.commit.author_name) for e in timeline.events if e.commit), default=10)
     for event in timeline.events:
         commit = event.commit
-        when = _day(commit.when if commit else None)
+        when = date_column(commit.when) if commit else "uncommitted"
         sha = commit.short if commit else "--------"
         who = commit.author_name if commit else "(working copy)"
         via = "" if event.via == "cqctrack" else f"  [{event.via}]"
@@ -62,6 +55,15 @@ def render_json(timeline: Timeline) -> str:
                 "new": _plain(event.new),
                 "text": event.text,
                 "flags": list(event.flags),
+                "findings": [
+                    {
+                        "code": f.code,
+                        "severity": str(f.severity),
+                        "message": f.message,
+                        "hint": f.hint,
+                    }
+                    for f in event.findings
+                ],
             }
         )
     payload = {

@@ -34,16 +34,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from cqctrack.drift import Escalation, date_text, days_text
+from cqctrack.findings import Escalation
+from cqctrack.read.review import Query, Row
 from cqctrack.reports.formats import (
     BRAG_STYLES,
     aligned,
-    count,
     csv_text,
     iso,
     markdown_table,
 )
-from cqctrack.review import Query, Row
+from cqctrack.wording import count, date_text, days_text
 
 if TYPE_CHECKING:
     from datetime import date
@@ -297,7 +297,7 @@ def row_json(row: Row) -> dict[str, Any]:
             {
                 "code": f.code,
                 "brag": f.brag.value,
-                "reason": f.reason,
+                "reason": f.message,
                 "escalation": f.escalate.value if f.escalate else None,
             }
             for f in verdict.findings

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cqctrack.drift import date_text
+from cqctrack.read.summary import Summary, Tally
 from cqctrack.reports.formats import aligned, csv_text, markdown_table
 from cqctrack.reports.review import escalations
-from cqctrack.summary import Summary, Tally
+from cqctrack.wording import date_text
 
 _COLUMNS = (
     "Open",

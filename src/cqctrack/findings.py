@@ -1,0 +1,99 @@
+"""Findings: everything cqctrack judges, in one shape.
+
+A problem `check` reports in a file, an unmet closure condition, a reason an
+action is rated Red or Amber, a flag in an action's history: each is a `Finding`
+with a stable code (listed, with its meaning, in the README's table of codes and
+in `rules/codes.py`), a severity, a message and hint in plain words, where it is
+(file, line, column and the field path inside the file) and what it is about
+(an action, concern, measure or file). Drift findings also carry their BRAG
+contribution and the escalation they ask for.
+
+Findings are plain data: the rules make them, the renderers show them, and JSON
+output always carries their codes. Rules that know only a field path (`loc`)
+leave `line` empty; the store fills it in from the file's YAML nodes, so only
+files with findings are ever parsed for lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+Loc = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Brag(StrEnum):
+    """The BRAG rating of an action: Blue (closed with evidence), Red, Amber, Green."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    BLUE = "blue"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Most urgent first: the review lists red before amber before green before blue.
+BRAG_ORDER = {Brag.RED: 0, Brag.AMBER: 1, Brag.GREEN: 2, Brag.BLUE: 3}
+
+
+class Escalation(StrEnum):
+    PROVIDER = "provider"
+    MANAGER = "registered-manager"
+
+    @property
+    def label(self) -> str:
+        return "provider level" if self is Escalation.PROVIDER else "registered manager"
+
+
+ESCALATION_ORDER = {Escalation.PROVIDER: 0, Escalation.MANAGER: 1, None: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str  # stable slug, e.g. "closure-missing-evidence"; its first word is the category
+    message: str
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    path: str | None = None  # repository-relative, with forward slashes
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    loc: Loc = ()  # field path inside the file, used to find the line
+    subject: str | None = None  # the action, concern or measure id (or file) it is about
+    commit: str | None = None  # for findings about history: the commit concerned
+    brag: Brag | None = None  # drift findings: the rating this finding contributes
+    escalate: Escalation | None = None  # drift findings: the escalation it asks for
+
+    @property
+    def category(self) -> str:
+        return self.code.split("-", 1)[0]
+
+    def at(self, line: int | None, column: int | None = None) -> Finding:
+        return replace(self, line=line, column=column)
+
+    def located(self, path: str, subject: str | None = None) -> Finding:
+        """The same finding in `path` (rules that judge one record leave the file to callers)."""
+        return replace(self, path=path, subject=subject or self.subject)
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, str]:
+    return (finding.path or "", finding.line or 0, finding.column or 0, finding.code)
+
+
+def dotted(loc: Loc) -> str:
+    """`("evidence", 2, "kind")` -> `evidence[3].kind`: positions count from 1, as people do."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,421 @@
+"""The tracker data model: what each YAML file may hold, field by field.
+
+Models check the shape of one file only (types, required fields, formats); once
+a file is valid, everything reads its record (records.py), never the model.
+Rules that look across files or at policy live in `rules/`: the check rules in
+`rules/checks/`, the closure rule in `rules/closure.py`, drift and BRAG in
+`rules/drift.py`.
+
+Read models are frozen and forbid unknown fields, so a typo such as `owenr:` is an
+error with a "did you mean" hint rather than silently ignored data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from cqctrack.format.policy import DEFAULT_POLICY as _D
+from cqctrack.format.policy import ExtensionLogging
+from cqctrack.format.vocab import (
+    ISO_DATE,
+    OPEN_STATUSES,
+    ConcernSource,
+    Decision,
+    Direction,
+    Period,
+    ReviewLevel,
+    Risk,
+    ServiceType,
+    Status,
+    iso_date,
+)
+
+# --- value types -------------------------------------------------------------------
+
+
+def _iso_date(value: Any) -> Any:
+    # Only ISO text (or a date the caller already built), which lax parsing would
+    # otherwise guess at; see vocab.ISO_DATE.
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        found = iso_date(value)
+        if found is None:
+            raise ValueError(f"{value} is not a valid date")
+        return found
+    raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE.pattern}),
+]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+PersonId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{0,39}$")]
+Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
+
+ACTION_ID = r"^[A-Z][A-Z0-9]{0,9}-\d{1,5}$"
+CONCERN_ID = r"^[A-Z][A-Z0-9]{0,9}-C\d{1,4}$"
+MEASURE_ID = r"^[A-Z][A-Z0-9]{0,9}-M\d{1,4}$"
+ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID)]
+ConcernId = Annotated[str, StringConstraints(pattern=CONCERN_ID)]
+MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID)]
+RequirementId = Annotated[str, StringConstraints(pattern=r"^R\d{1,3}$")]
+EvidenceId = Annotated[str, StringConstraints(pattern=r"^E\d{1,4}$")]
+
+# A quality statement or KLOE id, optionally qualified by its framework
+# ("kloe-adult-social-care:S4"). Which set a bare id belongs to is decided by the
+# repository's or tracker's `framework`, never guessed (see catalogue.py).
+StatementRef = Annotated[
+    str, StringConstraints(pattern=r"^(?:[a-z0-9][a-z0-9-]*:)?[A-Z]{1,2}\d{1,2}$")
+]
+
+
+def _regulation(value: Any) -> Any:
+    # People write `12`, `"9A"` or `reg-12`; all mean the same regulation.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        for prefix in ("reg-", "Reg ", "Regulation ", "regulation "):
+            if text.startswith(prefix):
+                text = text[len(prefix) :]
+        return text.upper()
+    return value
+
+
+RegulationRef = Annotated[
+    str,
+    BeforeValidator(_regulation),
+    StringConstraints(pattern=r"^\d{1,2}[A-Z]?$"),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{1,2}[A-Za-z]?$"}],
+            "description": 'A regulation number, e.g. 12 or "9A"',
+        }
+    ),
+]
+
+EvidenceKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+RelPath = Annotated[str, StringConstraints(min_length=1, max_length=400)]
+DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+# --- building blocks ---------------------------------------------------------------
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SourceRef(Model):
+    """Where a piece of evidence lives: a file in this repository or an external document."""
+
+    file: RelPath | None = Field(
+        None, description="Path of a file in this repository, e.g. evidence/medicines/audit.pdf"
+    )
+    document: DocumentId | None = Field(
+        None, description="Id of a document held elsewhere, e.g. a DMS or care system reference"
+    )
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> SourceRef:
+        if (self.file is None) == (self.document is None):
+            raise ValueError("give exactly one of 'file' or 'document'")
+        return self
+
+    @property
+    def reference(self) -> str:
+        return self.file if self.file is not None else f"document {self.document}"
+
+
+# --- cqctrack.yaml -----------------------------------------------------------------
+
+
+class Person(Model):
+    name: Text
+    role: Slug = Field(description="e.g. registered-manager, nominated-individual, quality-lead")
+    emails: list[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(
+        default_factory=list, description="Git commit e-mail addresses used by this person"
+    )
+
+
+class CadencePolicy(Model):
+    weekly_days: int = Field(
+        _D.cadence.weekly_days, ge=1, le=31, description="Days between management reviews"
+    )
+    monthly_days: int = Field(
+        _D.cadence.monthly_days, ge=7, le=92, description="Days between provider reviews"
+    )
+
+
+class DriftPolicy(Model):
+    due_soon_days: int = Field(_D.drift.due_soon_days, ge=0, le=90)
+    extension_threshold: int = Field(
+        _D.drift.extension_threshold,
+        ge=1,
+        le=10,
+        description="Extensions at which an action counts as repeatedly extended",
+    )
+    escalation_grace_days: int = Field(
+        _D.drift.escalation_grace_days,
+        ge=0,
+        le=180,
+        description="Days overdue before escalation to provider level",
+    )
+    high_risk_review_days: int = Field(
+        _D.drift.high_risk_review_days,
+        ge=1,
+        le=31,
+        description="A high-risk action with no review for longer is red",
+    )
+
+
+class ClosurePolicy(Model):
+    verifier_may_be_owner: bool = _D.closure.verifier_may_be_owner
+    verifier_roles: list[Slug] = Field(default_factory=lambda: list(_D.closure.verifier_roles))
+    require_approval: bool = Field(
+        _D.closure.require_approval,
+        description="Closure needs an approve-closure review entry first",
+    )
+
+
+class AuditPolicy(Model):
+    backdating_days: int = Field(
+        _D.audit.backdating_days,
+        ge=0,
+        le=365,
+        description="Entries dated this many days before their commit are flagged",
+    )
+    extension_logging: ExtensionLogging = Field(
+        _D.audit.extension_logging,
+        description="When a due-date move counts as logged: an extension entry for the new "
+        "date added at any time (anytime) or only in the same commit (same-commit)",
+    )
+
+
+class PrivacyPolicy(Model):
+    person_ref_pattern: str = Field(
+        _D.privacy.person_ref_pattern,
+        description="Pattern every pseudonymous person reference must match",
+    )
+
+    @model_validator(mode="after")
+    def _compiles(self) -> PrivacyPolicy:
+        try:
+            re.compile(self.person_ref_pattern)
+        except re.error as err:
+            raise ValueError(f"person_ref_pattern is not a valid pattern: {err}") from None
+        return self
+
+
+class Policy(Model):
+    cadence: CadencePolicy = Field(default_factory=CadencePolicy)
+    drift: DriftPolicy = Field(default_factory=DriftPolicy)
+    closure: ClosurePolicy = Field(default_factory=ClosurePolicy)
+    audit: AuditPolicy = Field(default_factory=AuditPolicy)
+    privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy)
+
+
+class Config(Model):
+    """`cqctrack.yaml`: the provider, the framework cited, the people register and policy."""
+
+    version: Literal[1] = 1
+    provider: Text
+    framework: Slug = Field(
+        "saf-quality-statements",
+        description="Which set bare statement ids belong to (see `cqctrack frameworks`)",
+    )
+    people: dict[PersonId, Person]
+    policy: Policy = Field(default_factory=Policy)
+
+
+# --- tracker.yaml ------------------------------------------------------------------
+
+
+class Tracker(Model):
+    """`trackers/<slug>/tracker.yaml`: one service and its accountable leaders."""
+
+    name: Text
+    service_type: ServiceType
+    id_prefix: Prefix = Field(description="Prefix for new ids in this tracker, e.g. MED")
+    registered_manager: PersonId
+    nominated_individual: PersonId
+    provider_representative: PersonId | None = None
+    location_id: Annotated[str, StringConstraints(pattern=r"^1-\d{6,12}$")] | None = Field(
+        None, description="CQC location ID, e.g. 1-123456789"
+    )
+    framework: Slug | None = Field(None, description="Overrides the repository's framework")
+    description: str | None = None
+
+
+# --- concerns and measures ---------------------------------------------------------
+
+
+class Concern(Model):
+    """`concerns/<ID>.yaml`: the baseline issue that actions respond to."""
+
+    id: ConcernId
+    title: Text
+    source: ConcernSource
+    source_ref: str | None = Field(
+        None, description="The report, notice, audit or case the concern came from"
+    )
+    raised: IsoDate
+    raised_by: PersonId | None = None
+    summary: Text
+    statements: list[StatementRef] = Field(min_length=1)
+    regulations: list[RegulationRef] = Field(default_factory=list)
+    risk: Risk
+
+
+class Reading(SourceRef):
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(?:\d{2}|W\d{2}|Q\d)$")]
+    value: float = Field(allow_inf_nan=False)
+    recorded: IsoDate | None = None
+    recorded_by: PersonId | None = None
+    note: str | None = None
+
+
+class Measure(Model):
+    """`measures/<ID>.yaml`: a measurable improvement target and its readings."""
+
+    id: MeasureId
+    concern: ConcernId
+    title: Text
+    unit: Literal["percent", "count", "days", "hours", "rate"] = "percent"
+    direction: Direction = Direction.AT_LEAST
+    target: float = Field(allow_inf_nan=False)
+    sustain: int = Field(1, ge=1, le=24, description="Consecutive periods the target must hold")
+    period: Period = Period.MONTHLY
+    description: str | None = None
+    readings: list[Reading] = Field(default_factory=list)
+
+
+# --- actions -----------------------------------------------------------------------
+
+
+class Requirement(Model):
+    id: RequirementId
+    description: Text
+    kinds: list[EvidenceKind] = Field(
+        min_length=1,
+        description="Evidence kinds, or whole CQC evidence categories, that satisfy it",
+    )
+
+
+class Evidence(SourceRef):
+    id: EvidenceId
+    satisfies: list[RequirementId] = Field(min_length=1)
+    kind: EvidenceKind
+    date: IsoDate
+    added_by: PersonId
+    summary: Text
+
+
+class Extension(Model):
+    from_: IsoDate = Field(alias="from")
+    to: IsoDate
+    reason: Text
+    approved_by: PersonId
+    date: IsoDate
+
+
+class Review(Model):
+    date: IsoDate
+    by: PersonId
+    level: ReviewLevel
+    decision: Decision
+    note: Text
+
+
+class Progress(Model):
+    date: IsoDate
+    by: PersonId
+    note: Text
+
+
+class Closure(Model):
+    date: IsoDate
+    verified_by: PersonId
+    outcome: Text
+
+
+class Cancellation(Model):
+    date: IsoDate
+    approved_by: PersonId
+    reason: Text
+
+
+class Reopening(Model):
+    date: IsoDate
+    by: PersonId
+    reason: Text
+    closure: Closure | None = Field(None, description="The closure this reopening undid")
+
+
+class Action(Model):
+    """`actions/<ID>.yaml`: one action, with its append-only logs."""
+
+    id: ActionId
+    title: Text
+    concern: ConcernId
+    detail: str | None = None
+    statements: list[StatementRef] = Field(min_length=1)
+    regulations: list[RegulationRef] = Field(default_factory=list)
+    owner: PersonId
+    risk: Risk
+    person_ref: str | None = Field(
+        None, description="Pseudonymous reference to a person who uses the service; never a name"
+    )
+    created: IsoDate
+    due: IsoDate
+    status: Status
+    evidence_required: list[Requirement] = Field(min_length=1)
+    expected_outcome: Text
+    progress: list[Progress] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    extensions: list[Extension] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+    reopenings: list[Reopening] = Field(default_factory=list)
+    closure: Closure | None = None
+    cancellation: Cancellation | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+MODELS: dict[str, type[Model]] = {
+    "config": Config,
+    "tracker": Tracker,
+    "concern": Concern,
+    "measure": Measure,
+    "action": Action,
+}

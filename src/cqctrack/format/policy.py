@@ -1,0 +1,127 @@
+"""Policy: the governance settings in `cqctrack.yaml`, and their defaults, in one place.
+
+`DEFAULT_POLICY` is what a repository gets for every key it leaves out. The
+pydantic models take their defaults from it, the `cqctrack init` template is
+generated from it (`policy_yaml`), and a test holds the README's annotated
+example to it, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class ExtensionLogging(StrEnum):
+    """What counts as a logged extension when a due date moves in git.
+
+    ANYTIME: an entry in the extension log for the new date, added in the same
+    commit, before it or after it, logs the move. SAME_COMMIT: only an entry added
+    in the commit that moved the date does (`cqctrack extend` always does this).
+    """
+
+    ANYTIME = "anytime"
+    SAME_COMMIT = "same-commit"
+
+
+class CadencePolicy(NamedTuple):
+    weekly_days: int
+    monthly_days: int
+
+
+class DriftPolicy(NamedTuple):
+    due_soon_days: int
+    extension_threshold: int
+    escalation_grace_days: int
+    high_risk_review_days: int
+
+
+class ClosurePolicy(NamedTuple):
+    verifier_may_be_owner: bool
+    verifier_roles: tuple[str, ...]
+    require_approval: bool
+
+
+class AuditPolicy(NamedTuple):
+    backdating_days: int
+    extension_logging: ExtensionLogging
+
+
+class PrivacyPolicy(NamedTuple):
+    person_ref_pattern: str
+
+
+class Policy(NamedTuple):
+    cadence: CadencePolicy
+    drift: DriftPolicy
+    closure: ClosurePolicy
+    audit: AuditPolicy
+    privacy: PrivacyPolicy
+
+
+DEFAULT_VERIFIER_ROLES = (
+    "registered-manager",
+    "deputy-manager",
+    "quality-lead",
+    "nominated-individual",
+    "provider-representative",
+)
+DEFAULT_PERSON_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
+
+# Why `anytime` is the default for extension_logging: cqctrack's own `extend`
+# writes the log entry and the new due date in one commit, so the reading only
+# matters for hand edits; an entry added afterwards still names who approved the
+# move and why, which is the governance record an inspector asks for; and an
+# entry dated well before the commit that adds it is flagged as back-dated either
+# way. Providers under a warning notice may want `same-commit`.
+DEFAULT_POLICY = Policy(
+    cadence=CadencePolicy(weekly_days=7, monthly_days=31),
+    drift=DriftPolicy(
+        due_soon_days=14, extension_threshold=2, escalation_grace_days=14, high_risk_review_days=7
+    ),
+    closure=ClosurePolicy(
+        verifier_may_be_owner=False, verifier_roles=DEFAULT_VERIFIER_ROLES, require_approval=False
+    ),
+    audit=AuditPolicy(backdating_days=7, extension_logging=ExtensionLogging.ANYTIME),
+    privacy=PrivacyPolicy(person_ref_pattern=DEFAULT_PERSON_REF),
+)
+
+# One line of explanation per key, for the `cqctrack init` template.
+COMMENTS: dict[str, str] = {
+    "cadence.weekly_days": "management review: every open action reviewed this often",
+    "cadence.monthly_days": "provider scrutiny (nominated individual / provider representative)",
+    "drift.due_soon_days": '"due soon" window',
+    "drift.extension_threshold": "extended this many times = repeatedly extended",
+    "drift.escalation_grace_days": "overdue this long = escalate to provider level",
+    "drift.high_risk_review_days": "a high-risk action unreviewed this long is red",
+    "closure.verifier_may_be_owner": "closure needs someone other than the owner",
+    "closure.verifier_roles": "",
+    "closure.require_approval": "true: an approve-closure review must come first",
+    "audit.backdating_days": "history flags entries dated this long before their commit",
+    "audit.extension_logging": "anytime or same-commit: when a due-date move counts as logged",
+    "privacy.person_ref_pattern": "e.g. SU-0412; never names",
+}
+
+
+def _yaml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(value)
+
+
+def policy_yaml(policy: Policy = DEFAULT_POLICY) -> str:
+    """The `policy:` block of a new `cqctrack.yaml`, every key written out with a comment."""
+    lines = ["policy:"]
+    for section, values in policy._asdict().items():
+        lines.append(f"  {section}:")
+        for key, value in values._asdict().items():
+            comment = COMMENTS.get(f"{section}.{key}", "")
+            line = f"    {key}: {_yaml_value(value)}"
+            lines.append(f"{line}  # {comment}" if comment else line)
+    return "\n".join(lines) + "\n"

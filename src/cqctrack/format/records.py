@@ -1,0 +1,329 @@
+"""Records: what every tracker file is once validated, and the plain form caches keep.
+
+Validation is pydantic's job (models.py), once per file content. Everything
+after validation reads these records, never the pydantic models: immutable
+named tuples with the same field names as the models. They exist because the
+weekly review must answer in a blink at 10,000 actions: importing pydantic and
+building models costs more than the whole budget, while a record is rebuilt
+from its cached plain form (nested tuples: dates as day numbers, enums as their
+text) in microseconds, without pydantic.
+
+`plain(kind, model)` turns a validated model into its plain form;
+`from_plain(Kind, values)` turns that back into a record; `decode(kind, data)`
+is the whole production path from parsed YAML to a record, for callers (and
+tests) that start from data. The codec is derived from the annotations below,
+so a field added to a model and its record needs no other code. A test checks
+every record's fields against its model's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, NamedTuple, TypeVar
+
+from cqctrack.format.policy import Policy
+from cqctrack.format.vocab import (
+    OPEN_STATUSES,
+    ConcernSource,
+    Decision,
+    Direction,
+    Period,
+    ReviewLevel,
+    Risk,
+    ServiceType,
+    Status,
+)
+
+RECORD_VERSION = 2  # bump when any record's fields change: old cache entries are dropped
+
+
+class Person(NamedTuple):
+    name: str
+    role: str
+    emails: tuple[str, ...]
+
+
+class Config(NamedTuple):
+    version: int
+    provider: str
+    framework: str
+    people: dict[str, Person]
+    policy: Policy
+
+
+class Tracker(NamedTuple):
+    name: str
+    service_type: ServiceType
+    id_prefix: str
+    registered_manager: str
+    nominated_individual: str
+    provider_representative: str | None
+    location_id: str | None
+    framework: str | None
+    description: str | None
+
+
+class Concern(NamedTuple):
+    id: str
+    title: str
+    source: ConcernSource
+    source_ref: str | None
+    raised: dt.date
+    raised_by: str | None
+    summary: str
+    statements: tuple[str, ...]
+    regulations: tuple[str, ...]
+    risk: Risk
+
+
+class Reading(NamedTuple):
+    file: str | None
+    document: str | None
+    period: str
+    value: float
+    recorded: dt.date | None
+    recorded_by: str | None
+    note: str | None
+
+    @property
+    def reference(self) -> str:
+        return self.file if self.file is not None else f"document {self.document}"
+
+
+class Measure(NamedTuple):
+    id: str
+    concern: str
+    title: str
+    unit: str
+    direction: Direction
+    target: float
+    sustain: int
+    period: Period
+    description: str | None
+    readings: tuple[Reading, ...]
+
+
+class Requirement(NamedTuple):
+    id: str
+    description: str
+    kinds: tuple[str, ...]
+
+
+class Evidence(NamedTuple):
+    file: str | None
+    document: str | None
+    id: str
+    satisfies: tuple[str, ...]
+    kind: str
+    date: dt.date
+    added_by: str
+    summary: str
+
+    @property
+    def reference(self) -> str:
+        return self.file if self.file is not None else f"document {self.document}"
+
+
+class Extension(NamedTuple):
+    from_: dt.date
+    to: dt.date
+    reason: str
+    approved_by: str
+    date: dt.date
+
+
+class Review(NamedTuple):
+    date: dt.date
+    by: str
+    level: ReviewLevel
+    decision: Decision
+    note: str
+
+
+class Progress(NamedTuple):
+    date: dt.date
+    by: str
+    note: str
+
+
+class Closure(NamedTuple):
+    date: dt.date
+    verified_by: str
+    outcome: str
+
+
+class Cancellation(NamedTuple):
+    date: dt.date
+    approved_by: str
+    reason: str
+
+
+class Reopening(NamedTuple):
+    date: dt.date
+    by: str
+    reason: str
+    closure: Closure | None
+
+
+class Action(NamedTuple):
+    id: str
+    title: str
+    concern: str
+    detail: str | None
+    statements: tuple[str, ...]
+    regulations: tuple[str, ...]
+    owner: str
+    risk: Risk
+    person_ref: str | None
+    created: dt.date
+    due: dt.date
+    status: Status
+    evidence_required: tuple[Requirement, ...]
+    expected_outcome: str
+    progress: tuple[Progress, ...]
+    evidence: tuple[Evidence, ...]
+    extensions: tuple[Extension, ...]
+    reviews: tuple[Review, ...]
+    reopenings: tuple[Reopening, ...]
+    closure: Closure | None
+    cancellation: Cancellation | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+RECORDS: dict[str, type[Any]] = {
+    "config": Config,
+    "tracker": Tracker,
+    "concern": Concern,
+    "measure": Measure,
+    "action": Action,
+}
+
+R = TypeVar("R")
+
+# --- the codec, derived from the annotations above ----------------------------------
+
+Encode = Callable[[Any], Any]
+Decode = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _encode_for(kind: Any) -> Encode:
+    """A function turning a model's value of annotation `kind` into a record value."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        enc = _encode_for(next(a for a in typing.get_args(kind) if a is not type(None)))
+        return lambda v: None if v is None else enc(v)
+    if origin is tuple:
+        enc = _encode_for(typing.get_args(kind)[0])
+        return tuple if enc is _identity else (lambda v: tuple(enc(x) for x in v))
+    if origin is dict:
+        enc = _encode_for(typing.get_args(kind)[1])
+        return lambda v: tuple((k, enc(x)) for k, x in v.items())
+    if kind is dt.date:
+        return dt.date.toordinal
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return lambda v: v.value
+    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return _encoder(kind)
+    if kind is float:
+        return float
+    return _identity
+
+
+_ENCODERS: dict[type, Encode] = {}
+_DECODERS: dict[type, Decode] = {}
+
+
+def _hints(cls: type) -> list[tuple[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(name, hints[name]) for name in cls._fields]  # type: ignore[attr-defined]
+
+
+def _encoder(cls: type) -> Encode:
+    if cls not in _ENCODERS:
+        _ENCODERS[cls] = _identity  # placeholder while recursing (no record nests itself)
+        fields = [(name, _encode_for(kind)) for name, kind in _hints(cls)]
+
+        def encode(model: Any) -> tuple[Any, ...]:
+            return tuple(enc(getattr(model, name)) for name, enc in fields)
+
+        _ENCODERS[cls] = encode
+    return _ENCODERS[cls]
+
+
+def _decoder(cls: type) -> Decode:
+    """Compile a decoder for `cls`, the way namedtuple compiles its own methods.
+
+    A generic loop over per-field closures costs about 30 microseconds per action;
+    `check` decodes every action, so the decoder is generated as straight-line code.
+    """
+    if cls not in _DECODERS:
+        env: dict[str, Any] = {"_new": tuple.__new__, "_cls": cls}
+        parts = [_expr(kind, f"r[{i}]", env) for i, (_, kind) in enumerate(_hints(cls))]
+        source = f"def decode(r):\n    return _new(_cls, ({', '.join(parts)},))\n"
+        exec(source, env)  # generated from our own annotations, never from data
+        _DECODERS[cls] = env["decode"]
+    return _DECODERS[cls]
+
+
+def _expr(kind: Any, value: str, env: dict[str, Any]) -> str:
+    """A Python expression turning record value `value` into the record value of `kind`."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        inner = next(a for a in typing.get_args(kind) if a is not type(None))
+        converted = _expr(inner, value, env)
+        return value if converted == value else f"(None if {value} is None else {converted})"
+    if origin is tuple:
+        item = _expr(typing.get_args(kind)[0], "x", env)
+        return value if item == "x" else f"tuple([{item} for x in {value}])"
+    if origin is dict:
+        item = _expr(typing.get_args(kind)[1], "x", env)
+        return f"{{k: {item} for k, x in {value}}}"
+    name = f"_c{len(env)}"
+    if kind is dt.date:
+        env[name] = dt.date.fromordinal
+        return f"{name}({value})"
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        env[name] = {m.value: m for m in kind}
+        return f"{name}[{value}]"
+    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        env[name] = _decoder(kind)
+        return f"{name}({value})"
+    return value
+
+
+def plain(kind: str, model: Any) -> tuple[Any, ...]:
+    """A validated model (or a record) as plain values: what the caches keep."""
+    result: tuple[Any, ...] = _encoder(RECORDS[kind])(model)
+    return result
+
+
+def from_plain(cls: type[R], values: tuple[Any, ...]) -> R:
+    """Plain values back as their record."""
+    result: R = _decoder(cls)(values)
+    return result
+
+
+def decode(kind: str, data: Any) -> Any:
+    """Parsed YAML data to its record, by the path production takes.
+
+    Validate with the model, reduce to plain values, marshal them as the caches
+    do, and build the record from what comes back: rules tested on records made
+    here see exactly what `check` and `review` see.
+    """
+    import marshal
+
+    from cqctrack.format.models import MODELS
+
+    model = MODELS[kind].model_validate(data)
+    return from_plain(RECORDS[kind], marshal.loads(marshal.dumps(plain(kind, model))))

@@ -1,0 +1,116 @@
+"""A snapshot of a tracker repository: the record of every valid file, and the findings.
+
+The store builds it (`store.load`); rules and reports read it. Actions, concerns
+and measures are kept in their marshalled plain form and turned into records
+(records.py) on first use, and actions carry a small index (status, due date,
+owner) so a command can pick the few it needs without building the rest.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from cqctrack.findings import Finding
+from cqctrack.format import records
+from cqctrack.format.layout import tracker_file
+from cqctrack.format.policy import DEFAULT_POLICY, Policy
+
+
+class Source(NamedTuple):
+    # A named tuple, not a dataclass: one is made for every file on every run.
+    path: str  # repository-relative, forward slashes
+    tracker: str  # the tracker folder's slug
+
+
+class Lazy(Mapping[str, Any]):
+    """Items by id, each unmarshalled and turned into its record on first use."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        self.cls = cls
+        self.blobs: dict[str, bytes] = {}
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = records.from_plain(self.cls, marshal.loads(self.blobs[key]))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.blobs
+
+
+class Actions(Lazy):
+    """Actions by id, as records built on first use, with a cheap pre-selection."""
+
+    def __init__(self) -> None:
+        super().__init__(records.Action)
+        self.index: dict[str, tuple[str, int, str]] = {}  # id -> (status, due day, owner)
+
+    def select(
+        self,
+        statuses: Iterable[str] | None = None,
+        due_before: date | None = None,
+        owners: Iterable[str] | None = None,
+    ) -> Iterator[records.Action]:
+        """Actions matching cheap conditions, read from the index before any record is built."""
+        wanted = frozenset(statuses) if statuses is not None else None
+        people = frozenset(owners) if owners else None
+        limit = due_before.toordinal() if due_before is not None else None
+        for key, (status, due, owner) in self.index.items():
+            if wanted is not None and status not in wanted:
+                continue
+            if limit is not None and due >= limit:
+                continue
+            if people is not None and owner not in people:
+                continue
+            yield self[key]
+
+
+@dataclass
+class Snapshot:
+    """Everything read from one repository at one moment."""
+
+    root: Path
+    config: records.Config | None = None
+    trackers: dict[str, records.Tracker] = field(default_factory=dict)
+    concerns: Lazy = field(default_factory=lambda: Lazy(records.Concern))
+    measures: Lazy = field(default_factory=lambda: Lazy(records.Measure))
+    actions: Actions = field(default_factory=Actions)
+    sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
+    findings: list[Finding] = field(default_factory=list)
+    file_count: int = 0
+
+    def source(self, item_id: str) -> Source:
+        return self.sources[item_id]
+
+    def tracker_of(self, item_id: str) -> str:
+        return self.sources[item_id].tracker
+
+    def tracker_path(self, slug: str) -> str:
+        return tracker_file(slug)
+
+    def framework_for(self, slug: str) -> str:
+        tracker = self.trackers.get(slug)
+        if tracker is not None and tracker.framework:
+            return tracker.framework
+        return self.config.framework if self.config else "saf-quality-statements"
+
+    @property
+    def policy(self) -> Policy:
+        return self.config.policy if self.config else DEFAULT_POLICY
+
+    @property
+    def people(self) -> dict[str, records.Person]:
+        return self.config.people if self.config else {}

@@ -1,0 +1,1 @@
+"""Git: running it (`run`), facts from history (`facts`) and commits (`commit`)."""

@@ -1,0 +1,439 @@
+"""Facts from git history: the one place cqctrack reads the past of an action file.
+
+Every version of an action is read with the format's own YAML dialect (the same
+parser the store uses), never with a pattern over the file's text, so a due date
+written in quotes, in a flow mapping or beside a comment means the same here as
+it does to `check`. Two readers share one accumulator, `FileFacts`:
+
+- `read_history(root, snap)`, for the review, summary and check: one `git log
+  --raw` pass over the tracker folders and one streamed `git cat-file` of the
+  action blobs it names (parsed on every core when there are many), giving per
+  action when its file last changed and every due-date move. The result is cached
+  with the commit it was read at; the next run reads only the commits since
+  (`OLD..HEAD`), and a rewritten history is read again in full. Edits not yet
+  committed are laid over it from the working tree.
+- `read_versions(root, path)`, for `cqctrack history`: every committed version
+  of one file, plus the working copy when it differs.
+
+For each due-date move the facts record when an extension entry for the new date
+entered the extension log: in the same commit, earlier, later or never (see
+`format.history.Logged`). Whether that counts as logged is a judgement, made once
+in `rules/extensions.py`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cqctrack import cache
+from cqctrack.format import dialect, records
+from cqctrack.format.history import ActionHistory, Commit, DueMove, Logged, Version
+from cqctrack.format.layout import TRACKERS_DIR
+from cqctrack.format.snapshot import Snapshot
+from cqctrack.format.vocab import iso_date
+from cqctrack.git import run
+
+# An extension entry, as the facts know it: (from, to), both ISO texts.
+Key = tuple[str, str]
+# What one version of an action holds that the facts need: its due date and its
+# extension entries. None for a version that is deleted or cannot be read.
+Summary = tuple[str | None, tuple[Key, ...]] | None
+# Who made a change: (commit id or None for the working tree, ISO author date or
+# None, author name, author e-mail).
+Author = tuple[str | None, str | None, str, str]
+
+# Below this many blobs to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN = 2000
+_NO_BLOB = "0" * 40
+
+
+def summarise(data: Any) -> Summary:
+    """The due date and extension entries of one parsed version of an action."""
+    if not isinstance(data, dict):
+        return None
+    due = data.get("due")
+    entries: list[Key] = []
+    log = data.get("extensions")
+    if isinstance(log, list):
+        for entry in log:
+            if isinstance(entry, dict):
+                to = entry.get("to")
+                if isinstance(to, str) and iso_date(to) is not None:
+                    start = entry.get("from")
+                    entries.append((start if isinstance(start, str) else "", to))
+    return (due if isinstance(due, str) and iso_date(due) is not None else None), tuple(entries)
+
+
+def summarise_record(action: records.Action) -> Summary:
+    """The same summary, from a validated action (the working-tree version)."""
+    entries = tuple((e.from_.isoformat(), e.to.isoformat()) for e in action.extensions)
+    return action.due.isoformat(), entries
+
+
+def summarise_blob(content: bytes) -> Summary:
+    try:
+        return summarise(dialect.parse(content))
+    except dialect.YamlProblem:
+        return None
+
+
+# --- the accumulator ---------------------------------------------------------------
+
+# A move as cached: old, new, commit, when, author name, e-mail, logged, the
+# entry that logs it, and where and when that entry was added.
+_Move = list[Any]
+_OLD, _NEW, _SHA, _WHEN, _NAME, _EMAIL, _LOGGED, _KEY, _LOG_SHA, _LOG_WHEN = range(10)
+
+
+class FileFacts:
+    """What the history of one action file says, built one change at a time."""
+
+    __slots__ = ("head", "head_blob", "last", "moves", "seen")
+
+    def __init__(self) -> None:
+        self.last: tuple[str | None, str | None] = (None, None)  # (commit, ISO date)
+        self.head: Summary = None  # the latest committed version
+        self.head_blob: str | None = None
+        self.seen: dict[Key, tuple[str | None, str | None]] = {}  # entry -> where it was added
+        self.moves: list[_Move] = []
+
+    def change(self, author: Author, before: Summary, after: Summary) -> None:
+        """Add one change of the file: the version `before` it and `after` it."""
+        sha, when = author[0], author[1]
+        before_due, before_entries = before if before is not None else (None, ())
+        after_due, after_entries = after if after is not None else (None, ())
+        added = [k for k in after_entries if k not in before_entries]
+        for key in added:
+            self.seen.setdefault(key, (sha, when))
+        used = {m[_KEY] for m in self.moves if m[_KEY] is not None}
+        if before_due and after_due and before_due != after_due:
+            move: _Move = [before_due, after_due, *author, Logged.NEVER.value, None, None, None]
+            if after_due > before_due:  # ISO dates compare as text
+                key = next((k for k in added if k[1] == after_due and k not in used), None)
+                if key is not None:
+                    move[_LOGGED] = Logged.SAME_COMMIT.value
+                    move[_LOG_SHA], move[_LOG_WHEN] = sha, when
+                else:
+                    key = next(
+                        (k for k in after_entries if k[1] == after_due and k not in used), None
+                    )
+                    if key is not None:
+                        move[_LOGGED] = Logged.EARLIER.value
+                        move[_LOG_SHA], move[_LOG_WHEN] = self.seen.get(key, (None, None))
+                if key is not None:
+                    move[_KEY] = key
+                    used.add(key)
+            self.moves.append(move)
+        # An entry added now may log a move made in an earlier commit.
+        for key in added:
+            if key in used:
+                continue
+            for move in self.moves:
+                if (
+                    move[_LOGGED] == Logged.NEVER.value
+                    and move[_NEW] == key[1]
+                    and move[_NEW] > move[_OLD]
+                    and move[_SHA] != sha
+                ):
+                    move[_LOGGED], move[_KEY] = Logged.LATER.value, key
+                    move[_LOG_SHA], move[_LOG_WHEN] = sha, when
+                    used.add(key)
+                    break
+        if sha is not None:
+            self.last = (sha, when)
+            self.head = after
+
+    def copy(self) -> FileFacts:
+        other = FileFacts()
+        other.last, other.head, other.head_blob = self.last, self.head, self.head_blob
+        other.seen = dict(self.seen)
+        other.moves = [list(m) for m in self.moves]
+        return other
+
+    def due_moves(self) -> tuple[DueMove, ...]:
+        return tuple(_due_move(m) for m in self.moves)
+
+    def history(self) -> ActionHistory:
+        when = self.last[1]
+        return ActionHistory(
+            last_changed=datetime.fromisoformat(when) if when else None,
+            due_moves=self.due_moves(),
+        )
+
+    # Cached as plain values (tuples, lists, dicts of text): no objects of ours.
+    def to_plain(self) -> tuple[Any, ...]:
+        return (self.last, self.head, self.head_blob, self.seen, self.moves)
+
+    @classmethod
+    def from_plain(cls, plain: tuple[Any, ...]) -> FileFacts:
+        facts = cls()
+        facts.last, facts.head, facts.head_blob, facts.seen, facts.moves = plain
+        return facts
+
+
+def _due_move(m: _Move) -> DueMove:
+    return DueMove(
+        old=_day(m[_OLD]),
+        new=_day(m[_NEW]),
+        commit=m[_SHA],
+        when=datetime.fromisoformat(m[_WHEN]) if m[_WHEN] else None,
+        author_name=m[_NAME],
+        author_email=m[_EMAIL],
+        logged=Logged(m[_LOGGED]),
+        log_commit=m[_LOG_SHA],
+        log_when=datetime.fromisoformat(m[_LOG_WHEN]) if m[_LOG_WHEN] else None,
+    )
+
+
+def _day(text: str) -> Any:
+    found = iso_date(text)
+    assert found is not None  # only valid dates are recorded
+    return found
+
+
+def facts_of_versions(versions: list[Version]) -> FileFacts:
+    """The accumulator fed with consecutive versions of one file (for `history`)."""
+    facts = FileFacts()
+    previous: Summary = None
+    for version in versions:
+        current = summarise(version.data) if version.error is None else None
+        commit = version.commit
+        author: Author = (
+            (commit.sha, commit.when.isoformat(), commit.author_name, commit.author_email)
+            if commit is not None
+            else (None, None, "", "")
+        )
+        facts.change(author, previous, current)
+        previous = current
+    return facts
+
+
+# --- the whole repository: what the review, summary and check read -----------------
+
+
+class RepoHistory(Mapping[str, ActionHistory]):
+    """Facts by action id, from the cached per-file facts, with uncommitted edits laid over."""
+
+    def __init__(self, files: dict[str, tuple[Any, ...]], snap: Snapshot, prefix: str) -> None:
+        self._files = files
+        self._snap = snap
+        self._prefix = "" if prefix == "." else prefix + "/"
+        self._made: dict[str, ActionHistory] = {}
+
+    def _key(self, item_id: str) -> str | None:
+        source = self._snap.sources.get(item_id)
+        if source is None or item_id not in self._snap.actions:
+            return None
+        key = self._prefix + source.path
+        return key if key in self._files else None
+
+    def __getitem__(self, item_id: str) -> ActionHistory:
+        found = self._made.get(item_id)
+        if found is not None:
+            return found
+        key = self._key(item_id)
+        if key is None:
+            raise KeyError(item_id)
+        facts = FileFacts.from_plain(self._files[key])
+        current = summarise_record(self._snap.actions[item_id])
+        if current != facts.head:  # edited in the working tree since the last commit
+            facts = facts.copy()
+            facts.change((None, None, "", ""), facts.head, current)
+        found = self._made[item_id] = facts.history()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (item_id for item_id in self._snap.actions if self._key(item_id) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where the trackers sit in the git work tree."""
+
+    top: Path
+    prefix: str  # the tracker repository's folder within the work tree, "." at the top
+    head: str
+
+    @property
+    def trackers(self) -> str:
+        return f"{self.prefix}/{TRACKERS_DIR}" if self.prefix != "." else TRACKERS_DIR
+
+
+def scope(root: Path) -> Scope | None:
+    """The git work tree holding `root` and its HEAD, or None outside git (or before a commit)."""
+    top = run.toplevel(root)
+    head = run.head(root) if top is not None else None
+    if top is None or head is None:
+        return None
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    return Scope(top, prefix, head)
+
+
+def read_history(
+    root: Path, snap: Snapshot, caches: cache.Caches, where: Scope | None = None
+) -> Mapping[str, ActionHistory]:
+    """Facts for every action in `snap`, by action id; empty when `root` is not in git."""
+    where = where or scope(root)
+    if where is None:
+        return {}
+    return RepoHistory(_file_facts(root, where, caches), snap, where.prefix)
+
+
+def _file_facts(root: Path, where: Scope, caches: cache.Caches) -> dict[str, tuple[Any, ...]]:
+    cached = caches.read("history", lambda v: len(v) == 3 and isinstance(v[2], dict))
+    if cached is not None and cached[1] == where.trackers:
+        old_head, _, files = cached
+        if old_head == where.head:
+            return files  # type: ignore[no-any-return]
+        if run.succeeds(root, "merge-base", "--is-ancestor", old_head, where.head):
+            _read(root, where.trackers, f"{old_head}..{where.head}", files)
+            caches.write("history", (where.head, where.trackers, files))
+            return files  # type: ignore[no-any-return]
+    files = {}
+    _read(root, where.trackers, where.head, files)
+    caches.write("history", (where.head, where.trackers, files))
+    return files
+
+
+_Change = tuple[str, Author, str | None, str | None]  # path, author, blob before, blob after
+
+
+def _read(root: Path, scope_dir: str, revisions: str, files: dict[str, tuple[Any, ...]]) -> None:
+    """Add the changes of the commits in `revisions` (oldest first) to `files`.
+
+    Each change compares a commit's version of a file with its parent's, as a diff
+    does. Only blobs not already summarised are read: in a straight history each
+    version's "before" is the previous change's "after".
+    """
+    changes = _changes(root, scope_dir, revisions)
+    if not changes:
+        return
+    state = {path: FileFacts.from_plain(plain) for path, plain in files.items()}
+    heads = {path: facts.head_blob for path, facts in state.items()}
+    wanted: set[str] = set()
+    for path, _, before, after in changes:
+        if before and before != heads.get(path):
+            wanted.add(before)
+        if after:
+            wanted.add(after)
+        heads[path] = after
+    summaries = _summaries(root, sorted(wanted))
+    for path, author, before, after in changes:
+        facts = state.get(path)
+        if facts is None:
+            facts = state[path] = FileFacts()
+        if before and before == facts.head_blob:
+            prior = facts.head
+        else:
+            prior = summaries.get(before) if before else None
+        facts.change(author, prior, summaries.get(after) if after else None)
+        facts.head_blob = after
+    for path, facts in state.items():
+        files[path] = facts.to_plain()
+
+
+def _changes(root: Path, scope_dir: str, revisions: str) -> list[_Change]:
+    text = run.run(
+        root,
+        "log",
+        "--reverse",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        f"--format={run.RS}%H{run.FS}%aI{run.FS}%an{run.FS}%ae",
+        revisions,
+        "--",
+        scope_dir,
+    )
+    out: list[_Change] = []
+    for record in text.split(run.RS)[1:]:
+        header, _, body = record.partition("\n")
+        sha, when, name, email = header.split(run.FS)
+        author: Author = (sha, when, name, email)
+        for line in body.split("\n"):
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            if "/actions/" not in path or not path.endswith(".yaml"):
+                continue
+            fields = meta.split()
+            before = None if fields[2] == _NO_BLOB else fields[2]
+            after = None if fields[3] == _NO_BLOB else fields[3]
+            out.append((path, author, before, after))
+    return out
+
+
+def _summaries(root: Path, blobs: list[str]) -> dict[str, Summary]:
+    """Each blob's summary, parsed on every core when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(blobs) < PARALLEL_MIN or workers < 2:
+        return _summarise_blobs(str(root), blobs)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = -(-len(blobs) // workers)
+    chunks = [blobs[i : i + size] for i in range(0, len(blobs), size)]
+    out: dict[str, Summary] = {}
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method)
+    ) as pool:
+        for part in pool.map(_summarise_blobs, [str(root)] * len(chunks), chunks):
+            out.update(part)
+    return out
+
+
+def _summarise_blobs(root: str, blobs: list[str]) -> dict[str, Summary]:
+    # Each worker streams its own share from git: only the small summaries travel back.
+    return {blob: summarise_blob(content) for blob, content in run.cat_blobs(Path(root), blobs)}
+
+
+# --- one file: what `cqctrack history` reads ------------------------------------------
+
+_GS = "\x1d"  # ends a commit header, before the file names --name-status lists
+
+
+def read_versions(root: Path, spec: str) -> list[Version]:
+    """Every committed version of the files matching `spec`, oldest first."""
+    log = run.run(
+        root,
+        "log",
+        "--reverse",
+        f"--format={run.RS}{run.COMMIT_FORMAT}{_GS}",
+        "--name-status",
+        "--no-renames",
+        "--",
+        spec,
+    )
+    found: list[tuple[Commit, str, bool]] = []
+    for record in log.split(run.RS)[1:]:
+        header, _, names = record.partition(_GS)
+        commit = run.parse_commit(header)
+        for line in names.strip().splitlines():
+            status, _, path = line.partition("\t")
+            found.append((commit, path, status.startswith("D")))
+    wanted = [f"{c.sha}:{p}" for c, p, deleted in found if not deleted]
+    blobs = dict(run.cat_blobs(root, wanted))
+    out = []
+    for commit, path, deleted in found:
+        if deleted:
+            out.append(Version(commit, path, None))
+            continue
+        out.append(parse_version(commit, path, blobs.get(f"{commit.sha}:{path}", b"")))
+    return out
+
+
+def parse_version(commit: Commit | None, path: str, content: bytes) -> Version:
+    try:
+        data = dialect.parse(content)
+    except dialect.YamlProblem as err:
+        return Version(commit, path, {}, error=err.message)
+    return Version(commit, path, data if isinstance(data, dict) else {}, None)

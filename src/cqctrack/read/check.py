@@ -1,0 +1,73 @@
+"""`cqctrack check`: load a repository, read its git facts, run every check rule, cache the result."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from cqctrack import cache
+from cqctrack.findings import Finding, Severity, sort_key
+from cqctrack.format.catalogue import load_catalogue
+from cqctrack.format.snapshot import Snapshot
+from cqctrack.git import facts
+from cqctrack.rules.checks import run_checks
+from cqctrack.rules.context import RuleContext
+from cqctrack.store import discover, files, load
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    findings: list[Finding]
+    files_checked: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.findings if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.findings if p.severity is Severity.WARNING)
+
+    def only(self, codes: Collection[str] | None, ignore: Collection[str] = ()) -> CheckResult:
+        """The findings with the codes selected (all when None), less those ignored."""
+        kept = [
+            f for f in self.findings if (codes is None or f.code in codes) and f.code not in ignore
+        ]
+        return replace(self, findings=kept)
+
+
+def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResult:
+    """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
+
+    The result is cached, keyed by every tracker file's signature, the commit the
+    git facts were read at, the date judged and the state of every evidence file
+    it referred to, so a run with nothing changed replays it without reading a file.
+    """
+    listing = discover.discover(root)
+    where = facts.scope(root)
+    key = (listing.fingerprint(), where.head if where else None, today.toordinal())
+    file_check = files.checker(root)
+    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
+    if cached is not None and cached[0] == key:
+        _, refs, result = cached
+        if all(file_check(ref) == state for ref, state in refs):
+            return result  # type: ignore[no-any-return]
+    snap = load.load(root, caches, listing)
+    history = facts.read_history(root, snap, caches, where)
+    ctx = RuleContext(snap, load_catalogue(), file_check, today, history, in_git=where is not None)
+    with load.quiet_gc():
+        found = run_checks(ctx)
+    findings = load.attach_lines(root, [*snap.findings, *found])
+    findings.sort(key=sort_key)
+    result = CheckResult(findings, snap.file_count)
+    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
+    caches.write("check", (key, refs, result))
+    return result
+
+
+def _evidence_refs(snap: Snapshot) -> list[str]:
+    refs = {e.file for a in snap.actions.values() for e in a.evidence if e.file is not None}
+    refs |= {r.file for m in snap.measures.values() for r in m.readings if r.file is not None}
+    return sorted(refs)

@@ -1,0 +1,422 @@
+"""The weekly review and the summary: load, enrich with git facts, assess, select.
+
+`review` answers `cqctrack review`: the actions needing attention, or those
+matching its filters, each with its BRAG rating, reasons and escalation (decided
+in rules/drift.py); `concerns` answers `cqctrack review --concerns` (decided in
+rules/measures.py). The summary is in summary.py. Rendering is reports/'s job.
+
+What "needing attention" means: with no attention filter (--overdue, --due-within,
+--unreviewed, --extended, --weak, --stale) the review lists every open action
+rated Red or Amber, that is with at least one drift finding; `--all` lists every
+open action. An attention filter lists what matches it whatever the rating. All
+filters given must match (they combine with "and"). Closed actions appear only
+under `--weak` (closed with evidence short of its requirements): `check` already
+fails on those, and looking at every closed action's evidence files would cost
+the weekly review most of its time at scale.
+
+`--as-of` judges the files as they are now against another date (as `check`
+does); only the summary's week-ago figures rebuild past state.
+
+Speed: files are read once through `store.load`; git facts come from one shared
+`git.facts.read_history` pass; the cheap filters (tracker, owner,
+statement, key question, status) run before any evidence file is looked at, and
+evidence files are checked only for actions awaiting verification or closed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from cqctrack import cache
+from cqctrack.errors import InvalidInput, UnknownId
+from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation, Severity
+from cqctrack.format.catalogue import Catalogue, load_catalogue
+from cqctrack.format.history import ActionHistory
+from cqctrack.format.layout import FileCheck
+from cqctrack.format.policy import Policy
+from cqctrack.format.records import Action, Review
+from cqctrack.format.snapshot import Snapshot
+from cqctrack.format.vocab import OPEN_STATUSES, Status
+from cqctrack.git import facts as git_facts
+from cqctrack.rules import closure, drift, measures
+from cqctrack.store import files
+from cqctrack.store.load import load as load_snapshot
+
+_ID_PARTS = re.compile(r"^(.*?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """The filters of one `cqctrack review`; every one given must match."""
+
+    overdue: bool = False
+    due_within: int | None = None
+    unreviewed: bool = False
+    extended: bool = False
+    weak: bool = False
+    stale: int | None = None
+    trackers: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
+    key_questions: tuple[str, ...] = ()
+    everything: bool = False  # --all
+
+    @property
+    def filters_attention(self) -> bool:
+        return (
+            self.overdue
+            or self.unreviewed
+            or self.extended
+            or self.weak
+            or self.due_within is not None
+            or self.stale is not None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A person as a report shows them: id, name and, for escalations, the role they act in."""
+
+    id: str
+    name: str
+    role: str | None = None  # the role they are escalated to in, e.g. "nominated individual"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One action as the review shows it: facts and the drift verdict, ready to render."""
+
+    action: Action
+    tracker: str
+    tracker_name: str
+    owner: Named
+    key_questions: tuple[str, ...]
+    assessment: drift.Assessment
+    escalate_to: tuple[Named, ...]
+    today: date
+
+    @property
+    def days_overdue(self) -> int:
+        return drift.days_overdue(self.action, self.today)
+
+    @property
+    def last_review(self) -> Review | None:
+        return drift.last_review(self.action)
+
+    @property
+    def facts(self) -> drift.Facts:
+        return self.assessment.facts
+
+
+@dataclass
+class Workspace:
+    """Everything a read command loads once and shares across every action."""
+
+    root: Path
+    snap: Snapshot
+    today: date
+    catalogue: Catalogue
+    history: Mapping[str, ActionHistory]
+    in_git: bool
+    _file_check: FileCheck | None = None
+    _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _names: dict[str, str] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        return self.snap.policy
+
+    @property
+    def skipped_files(self) -> int:
+        """Files that could not be read or validated, so are not in the review."""
+        return len({f.path for f in self.snap.findings if f.severity is Severity.ERROR})
+
+    def facts(self, action: Action) -> drift.Facts:
+        unmet: tuple[str, ...] = ()
+        if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+            unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
+        history = self.history.get(action.id)
+        return drift.facts_for(action, history, self.policy, unmet, self.names)
+
+    @property
+    def file_check(self) -> FileCheck:
+        if self._file_check is None:
+            self._file_check = files.checker(self.root)
+        return self._file_check
+
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._names = {pid: person.name for pid, person in people.items()}
+        return self._names
+
+    def key_questions(self, action: Action) -> tuple[str, ...]:
+        framework = self.snap.framework_for(self.snap.tracker_of(action.id))
+        found: list[str] = []
+        for ref in action.statements:
+            key = (ref, framework)
+            if key not in self._kq_cache:
+                lookup = self.catalogue.statement(ref, framework)
+                self._kq_cache[key] = lookup.statement.key_question if lookup.statement else None
+            kq = self._kq_cache[key]
+            if kq is not None and kq not in found:
+                found.append(kq)
+        order = list(self.catalogue.key_questions)
+        return tuple(sorted(found, key=order.index))
+
+    def person(self, person_id: str, role: str | None = None) -> Named:
+        known = self.snap.people.get(person_id)
+        return Named(person_id, known.name if known else person_id, role)
+
+
+def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Workspace:
+    """Read the repository, and its git facts once unless `git` is False."""
+    snap = load_snapshot(root, caches)
+    where = git_facts.scope(root) if git else None
+    found = git_facts.read_history(root, snap, caches, where) if where is not None else {}
+    return Workspace(root, snap, today, load_catalogue(), found, where is not None)
+
+
+def notes(ctx: Workspace, query: Query) -> list[str]:
+    """Lines for stderr: what the result leaves out, and why."""
+    out = []
+    skipped = ctx.skipped_files
+    if skipped:
+        files = (
+            "1 file could not be read and is"
+            if skipped == 1
+            else (f"{skipped} files could not be read and are")
+        )
+        out.append(f"warning: {files} left out; run `cqctrack check` for details")
+    if query.stale is not None and not ctx.in_git:
+        out.append(
+            f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "
+            "actions last changed; none are listed"
+        )
+    return out
+
+
+# --- the review ----------------------------------------------------------------------
+
+
+def review(ctx: Workspace, query: Query) -> list[Row]:
+    """The actions to show, most urgent first."""
+    check_query(ctx, query)
+    policy, today = ctx.policy, ctx.today
+    rows = []
+    for action in _candidates(ctx, query):
+        if not _in_scope(ctx, action, query):
+            continue
+        facts = ctx.facts(action)
+        if not _matches(facts, query, policy, today):
+            continue
+        verdict = drift.assess(facts, policy, today)
+        if not (query.filters_attention or query.everything or verdict.needs_attention):
+            continue
+        rows.append(_row(ctx, action, verdict))
+    rows.sort(key=_urgency)
+    return rows
+
+
+def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
+    """Actions that can possibly match, picked from the compact records before views are built.
+
+    At 10,000 actions `review --overdue` needs the few hundred overdue ones; reading
+    status, due date and owner from the records skips building views for the rest.
+    """
+    weak = {Status.AWAITING_VERIFICATION.value, Status.CLOSED.value}
+    statuses = weak if query.weak else {s.value for s in OPEN_STATUSES}
+    due_before = None
+    if query.overdue:
+        due_before = ctx.today
+    if query.due_within is not None:
+        limit = ctx.today + timedelta(days=query.due_within + 1)
+        due_before = limit if due_before is None else min(due_before, limit)
+    return ctx.snap.actions.select(statuses, due_before, query.owners or None)
+
+
+def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
+    if action.status is Status.CANCELLED:
+        return False
+    if query.weak:
+        if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+            return False
+    elif not action.is_open:
+        return False
+    if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
+        return False
+    if query.owners and action.owner not in query.owners:
+        return False
+    if query.statements and not _cites(ctx, action, query.statements):
+        return False
+    return not query.key_questions or bool(
+        set(query.key_questions).intersection(ctx.key_questions(action))
+    )
+
+
+def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> bool:
+    checks = (
+        not query.overdue or drift.is_overdue(facts, today),
+        query.due_within is None or is_due_within(facts, today, query.due_within),
+        not query.unreviewed or drift.is_unreviewed(facts, policy, today),
+        not query.extended or drift.is_extended(facts, policy),
+        not query.weak or drift.is_weak(facts),
+        query.stale is None or is_stale(facts, today, query.stale),
+    )
+    return all(checks)
+
+
+def is_due_within(facts: drift.Facts, today: date, days: int) -> bool:
+    """Open and due on or before `today + days`; overdue actions included."""
+    return facts.action.is_open and (facts.action.due - today).days <= days
+
+
+def is_stale(facts: drift.Facts, today: date, days: int) -> bool:
+    """Open, and no commit has touched the file for `days` days (unknown outside git)."""
+    if not facts.action.is_open or facts.last_changed is None:
+        return False
+    return (today - facts.last_changed).days >= days
+
+
+def _cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
+    own = ctx.snap.framework_for(ctx.snap.tracker_of(action.id))
+    cited = {_qualified(ref, own) for ref in action.statements}
+    return any(_qualified(ref, own) in cited for ref in wanted)
+
+
+def _qualified(ref: str, framework: str) -> tuple[str, str]:
+    set_id, _, item = ref.rpartition(":")
+    return (set_id or framework, item)
+
+
+def _row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
+    slug = ctx.snap.tracker_of(action.id)
+    tracker = ctx.snap.trackers.get(slug)
+    escalate_to: tuple[Named, ...] = ()
+    if tracker is not None and verdict.escalation is Escalation.PROVIDER:
+        escalate_to = (ctx.person(tracker.nominated_individual, "nominated individual"),)
+        if tracker.provider_representative:
+            rep = ctx.person(tracker.provider_representative, "provider representative")
+            escalate_to += (rep,)
+    elif tracker is not None and verdict.escalation is Escalation.MANAGER:
+        escalate_to = (ctx.person(tracker.registered_manager, "registered manager"),)
+    return Row(
+        action=action,
+        tracker=slug,
+        tracker_name=tracker.name if tracker else slug,
+        owner=ctx.person(action.owner),
+        key_questions=ctx.key_questions(action),
+        assessment=verdict,
+        escalate_to=escalate_to,
+        today=ctx.today,
+    )
+
+
+def _urgency(row: Row) -> tuple[int, int, int, date, str, int]:
+    verdict = row.assessment
+    prefix, number = natural_id(row.action.id)
+    return (
+        BRAG_ORDER[verdict.brag],
+        ESCALATION_ORDER[verdict.escalation],
+        -row.days_overdue,
+        row.action.due,
+        prefix,
+        number,
+    )
+
+
+def natural_id(item_id: str) -> tuple[str, int]:
+    """Sort MED-2 before MED-10."""
+    match = _ID_PARTS.match(item_id)
+    return (match.group(1), int(match.group(2))) if match else (item_id, 0)
+
+
+def check_query(ctx: Workspace, query: Query) -> None:
+    """Refuse filters that name nothing that exists, rather than list nothing."""
+    snap = ctx.snap
+    slugs = set(snap.trackers) | {s.tracker for s in snap.sources.values()}
+    for slug in query.trackers:
+        if slug not in slugs:
+            raise UnknownId(
+                f"--tracker {slug}: there is no such tracker",
+                hint="trackers here: " + (", ".join(sorted(slugs)) or "none"),
+            )
+    people = set(snap.config.people) if snap.config else set()
+    for owner in query.owners:
+        if owner not in people and all(a.owner != owner for a in snap.actions.values()):
+            raise UnknownId(
+                f"--owner {owner}: no one with that id is in the people register",
+                hint="use the person's id from cqctrack.yaml, e.g. " + _examples(people),
+            )
+    for ref in query.statements:
+        set_id, _, item = ref.rpartition(":")
+        sets = [ctx.catalogue.frameworks[set_id]] if set_id in ctx.catalogue.frameworks else []
+        if not set_id:
+            sets = list(ctx.catalogue.frameworks.values())
+        if not any(item in fw.statements for fw in sets):
+            raise InvalidInput(
+                f"--statement {ref}: not a quality statement or KLOE id",
+                hint="see `cqctrack frameworks` for the ids, e.g. S8 or WL5",
+            )
+    for days, option in ((query.due_within, "--due-within"), (query.stale, "--stale")):
+        if days is not None and days < 0:
+            raise InvalidInput(f"{option} {days}: give a number of days, 0 or more")
+
+
+def refuse_action_filters(query: Query, option: str) -> None:
+    """Views of concerns take only the filters that apply to concerns."""
+    given = query.filters_attention or query.owners or query.everything
+    if given:
+        raise InvalidInput(
+            f"{option} lists concerns; it takes only --tracker, --statement and --key-question",
+            hint="run `cqctrack review` with the action filters on their own",
+        )
+
+
+def key_question_id(catalogue: Catalogue, text: str) -> str:
+    """'Well-led', 'well led' and 'WELL-LED' all mean the key question well-led."""
+    wanted = re.sub(r"[\s_]+", "-", text.strip().lower())
+    for kq in catalogue.key_questions.values():
+        if wanted in (kq.id, kq.name.lower()):
+            return kq.id
+    names = ", ".join(kq.id for kq in catalogue.key_questions.values())
+    raise InvalidInput(f"--key-question {text}: not a CQC key question", hint=f"one of: {names}")
+
+
+def _examples(ids: Iterable[str]) -> str:
+    listed = sorted(ids)[:3]
+    return ", ".join(listed) if listed else "mpatel"
+
+
+# --- concerns ------------------------------------------------------------------------
+
+
+def concerns(ctx: Workspace, query: Query) -> list[measures.ConcernStatus]:
+    """Concerns (filtered by tracker, statement and key question), unresolved first."""
+    check_query(ctx, query)
+    out = []
+    for status in measures.assess_concerns(ctx.snap, ctx.today):
+        concern = status.concern
+        if query.trackers and status.tracker not in query.trackers:
+            continue
+        framework = ctx.snap.framework_for(status.tracker)
+        if query.statements:
+            cited = {_qualified(ref, framework) for ref in concern.statements}
+            if not any(_qualified(ref, framework) in cited for ref in query.statements):
+                continue
+        if query.key_questions:
+            found = {
+                lookup.statement.key_question
+                for ref in concern.statements
+                if (lookup := ctx.catalogue.statement(ref, framework)).statement
+            }
+            if not found.intersection(query.key_questions):
+                continue
+        out.append(status)
+    out.sort(key=lambda s: (s.resolved, s.tracker, natural_id(s.concern.id)))
+    return out

@@ -1,0 +1,129 @@
+"""`cqctrack summary`: counts by BRAG, tracker and key question, and the overdue trend.
+
+The trend compares the number of overdue actions as at the date judged with the
+number a week earlier. The files hold today's state, so the state a week ago is
+rebuilt from the dates the logs record (created, closure, cancellation,
+reopenings) and from when each due-date move happened (git, else the extension
+log): an action was overdue then if it was open then and its due date at that
+time had passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cqctrack.findings import Escalation
+from cqctrack.format.records import Action
+from cqctrack.format.vocab import Status
+from cqctrack.read.review import Workspace
+from cqctrack.rules import drift, measures
+
+WEEK = timedelta(days=7)
+
+
+@dataclass
+class Tally:
+    """Counts for one group of actions (the whole repository, a tracker, a key question)."""
+
+    key: str
+    label: str
+    open: int = 0
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    blue: int = 0
+    overdue: int = 0
+    overdue_week_ago: int = 0
+    provider: int = 0  # escalated to provider level
+    manager: int = 0  # escalated to the registered manager
+
+    def add(self, verdict: drift.Assessment, overdue: bool, overdue_before: bool) -> None:
+        self.open += verdict.facts.action.is_open
+        setattr(self, verdict.brag.value, getattr(self, verdict.brag.value) + 1)
+        self.overdue += overdue
+        self.overdue_week_ago += overdue_before
+        self.provider += verdict.escalation is Escalation.PROVIDER
+        self.manager += verdict.escalation is Escalation.MANAGER
+
+
+@dataclass
+class Summary:
+    provider: str
+    as_of: date
+    total: Tally
+    by_tracker: list[Tally]
+    by_key_question: list[Tally]
+    cancelled: int
+    concerns: int
+    concerns_resolved: int
+
+    @property
+    def week_ago(self) -> date:
+        return self.as_of - WEEK
+
+
+def summarise(ctx: Workspace) -> Summary:
+    """Counts by BRAG, tracker and key question, and overdue now against a week ago."""
+    today, policy = ctx.today, ctx.policy
+    snap = ctx.snap
+    total = Tally("all", "All trackers")
+    trackers = {
+        slug: Tally(slug, snap.trackers[slug].name if slug in snap.trackers else slug)
+        for slug in sorted(set(snap.trackers) | {s.tracker for s in snap.sources.values()})
+    }
+    kqs = {kq.id: Tally(kq.id, kq.name) for kq in ctx.catalogue.key_questions.values()}
+    cancelled = 0
+    for action in snap.actions.values():
+        if action.status is Status.CANCELLED:
+            cancelled += 1
+            continue
+        facts = ctx.facts(action)
+        verdict = drift.assess(facts, policy, today)
+        now, before = drift.is_overdue(facts, today), overdue_on(facts, today - WEEK)
+        groups = [total, trackers[snap.tracker_of(action.id)]]
+        groups += [kqs[kq] for kq in ctx.key_questions(action)]
+        for group in groups:
+            group.add(verdict, now, before)
+    statuses = measures.assess_concerns(snap, today)
+    return Summary(
+        provider=snap.config.provider if snap.config else "",
+        as_of=today,
+        total=total,
+        by_tracker=list(trackers.values()),
+        by_key_question=list(kqs.values()),
+        cancelled=cancelled,
+        concerns=len(statuses),
+        concerns_resolved=sum(s.resolved for s in statuses),
+    )
+
+
+# --- looking back a week ------------------------------------------------------------
+
+
+def open_on(action: Action, day: date) -> bool:
+    """Was the action open at the end of `day`?"""
+    if action.created > day:
+        return False
+    ended = [c.date for c in (action.closure, action.cancellation) if c is not None]
+    if any(when <= day for when in ended):
+        return False
+    # A closure later undone by a reopening: closed between the two dates.
+    return not any(
+        r.closure is not None and r.closure.date <= day < r.date for r in action.reopenings
+    )
+
+
+def due_on(facts: drift.Facts, day: date) -> date:
+    """The due date as it stood at the end of `day`: undo every move made after it."""
+    action = facts.action
+    seen = {m.new for m in facts.due_moves}
+    # A move not yet committed happened after any day in the past.
+    changes = [(m.day or date.max, m.old) for m in facts.due_moves]
+    changes += [(e.date, e.from_) for e in action.extensions if e.to not in seen]
+    later = [c for c in changes if c[0] > day]
+    return min(later, key=lambda c: c[0])[1] if later else action.due
+
+
+def overdue_on(facts: drift.Facts, day: date) -> bool:
+    return open_on(facts.action, day) and due_on(facts, day) < day

@@ -1,0 +1,134 @@
+"""Render `check` results: compiler-style text, JSON, or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from cqctrack.findings import Finding, Severity
+from cqctrack.read.check import CheckResult
+from cqctrack.reports.formats import aligned
+from cqctrack.wording import count
+
+CATEGORY_NAMES = {
+    "yaml": "YAML syntax",
+    "file": "unreadable files",
+    "layout": "repository layout",
+    "schema": "fields and values",
+    "id": "ids",
+    "reference": "references",
+    "consistency": "consistency",
+    "closure": "closure without evidence",
+    "evidence": "evidence files",
+    "privacy": "personal data",
+    "policy": "policy",
+    "drift": "drift",
+}
+
+
+def _location(p: Finding) -> str:
+    where = p.path or ""
+    if p.line:
+        where += f":{p.line}"
+        if p.column:
+            where += f":{p.column}"
+    return where
+
+
+def render_text(result: CheckResult) -> list[tuple[str, str]]:
+    """Lines of output, each with a style name ('' for plain) for the console to colour."""
+    lines: list[tuple[str, str]] = []
+    current = None
+    for p in result.findings:
+        if current is not None and p.path != current:
+            lines.append(("", ""))
+        current = p.path
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        lines.append((f"{_location(p)}: {p.severity}: {p.message} [{p.code}]", style))
+        if p.hint:
+            lines.append((f"    hint: {p.hint}", "dim"))
+    if lines:
+        lines.append(("", ""))
+    lines.append((summary_line(result), "bold"))
+    if result.findings:
+        counts = Counter(p.category for p in result.findings)
+        width = max(len(CATEGORY_NAMES.get(c, c)) for c in counts)
+        for category, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append((f"  {CATEGORY_NAMES.get(category, category):<{width}}  {count}", ""))
+    return lines
+
+
+def summary_line(result: CheckResult) -> str:
+    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    if not result.findings:
+        return f"Checked {files}: no problems found."
+    with_problems = len({p.path for p in result.findings})
+    return (
+        f"Checked {files}: {count(result.errors, 'error')} and "
+        f"{count(result.warnings, 'warning')} in {count(with_problems, 'file')}."
+    )
+
+
+def render_json(result: CheckResult) -> str:
+    payload = {
+        "files_checked": result.files_checked,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "severity": str(p.severity),
+                "code": p.code,
+                "category": p.category,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in result.findings
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: CheckResult) -> list[str]:
+    """GitHub Actions workflow commands: one annotation per problem on the file and line."""
+    out = []
+    for p in result.findings:
+        props = [f"file={_escape_property(p.path or '')}"]
+        if p.line:
+            props.append(f"line={p.line}")
+        if p.column:
+            props.append(f"col={p.column}")
+        props.append(f"title={_escape_property('cqctrack ' + p.code)}")
+        body = p.message + (f"\n{p.hint}" if p.hint else "")
+        out.append(f"::{p.severity} {','.join(props)}::{_escape_data(body)}")
+    out.append(summary_line(result))
+    return out
+
+
+def render_rules() -> str:
+    """`check --list-rules`: every code `check` can report, the rule that gives it, and why."""
+    from cqctrack.rules import codes
+    from cqctrack.rules.checks import CHECKS
+
+    rows = [(code, "(reading files)", codes.CODES[code].meaning) for code in codes.CODES]
+    rows = [row for row in rows if row[0] in codes.READING_CODES]
+    for rule in CHECKS:
+        for code in rule.codes:
+            rows.append((code, rule.name, codes.CODES[code].meaning))
+    lines = aligned(("CODE", "RULE", "MEANING"), [list(r) for r in rows])
+    lines += [
+        "",
+        "Pick codes with --select and --ignore (comma-separated); a code's first word, "
+        "such as closure, names every code that starts with it.",
+    ]
+    return "\n".join(lines)

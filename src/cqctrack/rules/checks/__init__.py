@@ -1,0 +1,206 @@
+"""The check rules `cqctrack check` runs: a flat tuple of small named rules.
+
+Each rule reads the `RuleContext` (records, catalogue, evidence file states, git
+facts, the date) and yields findings; none touches disk or git. Problems found
+while reading files (YAML syntax, fields and values, ids) come from the store and
+are listed with the rest in `rules/codes.py`. `cqctrack check --list-rules`
+prints them all; `--select` and `--ignore` pick by code.
+"""
+
+from __future__ import annotations
+
+from cqctrack.findings import Finding
+from cqctrack.rules.checks import consistency, evidence, references, repository
+from cqctrack.rules.checks.base import CheckRule
+from cqctrack.rules.context import RuleContext
+
+CHECKS: tuple[CheckRule, ...] = (
+    CheckRule(
+        "unknown-framework",
+        ("reference-unknown-framework",),
+        "cqctrack.yaml and each tracker name a framework cqctrack holds",
+        repository.unknown_framework,
+    ),
+    CheckRule(
+        "no-verifier",
+        ("policy-no-verifier",),
+        "someone in the people register may verify closures",
+        repository.no_verifier,
+    ),
+    CheckRule(
+        "duplicate-email",
+        ("consistency-duplicate-email",),
+        "each commit e-mail address belongs to one person",
+        repository.duplicate_email,
+    ),
+    CheckRule(
+        "duplicate-prefix",
+        ("consistency-duplicate-prefix",),
+        "each tracker has its own id prefix",
+        repository.duplicate_prefix,
+    ),
+    CheckRule(
+        "id-prefix",
+        ("consistency-id-prefix",),
+        "ids start with their tracker's prefix",
+        repository.id_prefix,
+    ),
+    CheckRule(
+        "people",
+        ("reference-unknown-person",),
+        "everyone named in a file is in the people register",
+        references.people,
+    ),
+    CheckRule(
+        "statements",
+        ("reference-unknown-statement",),
+        "statement ids belong to the tracker's framework, or name their set",
+        references.statements,
+    ),
+    CheckRule(
+        "duplicate-statements",
+        ("consistency-duplicate-entry",),
+        "a statement is listed once",
+        references.duplicate_statements,
+    ),
+    CheckRule(
+        "regulations",
+        ("reference-unknown-regulation",),
+        "regulations are fundamental standards, 9 to 20A",
+        references.regulations,
+    ),
+    CheckRule(
+        "parent-concern",
+        ("reference-unknown-concern", "reference-other-tracker"),
+        "measures and actions name a concern in their own tracker",
+        references.parent_concern,
+    ),
+    CheckRule(
+        "evidence-kinds",
+        ("reference-unknown-kind",),
+        "evidence kinds and categories are ones cqctrack knows",
+        references.evidence_kinds,
+    ),
+    CheckRule(
+        "requirements",
+        ("reference-unknown-requirement",),
+        "evidence satisfies requirements its action has",
+        references.requirements,
+    ),
+    CheckRule(
+        "future-dates",
+        ("consistency-future-date",),
+        "nothing is dated after the day judged",
+        consistency.future_dates,
+    ),
+    CheckRule(
+        "concern-measure",
+        ("consistency-no-measure",),
+        "every concern has a measurable target",
+        consistency.concern_without_measure,
+    ),
+    CheckRule(
+        "concern-action",
+        ("consistency-no-action",),
+        "every concern has an action",
+        consistency.concern_without_action,
+    ),
+    CheckRule(
+        "percentages",
+        ("schema-invalid",),
+        "percentage targets and readings lie between 0 and 100",
+        consistency.percentages,
+    ),
+    CheckRule(
+        "reading-periods",
+        ("schema-invalid",),
+        "readings are for periods of the measure's kind",
+        consistency.reading_periods,
+    ),
+    CheckRule(
+        "duplicate-readings",
+        ("consistency-duplicate-entry",),
+        "one reading per period",
+        consistency.duplicate_readings,
+    ),
+    CheckRule(
+        "reading-order",
+        ("consistency-order",),
+        "readings are listed oldest first",
+        consistency.reading_order,
+    ),
+    CheckRule(
+        "due-before-created",
+        ("consistency-dates",),
+        "an action is not due before it was created",
+        consistency.due_before_created,
+    ),
+    CheckRule(
+        "dated-before-created",
+        ("consistency-dates",),
+        "log entries do not predate their action",
+        consistency.dated_before_created,
+    ),
+    CheckRule(
+        "status-records",
+        ("consistency-status",),
+        "closure and cancellation records go with their status",
+        consistency.status_records,
+    ),
+    CheckRule(
+        "duplicate-log-ids",
+        ("consistency-duplicate-id",),
+        "requirements and evidence entries have their own ids",
+        consistency.duplicate_log_ids,
+    ),
+    CheckRule(
+        "extension-dates",
+        ("consistency-extension",),
+        "extensions move the due date later, each from where the last ended",
+        consistency.extension_dates,
+    ),
+    CheckRule(
+        "unlogged-extensions",
+        ("drift-unlogged-extension",),
+        "every due-date move later is in the extension log",
+        consistency.unlogged_extensions,
+    ),
+    CheckRule(
+        "evidence-files",
+        ("evidence-missing-file",),
+        "evidence files exist inside the repository",
+        evidence.evidence_files,
+    ),
+    CheckRule(
+        "person-refs",
+        ("privacy-person-ref",),
+        "people who use services appear only by pseudonymous references",
+        evidence.person_refs,
+    ),
+    CheckRule(
+        "closure",
+        (
+            "closure-missing",
+            "closure-evidence-file",
+            "closure-missing-evidence",
+            "closure-wrong-evidence-kind",
+            "closure-unknown-verifier",
+            "closure-verifier-is-owner",
+            "closure-verifier-role",
+            "closure-before-evidence",
+            "closure-future-date",
+            "closure-before-created",
+            "closure-not-approved",
+        ),
+        "no action is closed without evidence that practice has changed",
+        evidence.closure,
+    ),
+)
+
+
+def run_checks(ctx: RuleContext) -> list[Finding]:
+    """Every check rule's findings, in the order the rules are listed."""
+    found: list[Finding] = []
+    for rule in CHECKS:
+        found.extend(rule.run(ctx))
+    return found

@@ -1,0 +1,34 @@
+"""What every rule may read: the repository's records, the CQC catalogue, the state of
+evidence files, git facts and the date being judged. Passed in, never looked up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from cqctrack.format.catalogue import Catalogue
+from cqctrack.format.history import ActionHistory
+from cqctrack.format.layout import FileCheck
+from cqctrack.format.policy import Policy
+from cqctrack.format.records import Person
+from cqctrack.format.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    snap: Snapshot
+    catalogue: Catalogue
+    file_check: FileCheck
+    today: date
+    # Git facts by action id; empty outside git. `in_git` says whether history was read.
+    history: Mapping[str, ActionHistory] = field(default_factory=dict)
+    in_git: bool = False
+
+    @property
+    def policy(self) -> Policy:
+        return self.snap.policy
+
+    @property
+    def people(self) -> dict[str, Person]:
+        return self.snap.people

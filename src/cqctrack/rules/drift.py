@@ -1,0 +1,399 @@
+"""Drift: the BRAG rating and escalation of each action, and why. The one place these rules live.
+
+A quality lead reads the weekly review to see which actions are drifting: overdue,
+weakly evidenced, repeatedly extended or slipping out of oversight. Every rule below
+is a small pure function of one action's facts, the policy in `cqctrack.yaml` and
+the date being judged (`today`, passed in: `--as-of` makes any run reproducible).
+A rule returns a `Finding` (a rating, an optional escalation and a reason in plain
+words) or None. `assess` runs them all:
+
+- BRAG: Red if any finding is red, else Amber if any is amber. With no findings an
+  open action is Green and a closed one Blue (complete, with evidence that meets
+  every requirement). Cancelled actions are not rated.
+- Escalation: the highest level any finding asks for. Provider level means the
+  nominated individual and provider representative; the registered manager takes
+  the lesser triggers. Findings with no escalation are for the owner to act on.
+
+| rule                   | rating | escalation         |
+|------------------------|--------|--------------------|
+| overdue                | red    | manager; provider beyond the grace period |
+| extended >= threshold  | red    | provider           |
+| extended below it      | amber  | manager if any move was not logged |
+| high-risk unreviewed   | red    | manager            |
+| unreviewed (weekly)    | amber  | manager            |
+| no provider scrutiny   | amber  | provider           |
+| closure rejected       | amber  | provider           |
+| escalated at review    | amber  | provider           |
+| challenged at review   | amber  | none               |
+| weak evidence          | amber  | manager            |
+| awaiting verification too long | amber | manager   |
+| due soon               | amber  | none               |
+| reopened               | amber  | none               |
+
+Facts (what git or the evidence files say) are gathered elsewhere and handed in
+as `Facts`; nothing here touches disk or git. Each finding is a `findings.Finding`
+carrying its BRAG contribution and escalation; its code is stable (the review's
+JSON `findings[].code`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from cqctrack.findings import ESCALATION_ORDER, Brag, Escalation, Finding, Severity
+from cqctrack.format.history import ActionHistory, DueMove
+from cqctrack.format.policy import Policy
+from cqctrack.format.records import Action, Review
+from cqctrack.format.vocab import Decision, ReviewLevel, Risk, Status
+from cqctrack.rules import extensions
+from cqctrack.wording import date_text, days_text, times_text
+
+
+def _drift(code: str, brag: Brag, message: str, escalate: Escalation | None = None) -> Finding:
+    severity = Severity.ERROR if brag is Brag.RED else Severity.WARNING
+    return Finding(code=code, message=message, severity=severity, brag=brag, escalate=escalate)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules may look at for one action. Facts only: no judgement."""
+
+    action: Action
+    unlogged: int = 0  # extensions (due-date moves later) the extension log does not record
+    due_moves: tuple[DueMove, ...] = ()  # every due-date change git saw, oldest first
+    last_changed: date | None = None  # last commit touching the file; None outside git
+    unmet: tuple[str, ...] = ()  # requirement ids without usable evidence (see closure.py)
+    names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for reasons
+
+    def name(self, person_id: str) -> str:
+        return self.names.get(person_id, person_id)
+
+    @property
+    def logged(self) -> int:
+        return len(self.action.extensions)
+
+    @property
+    def extensions(self) -> int:
+        return self.logged + self.unlogged
+
+
+def facts_for(
+    action: Action,
+    history: ActionHistory | None,
+    policy: Policy,
+    unmet: tuple[str, ...] = (),
+    names: Mapping[str, str] | None = None,
+) -> Facts:
+    """Combine the file's own logs with git's record of its due-date moves.
+
+    Which moves the extension log records is decided in rules/extensions.py, the
+    same judgement `history` and `check` show.
+    """
+    moves = history.due_moves if history is not None else ()
+    unlogged = len(extensions.unlogged(action, moves, policy))
+    last = history.last_changed.date() if history and history.last_changed else None
+    return Facts(action, unlogged, moves, last, unmet, names or {})
+
+
+# --- small facts the rules and filters share ------------------------------------------
+
+
+def days_overdue(action: Action, today: date) -> int:
+    return (today - action.due).days if action.is_open and action.due < today else 0
+
+
+def last_review(action: Action, level: ReviewLevel | None = None) -> Review | None:
+    """The latest review (of `level`, if given); on a tie, the one written last."""
+    found = None
+    for review in action.reviews:
+        if (level is None or review.level is level) and (
+            found is None or review.date >= found.date
+        ):
+            found = review
+    return found
+
+
+def days_unreviewed(action: Action, today: date, level: ReviewLevel | None = None) -> int:
+    """Days since the last review (of `level`), or since creation when there is none."""
+    review = last_review(action, level)
+    since = review.date if review is not None else action.created
+    return max((today - since).days, 0)
+
+
+def standing_rejection(action: Action) -> Review | None:
+    """The reject-closure review that still stands: no approval or closure came after it."""
+    standing = None
+    for review in sorted(action.reviews, key=lambda r: r.date):
+        if review.decision is Decision.REJECT_CLOSURE:
+            standing = review
+        elif review.decision is Decision.APPROVE_CLOSURE:
+            standing = None
+    if standing is not None and action.closure is not None:
+        return standing if action.closure.date < standing.date else None
+    return standing
+
+
+def is_overdue(facts: Facts, today: date) -> bool:
+    return days_overdue(facts.action, today) > 0
+
+
+def is_unreviewed(facts: Facts, policy: Policy, today: date) -> bool:
+    action = facts.action
+    if not action.is_open:
+        return False
+    days = days_unreviewed(action, today)
+    return (
+        days > policy.cadence.weekly_days
+        or (action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days)
+        or _provider_scrutiny_missed(action, policy, today)
+    )
+
+
+def is_extended(facts: Facts, policy: Policy) -> bool:
+    return facts.extensions >= policy.drift.extension_threshold
+
+
+def is_weak(facts: Facts) -> bool:
+    """Put forward (awaiting verification) or closed, with evidence short of its requirements."""
+    status = facts.action.status
+    if status is Status.CLOSED and facts.action.closure is None:
+        return True
+    return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
+
+
+def _provider_scrutiny_missed(action: Action, policy: Policy, today: date) -> bool:
+    return days_unreviewed(action, today, ReviewLevel.MONTHLY) > policy.cadence.monthly_days
+
+
+# --- wording -------------------------------------------------------------------------
+
+
+def _unreviewed_for(action: Action, today: date, level: ReviewLevel | None = None) -> str:
+    days = days_text(days_unreviewed(action, today, level))
+    if last_review(action, level) is None:
+        return f"since it was created {days} ago"
+    return f"for {days}"
+
+
+# --- the rules -----------------------------------------------------------------------
+# Each takes (facts, policy, today) and returns a Finding or None.
+
+Rule = Callable[[Facts, Policy, date], Finding | None]
+
+
+def overdue(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # An open action past its due date is the clearest sign of drift: red. The
+    # registered manager deals with it first; once it is overdue beyond the grace
+    # period the service has had its chance and provider oversight must step in.
+    days = days_overdue(facts.action, today)
+    if days == 0:
+        return None
+    grace = policy.drift.escalation_grace_days
+    if days > grace:
+        reason = f"overdue by {days_text(days)}, beyond the {grace}-day grace period"
+        return _drift("overdue", Brag.RED, reason, Escalation.PROVIDER)
+    return _drift("overdue", Brag.RED, f"overdue by {days_text(days)}", Escalation.MANAGER)
+
+
+def extended(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Repeated extensions hide drift behind a due date that is never missed, so
+    # from the threshold an action is red and challenged at provider level. Due-date
+    # moves found in git but missing from the extension log count too: an extension
+    # nobody approved is worse than one that was. Below the threshold an extension
+    # is a warning sign (amber), and an unlogged move goes to the registered manager.
+    total = facts.extensions
+    if not facts.action.is_open or total == 0:
+        return None
+    reason = f"extended {times_text(total)} ({_extension_breakdown(facts)}"
+    threshold = policy.drift.extension_threshold
+    if total >= threshold:
+        reason += f"; policy: {threshold})"
+        return _drift("extended", Brag.RED, reason, Escalation.PROVIDER)
+    escalate = Escalation.MANAGER if facts.unlogged else None
+    return _drift("extended", Brag.AMBER, reason + ")", escalate)
+
+
+def _extension_breakdown(facts: Facts) -> str:
+    if not facts.unlogged:
+        return "logged" if facts.logged == 1 else f"{facts.logged} logged"
+    moves = "due-date move" if facts.unlogged == 1 else "due-date moves"
+    unlogged = f"{facts.unlogged} {moves} not logged"
+    if not facts.logged:
+        return f"{moves} not logged" if facts.unlogged == 1 else unlogged
+    return f"{facts.logged} logged, {unlogged}"
+
+
+def high_risk_unreviewed(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # High-risk actions concern harm to people; one that has gone without a review
+    # for longer than policy allows is red whatever its due date.
+    action, limit = facts.action, policy.drift.high_risk_review_days
+    if not action.is_open or action.risk is not Risk.HIGH:
+        return None
+    if days_unreviewed(action, today) <= limit:
+        return None
+    reason = f"high-risk action not reviewed {_unreviewed_for(action, today)} (policy: {limit})"
+    return _drift("high-risk-unreviewed", Brag.RED, reason, Escalation.MANAGER)
+
+
+def unreviewed(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Every open action should be looked at in the weekly management review. A
+    # review exactly `weekly_days` ago is on time (same weekday, one week on). A
+    # high-risk action already reported red by the rule above is not repeated here.
+    action, limit = facts.action, policy.cadence.weekly_days
+    days = days_unreviewed(action, today)
+    if not action.is_open or days <= limit:
+        return None
+    if action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days:
+        return None
+    reason = f"not reviewed {_unreviewed_for(action, today)} (policy: every {days_text(limit)})"
+    return _drift("unreviewed", Brag.AMBER, reason, Escalation.MANAGER)
+
+
+def provider_scrutiny(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Provider scrutiny (a `monthly` review by the nominated individual, provider
+    # representative or quality lead) is how the provider shows it is challenging
+    # progress; an open action that has missed it is amber and goes to them.
+    action, limit = facts.action, policy.cadence.monthly_days
+    if not action.is_open or not _provider_scrutiny_missed(action, policy, today):
+        return None
+    since = _unreviewed_for(action, today, ReviewLevel.MONTHLY)
+    reason = f"no provider-level review {since} (policy: every {days_text(limit)})"
+    return _drift("no-provider-review", Brag.AMBER, reason, Escalation.PROVIDER)
+
+
+def closure_rejected(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Closure evidence rejected at review means the service believed practice had
+    # changed and it had not: the provider needs to know, until an approval or a
+    # verified closure supersedes the rejection.
+    review = standing_rejection(facts.action)
+    if review is None or facts.action.status is Status.CANCELLED:
+        return None
+    when = date_text(review.date)
+    reason = f"closure evidence rejected at the review on {when} by {facts.name(review.by)}"
+    return _drift("closure-rejected", Brag.AMBER, reason, Escalation.PROVIDER)
+
+
+def review_decision(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # The latest review's decision stands until the next review: a reviewer who
+    # escalated has asked for provider attention; one who challenged has asked
+    # the owner for more, which is a warning sign but not yet an escalation.
+    action = facts.action
+    review = last_review(action)
+    if review is None or not action.is_open:
+        return None
+    when = f"at the review on {date_text(review.date)} by {facts.name(review.by)}"
+    if review.decision is Decision.ESCALATE:
+        return _drift("escalated-at-review", Brag.AMBER, f"escalated {when}", Escalation.PROVIDER)
+    if review.decision is Decision.CHALLENGE:
+        return _drift("challenged-at-review", Brag.AMBER, f"challenged {when}")
+    return None
+
+
+def weak_evidence(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Completion alone does not prove improvement. An action put forward for
+    # verification, or closed, without evidence meeting every requirement is
+    # amber and goes to the registered manager, who verifies closures.
+    if not is_weak(facts):
+        return None
+    action = facts.action
+    if action.status is Status.CLOSED and action.closure is None:
+        reason = "closed without a closure record"
+    else:
+        unmet = ", ".join(facts.unmet)
+        had = "closed, but" if action.status is Status.CLOSED else "awaiting verification, but"
+        reason = (
+            f"{had} evidence does not meet requirement{'s' if len(facts.unmet) > 1 else ''} {unmet}"
+        )
+    return _drift("weak-evidence", Brag.AMBER, reason, Escalation.MANAGER)
+
+
+def awaiting_too_long(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # An action whose evidence is in should be verified at the next weekly review;
+    # left waiting longer, it is neither closed nor being worked. Measured from the
+    # latest evidence, the best date the file holds for when it was put forward.
+    action, limit = facts.action, policy.cadence.weekly_days
+    if action.status is not Status.AWAITING_VERIFICATION or not action.evidence:
+        return None
+    latest = max(e.date for e in action.evidence)
+    days = (today - latest).days
+    if days <= limit:
+        return None
+    reason = (
+        f"awaiting verification for {days_text(days)} since the last evidence "
+        f"({date_text(latest)}; policy: verify within {days_text(limit)})"
+    )
+    return _drift("awaiting-verification", Brag.AMBER, reason, Escalation.MANAGER)
+
+
+def due_soon(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Early warning: an open action falling due within `due_soon_days` is amber so
+    # the owner can finish it or ask for an extension before it is late.
+    action = facts.action
+    left = (action.due - today).days
+    if not action.is_open or not 0 <= left <= policy.drift.due_soon_days:
+        return None
+    when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {days_text(left)}"
+    return _drift("due-soon", Brag.AMBER, f"due {when} ({date_text(action.due)})")
+
+
+def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # A reopened action was closed once and the closure did not hold: a warning
+    # sign about the evidence used the first time.
+    action = facts.action
+    if not action.is_open or not action.reopenings:
+        return None
+    last = action.reopenings[-1]
+    return _drift(
+        "reopened", Brag.AMBER, f"reopened on {date_text(last.date)} by {facts.name(last.by)}"
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    overdue,
+    extended,
+    high_risk_unreviewed,
+    closure_rejected,
+    review_decision,
+    weak_evidence,
+    awaiting_too_long,
+    unreviewed,
+    provider_scrutiny,
+    due_soon,
+    reopened,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    facts: Facts
+    brag: Brag
+    findings: tuple[Finding, ...]
+    escalation: Escalation | None
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f.message for f in self.findings]
+
+    @property
+    def escalation_reasons(self) -> list[str]:
+        return [f.message for f in self.findings if f.escalate is self.escalation]
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.brag in (Brag.RED, Brag.AMBER)
+
+
+def assess(facts: Facts, policy: Policy, today: date) -> Assessment:
+    """Rate one action and decide its escalation; reasons in rule order."""
+    findings = tuple(f for rule in RULES if (f := rule(facts, policy, today)) is not None)
+    if any(f.brag is Brag.RED for f in findings):
+        brag = Brag.RED
+    elif findings:
+        brag = Brag.AMBER
+    else:
+        brag = Brag.GREEN if facts.action.is_open else Brag.BLUE
+    levels = [f.escalate for f in findings if f.escalate is not None]
+    escalation = min(levels, key=ESCALATION_ORDER.__getitem__) if levels else None
+    return Assessment(facts, brag, findings, escalation)

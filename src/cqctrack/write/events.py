@@ -1,0 +1,415 @@
+"""The events a manager records against an action or measure, and the rules for each.
+
+Each function checks the event against the current files and policy, refusing
+with every reason at once, then appends to the action's logs (or sets its
+status) through a `Recorder`, which writes and commits. Logs are append-only:
+nothing here removes an entry, and a reopening keeps the closure it undoes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cqctrack.errors import InvalidInput, Refused
+from cqctrack.format import models
+from cqctrack.format.catalogue import load_catalogue
+from cqctrack.format.records import Action, Closure
+from cqctrack.format.vocab import (
+    OPEN_STATUSES,
+    PERIOD_EXAMPLES,
+    PERIOD_PATTERNS,
+    Decision,
+    ReviewLevel,
+    Status,
+)
+from cqctrack.rules import closure as closure_rule
+from cqctrack.rules.context import RuleContext
+from cqctrack.store import files
+from cqctrack.write import edits
+from cqctrack.write.session import Outcome, Recorder
+
+ORDER = edits.key_order(models.Action)
+MEASURE_ORDER = edits.key_order(models.Measure)
+
+# Who usually records which level of oversight, when --level is not given.
+_LEVEL_BY_ROLE = {
+    "registered-manager": ReviewLevel.WEEKLY,
+    "deputy-manager": ReviewLevel.WEEKLY,
+    "nominated-individual": ReviewLevel.MONTHLY,
+    "provider-representative": ReviewLevel.MONTHLY,
+}
+_DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+
+def _trailers(item_id: str, event: str, **extra: str) -> dict[str, str]:
+    key = "Measure" if "-M" in item_id else "Action"
+    return {key: item_id, "Event": event, **extra}
+
+
+def _must_be_open(action: Action, doing: str) -> None:
+    if action.status not in OPEN_STATUSES:
+        raise Refused(
+            f"{action.id} is {action.status}, so you cannot {doing}",
+            hint=f"reopen it first with `cqctrack reopen {action.id} --reason TEXT`",
+        )
+
+
+def _must_verify(rec: Recorder, person: str, doing: str) -> None:
+    """Closure decisions and cancellations are for the roles that may verify closures."""
+    roles = rec.policy.closure.verifier_roles
+    if rec.role(person) not in roles:
+        raise Refused(
+            f"{person} is a {rec.role(person)}, who may not {doing}",
+            hint="roles that may: " + ", ".join(roles),
+        )
+
+
+def resolve_reference(rec: Recorder, ref: str, document: bool) -> dict[str, str]:
+    """`--ref` as `file:` (a path in the repository) or `document:` (an external id)."""
+    ref = ref.strip()
+    if document:
+        return {"document": ref}
+    for base in (Path.cwd(), rec.root):
+        candidate = (base / ref).resolve()
+        if candidate.is_file() and candidate.is_relative_to(rec.root.resolve()):
+            rel = candidate.relative_to(rec.root.resolve()).as_posix()
+            problem = files.checker(rec.root)(rel)
+            if problem is None:
+                return {"file": rel}
+    if _DOCUMENT_ID.match(ref):
+        return {"document": ref}
+    problem = files.checker(rec.root)(ref) or "is not inside the repository"
+    raise InvalidInput(
+        f"--ref {ref}: the file {problem}",
+        hint="add the file under evidence/ first, or pass --document for an id held elsewhere",
+    )
+
+
+def add_evidence(
+    rec: Recorder,
+    action_id: str,
+    *,
+    kind: str,
+    ref: str,
+    summary: str,
+    satisfies: list[str],
+    by: str | None,
+    when: date | None,
+    document: bool = False,
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    _must_be_open(action, "add evidence")
+    catalogue = load_catalogue()
+    if kind not in catalogue.kinds:
+        raise InvalidInput(
+            f"--kind {kind}: not an evidence kind", hint="kinds: " + ", ".join(catalogue.kinds)
+        )
+    chosen = _requirements_for(action, kind, [s.upper() for s in satisfies])
+    by = rec.person(by, "--by")
+    entry_date = rec.date(when)
+    number = max((int(e.id[1:]) for e in action.evidence), default=0) + 1
+    entry = {
+        "id": f"E{number}",
+        "satisfies": chosen,
+        "kind": kind,
+        **resolve_reference(rec, ref, document),
+        "date": entry_date,
+        "added_by": by,
+        "summary": summary,
+    }
+    return rec.edit(
+        rel,
+        models.Action,
+        lambda data: edits.append_entry(data, "evidence", entry, ORDER),
+        summary=f"{action.id}: add evidence E{number} ({kind}) for {', '.join(chosen)}",
+        trailers=_trailers(action.id, "evidence-added", Evidence=f"E{number}"),
+    )
+
+
+def _requirements_for(action: Action, kind: str, asked: list[str]) -> list[str]:
+    catalogue = load_catalogue()
+    accepting = [
+        r.id
+        for r in action.evidence_required
+        if any(catalogue.kind_accepts(a, kind) for a in r.kinds)
+    ]
+    listing = "; ".join(
+        f"{r.id} needs {catalogue.describe_accepted(r.kinds)}" for r in action.evidence_required
+    )
+    if not asked:
+        if len(accepting) == 1:
+            return accepting
+        if not accepting:
+            raise Refused(
+                f"no evidence requirement of {action.id} accepts {kind} evidence",
+                details=[listing],
+                hint="choose a kind a requirement accepts",
+            )
+        raise InvalidInput(
+            f"{kind} evidence could satisfy {', '.join(accepting)}; say which with --satisfies",
+        )
+    known = {r.id for r in action.evidence_required}
+    reasons = [
+        f"{a} is not an evidence requirement of {action.id}" for a in asked if a not in known
+    ]
+    reasons += [
+        f"{a} does not accept {kind} evidence" for a in asked if a in known and a not in accepting
+    ]
+    if reasons:
+        raise Refused(
+            f"evidence cannot be recorded against {', '.join(asked)}", details=[*reasons, listing]
+        )
+    return asked
+
+
+def extend(
+    rec: Recorder, action_id: str, *, to: date, reason: str, approved_by: str, when: date | None
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    _must_be_open(action, "extend it")
+    approver = rec.person(approved_by, "--approved-by")
+    reasons = []
+    if to <= action.due:
+        reasons.append(
+            f"the new due date {to.isoformat()} is not later than the current one "
+            f"({action.due.isoformat()})"
+        )
+    if approver == action.owner:
+        reasons.append(f"{approver} owns the action and cannot approve its own extension")
+    if reasons:
+        raise Refused(f"{action.id} was not extended", details=reasons)
+    entry = {
+        "from": action.due,
+        "to": to,
+        "reason": reason,
+        "approved_by": approver,
+        "date": rec.date(when),
+    }
+
+    def mutate(data: Any) -> None:
+        edits.append_entry(data, "extensions", entry, ORDER)
+        edits.set_value(data, "due", to, ORDER)
+
+    count = len(action.extensions) + 1
+    return rec.edit(
+        rel,
+        models.Action,
+        mutate,
+        summary=f"{action.id}: extend due date {action.due.isoformat()} -> {to.isoformat()}",
+        trailers=_trailers(action.id, "extended", Extension=str(count)),
+    )
+
+
+def oversight(
+    rec: Recorder,
+    action_id: str,
+    *,
+    decision: Decision,
+    by: str | None,
+    note: str,
+    level: ReviewLevel | None,
+    when: date | None,
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    reviewer = rec.person(by, "--by")
+    role = rec.role(reviewer)
+    if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
+        _must_be_open(action, f"record {decision}")
+        _must_verify(rec, reviewer, decision.value.replace("-", " "))
+    if decision is Decision.APPROVE_CLOSURE:
+        unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))
+        if unmet:
+            raise Refused(
+                f"closure of {action.id} cannot be approved: evidence requirements "
+                f"{', '.join(unmet)} have no usable evidence",
+                hint="record a reject-closure or challenge instead, or add evidence first",
+            )
+    entry = {
+        "date": rec.date(when),
+        "by": reviewer,
+        "level": level or _LEVEL_BY_ROLE.get(role, ReviewLevel.AD_HOC),
+        "decision": decision,
+        "note": note,
+    }
+    return rec.edit(
+        rel,
+        models.Action,
+        lambda data: edits.append_entry(data, "reviews", entry, ORDER),
+        summary=f"{action.id}: {entry['level']} oversight, {decision.value} ({reviewer})",
+        trailers=_trailers(action.id, "reviewed", Decision=decision.value),
+    )
+
+
+def update(
+    rec: Recorder,
+    action_id: str,
+    *,
+    status: Status | None,
+    owner: str | None,
+    note: str | None,
+    by: str | None,
+    when: date | None,
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    _must_be_open(action, "update it")
+    if status is None and owner is None and note is None:
+        raise InvalidInput("nothing to update", hint="give --status, --owner or --note")
+    if status in (Status.CLOSED, Status.CANCELLED):
+        verb = "close" if status is Status.CLOSED else "cancel"
+        raise InvalidInput(
+            f"use `cqctrack {verb} {action.id}` to set status {status}",
+            hint="closing and cancelling have their own checks and records",
+        )
+    if status is Status.AWAITING_VERIFICATION and not action.evidence:
+        raise Refused(
+            f"{action.id} has no evidence yet, so it cannot await verification",
+            hint=f"record evidence first with `cqctrack evidence add {action.id}`",
+        )
+    new_owner = rec.person(owner, "--owner") if owner is not None else None
+    who = rec.person(by, "--by") if note is not None else None
+    entry_date = rec.date(when)
+    changes = []
+    if status is not None and status is not action.status:
+        changes.append(f"status {action.status} -> {status}")
+    if new_owner is not None and new_owner != action.owner:
+        changes.append(f"owner {action.owner} -> {new_owner}")
+    if note is not None:
+        changes.append("progress note")
+    if not changes:
+        raise InvalidInput(f"{action.id} already has that status and owner; nothing to change")
+
+    def mutate(data: Any) -> None:
+        if status is not None:
+            edits.set_value(data, "status", status, ORDER)
+        if new_owner is not None:
+            edits.set_value(data, "owner", new_owner, ORDER)
+        if note is not None:
+            entry = {"date": entry_date, "by": who, "note": note}
+            edits.append_entry(data, "progress", entry, ORDER)
+
+    event = "reassigned" if new_owner and new_owner != action.owner else "updated"
+    return rec.edit(
+        rel,
+        models.Action,
+        mutate,
+        summary=f"{action.id}: {', '.join(changes)}",
+        trailers=_trailers(action.id, event),
+    )
+
+
+def close(
+    rec: Recorder, action_id: str, *, verified_by: str, outcome: str, when: date | None
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    _must_be_open(action, "close it")
+    closure = Closure(date=when or rec.today, verified_by=verified_by, outcome=outcome)
+    context = RuleContext(rec.snap, load_catalogue(), files.checker(rec.root), rec.today)
+    gaps = closure_rule.closure_gaps(action, closure, context)
+    if gaps:
+        raise Refused(
+            f"{action.id} cannot be closed:",
+            details=[gap.message for gap in gaps],
+            hint="nothing was written; close it once every condition above is met",
+        )
+
+    def mutate(data: Any) -> None:
+        edits.set_value(data, "status", Status.CLOSED, ORDER)
+        edits.set_value(data, "closure", closure._asdict(), ORDER)
+
+    return rec.edit(
+        rel,
+        models.Action,
+        mutate,
+        summary=f"{action.id}: close, verified by {verified_by}",
+        trailers=_trailers(action.id, "closed", **{"Verified-By": verified_by}),
+    )
+
+
+def reopen(
+    rec: Recorder, action_id: str, *, reason: str, by: str | None, when: date | None
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    if action.status in OPEN_STATUSES:
+        raise Refused(f"{action.id} is {action.status}, not closed or cancelled; nothing to reopen")
+    who = rec.person(by, "--by")
+    entry: dict[str, object] = {"date": rec.date(when), "by": who, "reason": reason}
+    if action.closure is not None:
+        entry["closure"] = action.closure._asdict()
+
+    def mutate(data: Any) -> None:
+        edits.append_entry(data, "reopenings", entry, ORDER)
+        edits.remove_key(data, "closure")
+        edits.remove_key(data, "cancellation")
+        edits.set_value(data, "status", Status.IN_PROGRESS, ORDER)
+
+    return rec.edit(
+        rel,
+        models.Action,
+        mutate,
+        summary=f"{action.id}: reopen ({who})",
+        trailers=_trailers(action.id, "reopened"),
+    )
+
+
+def cancel(
+    rec: Recorder, action_id: str, *, reason: str, approved_by: str, when: date | None
+) -> Outcome:
+    action, rel = rec.action(action_id)
+    _must_be_open(action, "cancel it")
+    approver = rec.person(approved_by, "--approved-by")
+    _must_verify(rec, approver, "approve a cancellation")
+    entry = {"date": rec.date(when), "approved_by": approver, "reason": reason}
+
+    def mutate(data: Any) -> None:
+        edits.set_value(data, "status", Status.CANCELLED, ORDER)
+        edits.set_value(data, "cancellation", entry, ORDER)
+
+    return rec.edit(
+        rel,
+        models.Action,
+        mutate,
+        summary=f"{action.id}: cancel, approved by {approver}",
+        trailers=_trailers(action.id, "cancelled"),
+    )
+
+
+def record_reading(
+    rec: Recorder,
+    measure_id: str,
+    *,
+    period: str,
+    value: float,
+    ref: str,
+    note: str | None,
+    by: str | None,
+    document: bool = False,
+) -> Outcome:
+    measure, rel = rec.measure(measure_id)
+    reasons = []
+    if not PERIOD_PATTERNS[measure.period].match(period):
+        example = PERIOD_EXAMPLES[measure.period]
+        reasons.append(f"'{period}' is not a {measure.period} period (e.g. {example})")
+    if any(r.period == period for r in measure.readings):
+        reasons.append(f"{measure.id} already has a reading for {period}")
+    if measure.unit == "percent" and not 0 <= value <= 100:
+        reasons.append(f"{value:g} is not a percentage")
+    if reasons:
+        raise Refused("the reading was not recorded", details=reasons)
+    entry = {
+        "period": period,
+        "value": int(value) if float(value).is_integer() else value,
+        **resolve_reference(rec, ref, document),
+        "recorded": rec.today,
+        "recorded_by": rec.person(by, "--by"),
+        "note": note,
+    }
+    return rec.edit(
+        rel,
+        models.Measure,
+        lambda data: edits.append_entry(data, "readings", entry, MEASURE_ORDER),
+        summary=f"{measure.id}: record {period} reading {value:g}",
+        trailers=_trailers(measure.id, "reading-recorded", Period=period),
+    )

@@ -1,0 +1,191 @@
+"""Recording what happens to actions: each event checked, written safely, and committed.
+
+A `Recorder` holds the repository lock for the whole command, reads the
+repository, checks the event against the rules, edits the one file it changes
+(see document.py and edits.py) and commits it with trailers. Every refusal happens
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from cqctrack import cache
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.findings import Severity
+from cqctrack.format.layout import CONFIG_FILE
+from cqctrack.format.policy import Policy
+from cqctrack.format.records import Action, Measure
+from cqctrack.format.snapshot import Snapshot
+from cqctrack.store.load import load
+from cqctrack.write import document
+
+if TYPE_CHECKING:
+    from git import Repo
+
+    from cqctrack.git.commit import Identity
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    path: str
+    summary: str
+    commit: str | None
+
+
+class Recorder:
+    """One recording command's session: lock, readiness checks, snapshot, write, commit."""
+
+    def __init__(
+        self, root: Path, *, commit: bool, today: date, caches: cache.Caches | None = None
+    ) -> None:
+        self.root = root
+        self.caches = caches or cache.Caches(root)
+        self.commit = commit
+        self.today = today
+        self.repo: Repo | None = None
+        self.identity: Identity | None = None
+        self._lock = document.repository_lock(root)
+        self.snap: Snapshot
+
+    def __enter__(self) -> Recorder:
+        self._lock.__enter__()
+        try:
+            if self.commit:
+                from cqctrack.git import commit
+
+                self.repo = commit.open_repo(self.root)
+                self.identity = commit.ready_to_commit(self.repo)
+            else:
+                from cqctrack.git import run
+                from cqctrack.git.commit import Identity
+
+                found = run.author_identity(self.root)
+                self.identity = Identity(*found) if found else None
+            self.snap = load(self.root, self.caches)
+            if self.snap.config is None:
+                raise InvalidRepository(
+                    f"{CONFIG_FILE} is invalid", hint="run `cqctrack check` to see why"
+                )
+        except BaseException:
+            if self.repo is not None:
+                self.repo.close()
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.repo is not None:
+            self.repo.close()  # GitPython keeps git helper processes open until closed
+        self._lock.__exit__(kind, err, tb)
+
+    # --- looking things up ---------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        assert self.snap.config is not None
+        return self.snap.config.policy
+
+    def person(self, given: str | None, option: str) -> str:
+        """A person id from the register: the one given, or the one whose e-mail commits."""
+        assert self.snap.config is not None
+        people = self.snap.config.people
+        if given is None:
+            email = self.identity.email.lower() if self.identity else None
+            matches = [pid for pid, p in people.items() if email in (e.lower() for e in p.emails)]
+            if len(matches) == 1:
+                return matches[0]
+            raise InvalidInput(
+                f"say who is recording this with {option} PERSON",
+                hint=f"your git e-mail ({email or 'none'}) is not listed for anyone under `people` "
+                f"in {CONFIG_FILE}; add it there to make {option} optional",
+            )
+        if given not in people:
+            raise UnknownId(
+                f"{option} {given}: not in the people register",
+                hint="people: " + ", ".join(people),
+            )
+        return given
+
+    def role(self, person_id: str) -> str:
+        assert self.snap.config is not None
+        return self.snap.config.people[person_id].role
+
+    def action(self, action_id: str) -> tuple[Action, str]:
+        return self._item(action_id, self.snap.actions, "action")  # type: ignore[return-value]
+
+    def measure(self, measure_id: str) -> tuple[Measure, str]:
+        return self._item(measure_id, self.snap.measures, "measure")  # type: ignore[return-value]
+
+    def _item(self, item_id: str, found: dict[str, Any], what: str) -> tuple[BaseModel, str]:
+        item_id = item_id.strip().upper()
+        if item_id in found:
+            return found[item_id], self.snap.source(item_id).path
+        broken = [
+            p
+            for p in self.snap.findings
+            if p.severity is Severity.ERROR and Path(p.path).stem == item_id
+        ]
+        if broken:
+            raise InvalidRepository(
+                f"{what} {item_id} cannot be read, so it cannot be changed",
+                path=broken[0].path,
+                line=broken[0].line,
+                details=[p.message for p in broken],
+                hint="fix the file first (see `cqctrack check`)",
+            )
+        raise UnknownId(
+            f"there is no {what} {item_id}",
+            hint=f"list {what}s with `cqctrack review --all`" if what == "action" else None,
+        )
+
+    def date(self, given: date | None) -> date:
+        when = given or self.today
+        if when > self.today:
+            raise InvalidInput(
+                f"--date {when.isoformat()} is in the future",
+                hint="record events on or after the day they happen",
+            )
+        return when
+
+    # --- writing -------------------------------------------------------------------
+
+    def edit(
+        self,
+        rel: str,
+        model: type[BaseModel],
+        mutate: Callable[[Any], None],
+        *,
+        summary: str,
+        trailers: dict[str, str],
+    ) -> Outcome:
+        doc = document.open_document(self.root, rel, model)
+        mutate(doc.data)
+        document.save(doc)
+        return self._commit([doc.path], summary, trailers, rel)
+
+    def create(
+        self, rel: str, model: type[BaseModel], text: str, *, summary: str, trailers: dict[str, str]
+    ) -> Outcome:
+        doc = document.new_document(self.root, rel, model, text)
+        document.save(doc)
+        return self._commit([doc.path], summary, trailers, rel)
+
+    def _commit(
+        self, paths: list[Path], summary: str, trailers: dict[str, str], rel: str
+    ) -> Outcome:
+        if not self.commit or self.repo is None:
+            return Outcome(rel, summary, None)
+        from cqctrack.git import commit
+
+        sha = commit.commit(self.repo, self.root, paths, summary, trailers)
+        return Outcome(rel, summary, sha)
