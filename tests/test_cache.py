@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cqctrack import cache
-from cqctrack.format import dialect, models, records
 from cqctrack.cli import app
+from cqctrack.format import dialect, models, records
 from tests.conftest import commit_all, git
 
 runner = CliRunner()

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from cqctrack import cache
-from cqctrack.rules import measures
-from cqctrack.store.load import load
 from cqctrack.format.records import Measure
 from cqctrack.format.vocab import Period
-from tests.helpers import measure_record
-from tests.helpers import BASE, CLOSED_ACTION, MEASURE, minimal_repo
+from cqctrack.rules import measures
+from cqctrack.store.load import load
+from tests.helpers import BASE, CLOSED_ACTION, MEASURE, measure_record, minimal_repo
 
 TODAY = date(2026, 11, 23)
 

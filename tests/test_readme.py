@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack.format import dialect
 from cqctrack.cli import app
+from cqctrack.format import dialect
 from cqctrack.format.models import Action, Concern, Config, Measure, Tracker
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()

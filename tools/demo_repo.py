@@ -109,9 +109,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from cqctrack.format import dialect
-from cqctrack.write import edits
-from cqctrack.git.commit import message as cqctrack_message
 from cqctrack.format.models import Action, Concern, Config, Measure, Tracker
+from cqctrack.git.commit import message as cqctrack_message
+from cqctrack.write import edits
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_TARGET = PROJECT / ".demo"
