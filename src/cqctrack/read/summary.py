@@ -37,6 +37,8 @@ class Tally:
     overdue_week_ago: int = 0
     provider: int = 0  # escalated to provider level
     manager: int = 0  # escalated to the registered manager
+    extensions_logged: int = 0  # entries in open actions' extension logs
+    extensions_unlogged: int = 0  # due-date moves of open actions the logs do not record
 
     def add(self, verdict: drift.Assessment, overdue: bool, overdue_before: bool) -> None:
         self.open += verdict.facts.action.is_open
@@ -45,6 +47,9 @@ class Tally:
         self.overdue_week_ago += overdue_before
         self.provider += verdict.escalation is Escalation.PROVIDER
         self.manager += verdict.escalation is Escalation.MANAGER
+        if verdict.facts.action.is_open:
+            self.extensions_logged += verdict.facts.logged
+            self.extensions_unlogged += verdict.facts.unlogged
 
 
 @dataclass

@@ -3,7 +3,9 @@
 JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
 {now, week_ago, change}, by_tracker and by_key_question (lists of tallies), and
 concerns {total, resolved}. A tally is {key, name, open, brag {red, amber, green,
-blue}, overdue, overdue_week_ago, escalations {provider, registered-manager}}.
+blue}, overdue, overdue_week_ago, escalations {provider, registered-manager},
+extensions {logged, unlogged}} (extensions of open actions; unlogged: due-date moves
+the extension log does not record, judged as the review and `check` judge them).
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def tally_json(t: Tally) -> dict[str, Any]:
         "overdue": t.overdue,
         "overdue_week_ago": t.overdue_week_ago,
         "escalations": {"provider": t.provider, "registered-manager": t.manager},
+        "extensions": {"logged": t.extensions_logged, "unlogged": t.extensions_unlogged},
     }
 
 
