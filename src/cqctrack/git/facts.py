@@ -24,7 +24,7 @@ in `rules/extensions.py`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -216,44 +216,6 @@ def facts_of_versions(versions: list[Version]) -> FileFacts:
 # --- the whole repository: what the review, summary and check read -----------------
 
 
-class RepoHistory(Mapping[str, ActionHistory]):
-    """Facts by action id, from the cached per-file facts, with uncommitted edits laid over."""
-
-    def __init__(self, files: dict[str, tuple[Any, ...]], snap: Snapshot, prefix: str) -> None:
-        self._files = files
-        self._snap = snap
-        self._prefix = "" if prefix == "." else prefix + "/"
-        self._made: dict[str, ActionHistory] = {}
-
-    def _key(self, item_id: str) -> str | None:
-        source = self._snap.sources.get(item_id)
-        if source is None or item_id not in self._snap.actions:
-            return None
-        key = self._prefix + source.path
-        return key if key in self._files else None
-
-    def __getitem__(self, item_id: str) -> ActionHistory:
-        found = self._made.get(item_id)
-        if found is not None:
-            return found
-        key = self._key(item_id)
-        if key is None:
-            raise KeyError(item_id)
-        facts = FileFacts.from_plain(self._files[key])
-        current = summarise_record(self._snap.actions[item_id])
-        if current != facts.head:  # edited in the working tree since the last commit
-            facts = facts.copy()
-            facts.change((None, None, "", ""), facts.head, current)
-        found = self._made[item_id] = facts.history()
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (item_id for item_id in self._snap.actions if self._key(item_id) is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Where the trackers sit in the git work tree."""
@@ -277,67 +239,192 @@ def scope(root: Path) -> Scope | None:
     return Scope(top, prefix, head)
 
 
-def read_history(
-    root: Path, snap: Snapshot, caches: cache.Caches, where: Scope | None = None
-) -> Mapping[str, ActionHistory]:
-    """Facts for every action in `snap`, by action id; empty when `root` is not in git."""
-    where = where or scope(root)
-    if where is None:
-        return {}
-    return RepoHistory(_file_facts(root, where, caches), snap, where.prefix)
-
-
-def _file_facts(root: Path, where: Scope, caches: cache.Caches) -> dict[str, tuple[Any, ...]]:
-    cached = caches.read("history", lambda v: len(v) == 3 and isinstance(v[2], dict))
-    if cached is not None and cached[1] == where.trackers:
-        old_head, _, files = cached
-        if old_head == where.head:
-            return files  # type: ignore[no-any-return]
-        if run.succeeds(root, "merge-base", "--is-ancestor", old_head, where.head):
-            _read(root, where.trackers, f"{old_head}..{where.head}", files)
-            caches.write("history", (where.head, where.trackers, files))
-            return files  # type: ignore[no-any-return]
-    files = {}
-    _read(root, where.trackers, where.head, files)
-    caches.write("history", (where.head, where.trackers, files))
-    return files
-
-
 _Change = tuple[str, Author, str | None, str | None]  # path, author, blob before, blob after
 
 
-def _read(root: Path, scope_dir: str, revisions: str, files: dict[str, tuple[Any, ...]]) -> None:
-    """Add the changes of the commits in `revisions` (oldest first) to `files`.
+class RepoHistory(Mapping[str, ActionHistory]):
+    """Facts by action id, worked out on first use and cached, with uncommitted edits laid over.
 
-    Each change compares a commit's version of a file with its parent's, as a diff
-    does. Only blobs not already summarised are read: in a straight history each
-    version's "before" is the previous change's "after".
+    One `git log --raw` pass says which blobs every change of every action file
+    involved; the blobs themselves are read and parsed only for the files a
+    command asks about (`prefetch` takes many at once), so `review --overdue`
+    reads the history of the overdue actions, not of all of them. What has been
+    worked out is cached with the commit it was read at: `facts` per file, and
+    the changes of files not yet asked about in a second cache file (`pending`)
+    that a warm run never opens.
     """
-    changes = _changes(root, scope_dir, revisions)
-    if not changes:
-        return
-    state = {path: FileFacts.from_plain(plain) for path, plain in files.items()}
-    heads = {path: facts.head_blob for path, facts in state.items()}
-    wanted: set[str] = set()
-    for path, _, before, after in changes:
-        if before and before != heads.get(path):
-            wanted.add(before)
-        if after:
-            wanted.add(after)
-        heads[path] = after
-    summaries = _summaries(root, sorted(wanted))
-    for path, author, before, after in changes:
-        facts = state.get(path)
-        if facts is None:
-            facts = state[path] = FileFacts()
-        if before and before == facts.head_blob:
-            prior = facts.head
-        else:
-            prior = summaries.get(before) if before else None
-        facts.change(author, prior, summaries.get(after) if after else None)
-        facts.head_blob = after
-    for path, facts in state.items():
-        files[path] = facts.to_plain()
+
+    def __init__(self, root: Path, where: Scope, snap: Snapshot, caches: cache.Caches) -> None:
+        self._root = root
+        self._where = where
+        self._snap = snap
+        self._caches = caches
+        self._prefix = "" if where.prefix == "." else where.prefix + "/"
+        self._made: dict[str, ActionHistory] = {}
+        self._facts: dict[str, tuple[Any, ...]] = {}
+        self._pending_keys: frozenset[str] = frozenset()
+        self._pending: dict[str, list[_Change]] | None = None
+        self._cache_head = where.head
+        self._load()
+
+    # --- reading and keeping the cache ---------------------------------------------
+
+    def _load(self) -> None:
+        where = self._where
+        cached = self._caches.read("history", _valid_main)
+        if cached is None or cached[1] != where.trackers:
+            self._rebuild()
+            return
+        self._cache_head, _, self._facts, self._pending_keys = cached
+        if self._cache_head == where.head:
+            return
+        if not run.succeeds(
+            self._root, "merge-base", "--is-ancestor", self._cache_head, where.head
+        ):
+            self._rebuild()  # history was rewritten: read it all again
+            return
+        changes = _changes(self._root, where.trackers, f"{self._cache_head}..{where.head}")
+        known = [c for c in changes if c[0] in self._facts]
+        later = [c for c in changes if c[0] not in self._facts]
+        if later:
+            pending = self._pending_changes()
+            if pending is None:
+                return  # the pending cache was lost, so everything was read again
+            for change in later:
+                pending.setdefault(change[0], []).append(change)
+            self._pending_keys = frozenset(pending)
+        if known:
+            self._apply(known)
+        self._save()
+
+    def _rebuild(self) -> None:
+        """Read the whole log: every file's changes pending until a command asks about it."""
+        self._facts, self._pending = {}, {}
+        for change in _changes(self._root, self._where.trackers, self._where.head):
+            self._pending.setdefault(change[0], []).append(change)
+        self._pending_keys = frozenset(self._pending)
+        self._save()
+
+    def _pending_changes(self) -> dict[str, list[_Change]] | None:
+        """The changes of files not yet worked out; None if they had to be read afresh."""
+        if self._pending is None:
+            cached = self._caches.read("history-pending", _valid_pending)
+            if cached is None or cached[:2] != (self._cache_head, self._where.trackers):
+                self._rebuild()
+                return None
+            self._pending = cached[2]
+        return self._pending
+
+    def _save(self) -> None:
+        where = self._where
+        self._cache_head = where.head
+        self._caches.write("history", (where.head, where.trackers, self._facts, self._pending_keys))
+        if self._pending is not None:
+            self._caches.write("history-pending", (where.head, where.trackers, self._pending))
+
+    def _apply(self, changes: list[_Change]) -> None:
+        """Work the changes (oldest first) into the files' facts, reading only blobs needed."""
+        state = {
+            path: FileFacts.from_plain(self._facts[path]) if path in self._facts else FileFacts()
+            for path in {c[0] for c in changes}
+        }
+        heads = {path: facts.head_blob for path, facts in state.items()}
+        wanted: set[str] = set()
+        for path, _, before, after in changes:
+            if before and before != heads.get(path):
+                wanted.add(before)
+            if after:
+                wanted.add(after)
+            heads[path] = after
+        summaries = _summaries(self._root, sorted(wanted))
+        for path, author, before, after in changes:
+            facts = state[path]
+            if before and before == facts.head_blob:
+                prior = facts.head
+            else:
+                prior = summaries.get(before) if before else None
+            facts.change(author, prior, summaries.get(after) if after else None)
+            facts.head_blob = after
+        for path, facts in state.items():
+            self._facts[path] = facts.to_plain()
+
+    def prefetch(self, item_ids: Iterable[str]) -> None:
+        """Work out the facts of these actions in one pass (one `cat-file`, every core)."""
+        paths = [self._path(i) for i in item_ids]
+        if not any(p in self._pending_keys for p in paths):
+            return
+        pending = self._pending_changes() or self._pending
+        assert pending is not None
+        keys = [p for p in paths if p is not None and p in pending]
+        changes = [c for key in keys for c in pending.pop(key)]
+        self._apply(changes)
+        self._pending_keys = frozenset(pending)
+        self._save()
+
+    # --- the mapping -------------------------------------------------------------
+
+    def _path(self, item_id: str) -> str | None:
+        source = self._snap.sources.get(item_id)
+        if source is None or item_id not in self._snap.actions:
+            return None
+        return self._prefix + source.path
+
+    def _key(self, item_id: str) -> str | None:
+        key = self._path(item_id)
+        return (
+            key if key is not None and (key in self._facts or key in self._pending_keys) else None
+        )
+
+    def __getitem__(self, item_id: str) -> ActionHistory:
+        found = self._made.get(item_id)
+        if found is not None:
+            return found
+        key = self._key(item_id)
+        if key is None:
+            raise KeyError(item_id)
+        if key not in self._facts:
+            self.prefetch([item_id])
+        facts = FileFacts.from_plain(self._facts[key])
+        current = summarise_record(self._snap.actions[item_id])
+        if current != facts.head:  # edited in the working tree since the last commit
+            facts = facts.copy()
+            facts.change((None, None, "", ""), facts.head, current)
+        found = self._made[item_id] = facts.history()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (item_id for item_id in self._snap.actions if self._key(item_id) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _valid_main(value: Any) -> bool:
+    return len(value) == 4 and isinstance(value[2], dict) and isinstance(value[3], frozenset)
+
+
+def _valid_pending(value: Any) -> bool:
+    return len(value) == 3 and isinstance(value[2], dict)
+
+
+class NoHistory(dict[str, ActionHistory]):
+    """Outside git: no facts, and nothing to fetch."""
+
+    def prefetch(self, item_ids: Iterable[str]) -> None:
+        return None
+
+
+History = RepoHistory | NoHistory
+
+
+def read_history(
+    root: Path, snap: Snapshot, caches: cache.Caches, where: Scope | None = None
+) -> History:
+    """Facts for the actions in `snap`, by action id; empty when `root` is not in git."""
+    where = where or scope(root)
+    if where is None:
+        return NoHistory()
+    return RepoHistory(root, where, snap, caches)
 
 
 def _changes(root: Path, scope_dir: str, revisions: str) -> list[_Change]:

@@ -56,6 +56,7 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
             return result  # type: ignore[no-any-return]
     snap = load.load(root, caches, listing)
     history = facts.read_history(root, snap, caches, where)
+    history.prefetch(snap.actions)
     ctx = RuleContext(snap, load_catalogue(), file_check, today, history, in_git=where is not None)
     with load.quiet_gc():
         found = run_checks(ctx)

@@ -26,7 +26,7 @@ evidence files are checked only for actions awaiting verification or closed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,7 +35,6 @@ from cqctrack import cache
 from cqctrack.errors import InvalidInput, UnknownId
 from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation, Severity
 from cqctrack.format.catalogue import Catalogue, load_catalogue
-from cqctrack.format.history import ActionHistory
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Review
@@ -120,7 +119,7 @@ class Workspace:
     snap: Snapshot
     today: date
     catalogue: Catalogue
-    history: Mapping[str, ActionHistory]
+    history: git_facts.History
     in_git: bool
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
@@ -178,7 +177,7 @@ def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Wor
     """Read the repository, and its git facts once unless `git` is False."""
     snap = load_snapshot(root, caches)
     where = git_facts.scope(root) if git else None
-    found = git_facts.read_history(root, snap, caches, where) if where is not None else {}
+    found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
     return Workspace(root, snap, today, load_catalogue(), found, where is not None)
 
 
@@ -209,9 +208,9 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
     check_query(ctx, query)
     policy, today = ctx.policy, ctx.today
     rows = []
-    for action in _candidates(ctx, query):
-        if not _in_scope(ctx, action, query):
-            continue
+    chosen = [a for a in _candidates(ctx, query) if _in_scope(ctx, a, query)]
+    ctx.history.prefetch(a.id for a in chosen)  # their git facts, in one pass
+    for action in chosen:
         facts = ctx.facts(action)
         if not _matches(facts, query, policy, today):
             continue

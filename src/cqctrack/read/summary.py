@@ -79,6 +79,7 @@ def summarise(ctx: Workspace) -> Summary:
     }
     kqs = {kq.id: Tally(kq.id, kq.name) for kq in ctx.catalogue.key_questions.values()}
     cancelled = 0
+    ctx.history.prefetch(snap.actions)
     for action in snap.actions.values():
         if action.status is Status.CANCELLED:
             cancelled += 1
