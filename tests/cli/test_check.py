@@ -132,3 +132,57 @@ def test_version() -> None:
 
     result = run("--version")
     assert result.output == f"cqctrack {__version__}\n"
+
+
+# --- picking rules ---------------------------------------------------------------------
+
+
+def owner_verified(tmp_path: Path) -> Path:
+    return minimal_repo(
+        tmp_path, **{A2: CLOSED_ACTION.replace("verified_by: mpatel", "verified_by: tokafor")}
+    )
+
+
+def codes_of(result) -> list[str]:
+    return [p["code"] for p in json.loads(result.stdout)["problems"]]
+
+
+def test_list_rules_names_every_rule_and_code() -> None:
+    from cqctrack.rules.checks import CHECKS
+
+    result = run("check", "--list-rules")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["CODE", "RULE", "MEANING"]
+    for rule in CHECKS:
+        for code in rule.codes:
+            assert any(line.split()[:2] == [code, rule.name] for line in lines[1:] if line), code
+    assert any(line.startswith("yaml-syntax ") and "(reading files)" in line for line in lines)
+
+
+def test_select_reports_only_the_codes_named(tmp_path: Path) -> None:
+    root = owner_verified(tmp_path)
+    args = ("--repo", str(root), "check", "--format", "json", "--as-of", "2026-11-23")
+    assert codes_of(run(*args)) == ["closure-verifier-is-owner", "closure-verifier-role"]
+    picked = run(*args, "--select", "closure-verifier-role")
+    assert picked.exit_code == 1
+    assert codes_of(picked) == ["closure-verifier-role"]
+    assert codes_of(run(*args, "--select", "closure")) == [
+        "closure-verifier-is-owner",
+        "closure-verifier-role",
+    ]
+
+
+def test_ignore_silences_a_code_and_the_exit_follows(tmp_path: Path) -> None:
+    root = owner_verified(tmp_path)
+    args = ("--repo", str(root), "check", "--as-of", "2026-11-23")
+    result = run(*args, "--ignore", "closure-verifier-is-owner,closure-verifier-role")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Checked 6 files: no problems found.\n"
+
+
+def test_an_unknown_code_is_a_usage_error_with_a_suggestion(repo: Path) -> None:
+    result = runner.invoke(app, ["--repo", str(repo), "check", "--select", "closure-verifer-role"])
+    assert result.exit_code == 2, result.output
+    assert "--select closure-verifer-role: no finding has that code" in result.output
+    assert "did you mean closure-verifier-role?" in result.output
