@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -20,9 +20,13 @@ from cqctrack import __version__
 from cqctrack.cli._options import State, err_console
 from cqctrack.errors import EXIT_BUG, EXIT_INTERRUPTED, CqcError
 
+if TYPE_CHECKING:
+    # typer bundles its own click; its Context is what TyperGroup.invoke is typed with.
+    from typer._click.core import Context as ClickContext
+
 
 class CqcGroup(TyperGroup):
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except CqcError as error:
@@ -50,7 +54,7 @@ class CqcGroup(TyperGroup):
             raise typer.Exit(EXIT_BUG) from None
 
 
-def _debug(ctx: typer.Context) -> bool:
+def _debug(ctx: ClickContext) -> bool:
     return isinstance(ctx.obj, State) and ctx.obj.debug
 
 

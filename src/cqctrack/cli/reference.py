@@ -48,14 +48,14 @@ def frameworks(
             console.print(f"  {reg.number:<4} {reg.name}", markup=False)
         console.print(f"  source: {cat.regulations_source}", markup=False)
         return
-    fw = cat.frameworks.get(framework)
-    if fw is None:
+    chosen = cat.frameworks.get(framework)
+    if chosen is None:
         raise UnknownId(
             f"unknown framework '{framework}'", hint="known: " + ", ".join(cat.frameworks)
         )
-    console.print(f"{fw.name} ({fw.status})  {fw.source}", markup=False)
+    console.print(f"{chosen.name} ({chosen.status})  {chosen.source}", markup=False)
     for kq in cat.key_questions.values():
-        items = [s for s in fw.statements.values() if s.key_question == kq.id]
+        items = [s for s in chosen.statements.values() if s.key_question == kq.id]
         if not items:
             continue
         console.print(f"\n{kq.name}", markup=False)

@@ -9,6 +9,7 @@ as `S1` mean different things in different sets and nothing may guess.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -125,7 +126,7 @@ class Catalogue:
         found = self.kinds.get(kind)
         return found is not None and found.category == accepted
 
-    def describe_accepted(self, accepted: list[str]) -> str:
+    def describe_accepted(self, accepted: Sequence[str]) -> str:
         names = []
         for item in accepted:
             if item in self.categories:

@@ -241,8 +241,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
                     "yaml-alias",
                     f"YAML anchors and aliases are not allowed (found '{anchor}')",
                     hint="write the value out in full; tracker files are plain data",
-                    line=mark.line + 1,
-                    column=mark.column + 1,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
                 )
             tag = getattr(event, "tag", None)
             if tag and tag not in _ALLOWED_TAGS and tag != "!":
@@ -299,7 +299,7 @@ def round_trip() -> YAML:
     from ruamel.yaml import YAML
     from ruamel.yaml.resolver import VersionedResolver
 
-    class _Resolver(VersionedResolver):  # type: ignore[misc]
+    class _Resolver(VersionedResolver):
         @property
         def versioned_resolver(self) -> Any:  # the same table whatever %YAML says
             return _TABLE

@@ -103,8 +103,8 @@ def _explain(item: Any, loc: Loc, model: type[BaseModel]) -> tuple[str, str | No
             return f"{where}: needs at least one entry", _example_hint(field)
         return f"{where}: must not be empty", None
     if kind in ("string_type", "str_type"):
-        hint = "put the value in quotes" if isinstance(value, int | float | bool) else None
-        return f"{where}: {shown} should be text", hint
+        quote = "put the value in quotes" if isinstance(value, int | float | bool) else None
+        return f"{where}: {shown} should be text", quote
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{where}: {shown} should be a whole number", None
     if kind in ("float_parsing", "float_type", "finite_number"):

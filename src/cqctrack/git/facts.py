@@ -108,8 +108,8 @@ class FileFacts:
         before_due, before_entries = before if before is not None else (None, ())
         after_due, after_entries = after if after is not None else (None, ())
         added = [k for k in after_entries if k not in before_entries]
-        for key in added:
-            self.seen.setdefault(key, (sha, when))
+        for entry in added:
+            self.seen.setdefault(entry, (sha, when))
         used = {m[_KEY] for m in self.moves if m[_KEY] is not None}
         if before_due and after_due and before_due != after_due:
             move: _Move = [before_due, after_due, *author, Logged.NEVER.value, None, None, None]
@@ -130,19 +130,19 @@ class FileFacts:
                     used.add(key)
             self.moves.append(move)
         # An entry added now may log a move made in an earlier commit.
-        for key in added:
-            if key in used:
+        for entry in added:
+            if entry in used:
                 continue
             for move in self.moves:
                 if (
                     move[_LOGGED] == Logged.NEVER.value
-                    and move[_NEW] == key[1]
+                    and move[_NEW] == entry[1]
                     and move[_NEW] > move[_OLD]
                     and move[_SHA] != sha
                 ):
-                    move[_LOGGED], move[_KEY] = Logged.LATER.value, key
+                    move[_LOGGED], move[_KEY] = Logged.LATER.value, entry
                     move[_LOG_SHA], move[_LOG_WHEN] = sha, when
-                    used.add(key)
+                    used.add(entry)
                     break
         if sha is not None:
             self.last = (sha, when)

@@ -152,7 +152,7 @@ CSV_HEADERS = (
 def render_csv(statuses: list[ConcernStatus]) -> str:
     rows: list[tuple[object, ...]] = []
     for s in statuses:
-        first = (s.concern.id, s.tracker, s.concern.title, s.resolved)
+        first: tuple[object, ...] = (s.concern.id, s.tracker, s.concern.title, s.resolved)
         first += (s.actions_open, s.actions_total)
         if not s.measures:
             rows.append((*first, "", "", "", "", "", "", "", "", "no measurable target"))

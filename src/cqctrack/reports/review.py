@@ -296,7 +296,7 @@ def row_json(row: Row) -> dict[str, Any]:
         "findings": [
             {
                 "code": f.code,
-                "brag": f.brag.value,
+                "brag": f.brag.value if f.brag else None,
                 "reason": f.message,
                 "escalation": f.escalate.value if f.escalate else None,
             }

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from cqctrack.errors import CqcError, InvalidInput, UnknownId
-from cqctrack.format import schema
+from cqctrack.format import models, records, schema
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.layout import CONFIG_FILE, SCHEMA_DIR, TRACKERS_DIR, item_file, tracker_file
-from cqctrack.format.models import Action, Concern, Measure, Tracker
 from cqctrack.format.policy import policy_yaml
 from cqctrack.format.vocab import Status
 from cqctrack.write import edits
@@ -57,7 +56,9 @@ def next_id(rec: Recorder, prefix: str, marker: str) -> str:
     return f"{prefix}-{marker}{number:03d}" if not marker else f"{prefix}-{marker}{number}"
 
 
-def _tracker_of_concern(rec: Recorder, concern_id: str) -> tuple[Concern, str, Tracker]:
+def _tracker_of_concern(
+    rec: Recorder, concern_id: str
+) -> tuple[records.Concern, str, records.Tracker]:
     concern_id = concern_id.strip().upper()
     concern = rec.snap.concerns.get(concern_id)
     if concern is None:
@@ -106,7 +107,7 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
     text = edits.new_file_text("tracker", 2, fields)
     return rec.create(
         rel,
-        Tracker,
+        models.Tracker,
         text,
         summary=f"Add tracker {slug}",
         trailers={"Tracker": slug, "Event": "created"},
@@ -126,7 +127,7 @@ def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
     text = edits.new_file_text("concern", 3, {"id": concern_id, **fields})
     return rec.create(
         rel,
-        Concern,
+        models.Concern,
         text,
         summary=f"{concern_id}: add concern",
         trailers={"Concern": concern_id, "Event": "created"},
@@ -140,7 +141,7 @@ def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outco
     text = edits.new_file_text("measure", 3, {"id": measure_id, "concern": concern.id, **fields})
     return rec.create(
         rel,
-        Measure,
+        models.Measure,
         text,
         summary=f"{measure_id}: add measure for {concern.id}",
         trailers={"Measure": measure_id, "Event": "created"},
@@ -187,7 +188,7 @@ def new_action(
     text = edits.new_file_text("action", 3, data)
     return rec.create(
         rel,
-        Action,
+        models.Action,
         text,
         summary=f"{action_id}: add action for {concern.id}",
         trailers={"Action": action_id, "Event": "created", "Owner": fields["owner"]},

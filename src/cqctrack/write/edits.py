@@ -66,8 +66,8 @@ def append_entry(data: CommentedMap, key: str, entry: dict[str, Any], order: lis
     """Append `entry` to the log `key`, creating the log where the format puts it."""
     node = to_node(entry)
     current = data.get(key)
-    if isinstance(current, list):
-        if getattr(current, "fa", None) is not None and current.fa.flow_style():
+    if isinstance(current, CommentedSeq):
+        if current.fa.flow_style():
             current.fa.set_block_style()
         current.append(node)
         return

@@ -8,7 +8,7 @@ before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -101,7 +101,9 @@ class Recorder:
         people = self.snap.config.people
         if given is None:
             email = self.identity.email.lower() if self.identity else None
-            matches = [pid for pid, p in people.items() if email in (e.lower() for e in p.emails)]
+            matches = [
+                pid for pid, p in people.items() if email and email in {e.lower() for e in p.emails}
+            ]
             if len(matches) == 1:
                 return matches[0]
             raise InvalidInput(
@@ -121,19 +123,24 @@ class Recorder:
         return self.snap.config.people[person_id].role
 
     def action(self, action_id: str) -> tuple[Action, str]:
-        return self._item(action_id, self.snap.actions, "action")  # type: ignore[return-value]
+        item_id = self._known(action_id, self.snap.actions, "action")
+        action: Action = self.snap.actions[item_id]
+        return action, self.snap.source(item_id).path
 
     def measure(self, measure_id: str) -> tuple[Measure, str]:
-        return self._item(measure_id, self.snap.measures, "measure")  # type: ignore[return-value]
+        item_id = self._known(measure_id, self.snap.measures, "measure")
+        measure: Measure = self.snap.measures[item_id]
+        return measure, self.snap.source(item_id).path
 
-    def _item(self, item_id: str, found: dict[str, Any], what: str) -> tuple[BaseModel, str]:
+    def _known(self, item_id: str, found: Mapping[str, Any], what: str) -> str:
+        """The id as written in the files, or why it cannot be changed."""
         item_id = item_id.strip().upper()
         if item_id in found:
-            return found[item_id], self.snap.source(item_id).path
+            return item_id
         broken = [
             p
             for p in self.snap.findings
-            if p.severity is Severity.ERROR and Path(p.path).stem == item_id
+            if p.severity is Severity.ERROR and p.path and Path(p.path).stem == item_id
         ]
         if broken:
             raise InvalidRepository(
