@@ -104,13 +104,13 @@ def evidence_add(
             --ref evidence/riverside-homecare/2026-10-competency.md --satisfies R1 \\
             --summary "Observed medicines round; competent"
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.add_evidence(
+        lambda rec: entries.add_evidence(
             rec,
             action,
             kind=kind,
@@ -148,14 +148,14 @@ def extend(
 
         cqctrack extend MED-003 --to 2026-11-14 --reason "Trainer off sick" --approved-by mpatel
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     new_due = parse_date(to, "--to")
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.extend(
+        lambda rec: entries.extend(
             rec, action, to=new_due, reason=reason, approved_by=approved_by, when=_date(when)
         ),
     )
@@ -189,13 +189,13 @@ def oversight(
         cqctrack oversight MED-003 --decision challenge --by mpatel \\
             --note "Competency evidence covers one of three staff"
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.oversight(
+        lambda rec: entries.oversight(
             rec, action, decision=decision, by=by, note=note, level=level, when=_date(when)
         ),
     )
@@ -222,13 +222,13 @@ def update(
 
         cqctrack update MED-003 --status awaiting-verification --note "All checks done" --by tokafor
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.update(
+        lambda rec: entries.update(
             rec, action, status=status, owner=owner, note=note, by=by, when=_date(when)
         ),
     )
@@ -260,13 +260,13 @@ def close(
 
         cqctrack close MED-003 --verified-by mpatel --outcome "Re-audit 97%; no repeat errors"
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.close(
+        lambda rec: entries.close(
             rec, action, verified_by=verified_by, outcome=outcome, when=_date(when)
         ),
     )
@@ -287,13 +287,13 @@ def reopen(
 
         cqctrack reopen MED-003 --reason "Repeat omission found in November audit" --by mpatel
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.reopen(rec, action, reason=reason, by=by, when=_date(when)),
+        lambda rec: entries.reopen(rec, action, reason=reason, by=by, when=_date(when)),
     )
 
 
@@ -314,13 +314,13 @@ def cancel(
 
         cqctrack cancel MED-006 --reason "Superseded by MED-009" --approved-by mpatel
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.cancel(
+        lambda rec: entries.cancel(
             rec, action, reason=reason, approved_by=approved_by, when=_date(when)
         ),
     )
@@ -361,13 +361,13 @@ def measure_record(
 
         cqctrack measure record MED-M1 --period 2026-11 --value 97.2 --evidence QMS-AUD-2026-11
     """
-    from cqctrack.write import events
+    from cqctrack.write import entries
 
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: events.record_reading(
+        lambda rec: entries.record_reading(
             rec,
             measure,
             period=period,

@@ -2,6 +2,6 @@
 validates it against its model, writes it atomically and commits it.
 
 `session` holds the repository lock and the snapshot; `document` reads and writes
-one file; `edits` changes round-trip YAML in place; `events` records what happens
+one file; `edits` changes round-trip YAML in place; `entries` records what happens
 to actions and measures; `create` makes new files and new repositories.
 """

@@ -9,7 +9,7 @@ import pytest
 
 from cqctrack.format import dialect
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 TRACKER_FILES = sorted(
     [*PROJECT.glob("trackers/**/*.yaml"), PROJECT / "cqctrack.yaml"], key=lambda p: str(p)
 )

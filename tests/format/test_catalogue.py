@@ -10,7 +10,7 @@ import yaml
 
 from cqctrack.format.catalogue import load_catalogue
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "cqc-framework.yaml"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "cqc-framework.yaml"
 
 
 def test_the_single_assessment_framework_has_34_statements_in_five_key_questions() -> None:
@@ -74,7 +74,7 @@ def test_the_same_id_in_two_sets_is_never_guessed() -> None:
 
 
 def test_no_we_statements_are_copied_into_the_package() -> None:
-    data = Path(__file__).resolve().parents[1] / "src" / "cqctrack" / "data"
+    data = Path(__file__).resolve().parents[2] / "src" / "cqctrack" / "data"
     text = "".join(p.read_text() for p in data.rglob("*.yaml"))
     assert "we_statement" not in text
     assert "We make sure" not in text

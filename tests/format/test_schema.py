@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cqctrack.format import schema
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_schemas_match_a_fresh_export() -> None:

@@ -9,7 +9,7 @@ from cqctrack.format import dialect, records
 from cqctrack.format.policy import DEFAULT_POLICY, policy_yaml
 from cqctrack.write.create import init_repository
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def policy_of(text: str) -> records.Policy:

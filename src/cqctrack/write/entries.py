@@ -1,4 +1,5 @@
-"""The events a manager records against an action or measure, and the rules for each.
+"""The entries a manager records against an action or measure: evidence, extensions,
+oversight, progress, closure, reopening, cancellation and readings, each checked first.
 
 Each function checks the event against the current files and policy, refusing
 with every reason at once, then appends to the action's logs (or sets its
