@@ -1,4 +1,5 @@
-"""What git history holds for a tracker file, as plain records.
+"""What git history holds for a tracker file, as plain records (named tuples: many are
+made on every run, and they cache as plain data).
 
 `git/` reads these from the repository; `rules/` judges them. Nothing here runs
 git or decides anything: a `DueMove` says when a due date moved and when (if
@@ -8,16 +9,14 @@ decides whether that counts as logged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 TRAILER = "Cqctrack-Version:"  # every commit cqctrack makes carries it
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     when: datetime  # author date, timezone-aware
     author_name: str
@@ -35,8 +34,7 @@ class Commit:
         return TRAILER in self.body
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """One version of a file: as committed (`commit`), or in the working tree (None)."""
 
     commit: Commit | None
@@ -54,8 +52,7 @@ class Logged(StrEnum):
     NEVER = "never"
 
 
-@dataclass(frozen=True, slots=True)
-class DueMove:
+class DueMove(NamedTuple):
     """A change of an action's `due` between two versions, and what the log says of it."""
 
     old: date
@@ -77,8 +74,7 @@ class DueMove:
         return self.when.date() if self.when is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class ActionHistory:
+class ActionHistory(NamedTuple):
     """The git facts the review needs about one action file."""
 
     last_changed: datetime | None = None

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cqctrack import cache
-from cqctrack.format import dialect, records
+from cqctrack.format import records
 from cqctrack.format.history import ActionHistory, Commit, DueMove, Logged, Version
 from cqctrack.format.layout import TRACKERS_DIR
 from cqctrack.format.snapshot import Snapshot
@@ -76,6 +75,8 @@ def summarise_record(action: records.Action) -> Summary:
 
 
 def summarise_blob(content: bytes) -> Summary:
+    from cqctrack.format import dialect  # a run served from the cache parses nothing
+
     try:
         return summarise(dialect.parse(content))
     except dialect.YamlProblem:
@@ -177,23 +178,21 @@ class FileFacts:
 
 
 def _due_move(m: _Move) -> DueMove:
+    # Only valid ISO dates are recorded (see summarise), so fromisoformat cannot fail.
     return DueMove(
-        old=_day(m[_OLD]),
-        new=_day(m[_NEW]),
-        commit=m[_SHA],
-        when=datetime.fromisoformat(m[_WHEN]) if m[_WHEN] else None,
-        author_name=m[_NAME],
-        author_email=m[_EMAIL],
-        logged=Logged(m[_LOGGED]),
-        log_commit=m[_LOG_SHA],
-        log_when=datetime.fromisoformat(m[_LOG_WHEN]) if m[_LOG_WHEN] else None,
+        date.fromisoformat(m[_OLD]),
+        date.fromisoformat(m[_NEW]),
+        m[_SHA],
+        datetime.fromisoformat(m[_WHEN]) if m[_WHEN] else None,
+        m[_NAME],
+        m[_EMAIL],
+        _LOGGED_AS[m[_LOGGED]],
+        m[_LOG_SHA],
+        datetime.fromisoformat(m[_LOG_WHEN]) if m[_LOG_WHEN] else None,
     )
 
 
-def _day(text: str) -> Any:
-    found = iso_date(text)
-    assert found is not None  # only valid dates are recorded
-    return found
+_LOGGED_AS = {member.value: member for member in Logged}
 
 
 def facts_of_versions(versions: list[Version]) -> FileFacts:
@@ -216,8 +215,7 @@ def facts_of_versions(versions: list[Version]) -> FileFacts:
 # --- the whole repository: what the review, summary and check read -----------------
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(NamedTuple):
     """Where the trackers sit in the git work tree."""
 
     top: Path
@@ -231,8 +229,7 @@ class Scope:
 
 def scope(root: Path) -> Scope | None:
     """The git work tree holding `root` and its HEAD, or None outside git (or before a commit)."""
-    top = run.toplevel(root)
-    head = run.head(root) if top is not None else None
+    top, head = run.toplevel_and_head(root)
     if top is None or head is None:
         return None
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
@@ -519,6 +516,8 @@ def read_versions(root: Path, spec: str) -> list[Version]:
 
 
 def parse_version(commit: Commit | None, path: str, content: bytes) -> Version:
+    from cqctrack.format import dialect
+
     try:
         data = dialect.parse(content)
     except dialect.YamlProblem as err:

@@ -123,6 +123,18 @@ def toplevel(root: Path) -> Path | None:
     return Path(out) if out else None
 
 
+def toplevel_and_head(root: Path) -> tuple[Path | None, str | None]:
+    """The work tree containing `root` and the commit HEAD names, in one call to git."""
+    try:
+        out = run(root, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD", check=False)
+    except GitError:
+        return None, None
+    lines = out.splitlines()
+    top = Path(lines[0]) if lines and lines[0] else None
+    head = lines[1].strip() if top is not None and len(lines) > 1 and lines[1].strip() else None
+    return top, head
+
+
 def head(root: Path) -> str | None:
     out = run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
     return out or None

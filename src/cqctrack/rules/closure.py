@@ -17,12 +17,16 @@ one line per unmet condition, when it fails. An action may be closed only when:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cqctrack.findings import Finding, Loc
 from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.records import Action, Closure, Evidence, Requirement
 from cqctrack.format.vocab import Decision
-from cqctrack.rules.context import RuleContext
+
+if TYPE_CHECKING:
+    from cqctrack.rules.context import RuleContext
 
 
 def _gap(code: str, message: str, hint: str | None, loc: Loc, action: Action) -> Finding:

@@ -92,7 +92,7 @@ def facts_for(
     same judgement `history` and `check` show.
     """
     moves = history.due_moves if history is not None else ()
-    unlogged = len(extensions.unlogged(action, moves, policy))
+    unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
     return Facts(action, unlogged, moves, last, unmet, names or {})
 

@@ -47,12 +47,30 @@ def unlogged_message(move: DueMove) -> str:
     )
 
 
+def unlogged_moves(
+    action: Action, moves: Iterable[DueMove], policy: Policy
+) -> tuple[list[DueMove], bool]:
+    """The extensions of `action` the log does not record: git's moves, and whether the file
+    itself shows one more (a due date past the last logged extension that no move explains)."""
+    moves = list(moves)
+    found = [m for m in moves if m.is_extension and not is_logged(m, policy)]
+    last = action.extensions[-1] if action.extensions else None
+    beyond = (
+        last is not None and action.due > last.to and not any(m.new == action.due for m in moves)
+    )
+    return found, beyond
+
+
+def count_unlogged(action: Action, moves: Iterable[DueMove], policy: Policy) -> int:
+    found, beyond = unlogged_moves(action, moves, policy)
+    return len(found) + beyond
+
+
 def unlogged(action: Action, moves: Iterable[DueMove], policy: Policy) -> list[Finding]:
     """A finding for every extension of `action` that the extension log does not record."""
+    moved, beyond = unlogged_moves(action, moves, policy)
     found = []
-    for move in moves:
-        if not move.is_extension or is_logged(move, policy):
-            continue
+    for move in moved:
         found.append(
             Finding(
                 code=UNLOGGED,
@@ -65,7 +83,7 @@ def unlogged(action: Action, moves: Iterable[DueMove], policy: Policy) -> list[F
             )
         )
     last = action.extensions[-1] if action.extensions else None
-    if last is not None and action.due > last.to and not any(m.new == action.due for m in moves):
+    if beyond and last is not None:
         found.append(
             Finding(
                 code=UNLOGGED,
