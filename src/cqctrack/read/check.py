@@ -9,11 +9,8 @@ from pathlib import Path
 
 from cqctrack import cache
 from cqctrack.findings import Finding, Severity, sort_key
-from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
-from cqctrack.rules.checks import run_checks
-from cqctrack.rules.context import RuleContext
 from cqctrack.store import discover, files, load
 
 
@@ -54,6 +51,11 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
         _, refs, result = cached
         if all(file_check(ref) == state for ref, state in refs):
             return result  # type: ignore[no-any-return]
+    # Imported here: a run that replays the cached result needs neither rules nor catalogue.
+    from cqctrack.format.catalogue import load_catalogue
+    from cqctrack.rules.checks import run_checks
+    from cqctrack.rules.context import RuleContext
+
     snap = load.load(root, caches, listing)
     history = facts.read_history(root, snap, caches, where)
     history.prefetch(snap.actions)

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.errors import InvalidInput, UnknownId
@@ -41,9 +42,12 @@ from cqctrack.format.records import Action, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
-from cqctrack.rules import closure, drift, measures
+from cqctrack.rules import closure, drift
 from cqctrack.store import files
 from cqctrack.store.load import load as load_snapshot
+
+if TYPE_CHECKING:
+    from cqctrack.rules.measures import ConcernStatus
 
 _ID_PARTS = re.compile(r"^(.*?)(\d+)$")
 
@@ -395,11 +399,13 @@ def _examples(ids: Iterable[str]) -> str:
 # --- concerns ------------------------------------------------------------------------
 
 
-def concerns(ctx: Workspace, query: Query) -> list[measures.ConcernStatus]:
+def concerns(ctx: Workspace, query: Query) -> list[ConcernStatus]:
     """Concerns (filtered by tracker, statement and key question), unresolved first."""
     check_query(ctx, query)
     out = []
-    for status in measures.assess_concerns(ctx.snap, ctx.today):
+    from cqctrack.rules.measures import assess_concerns  # only --concerns needs it
+
+    for status in assess_concerns(ctx.snap, ctx.today):
         concern = status.concern
         if query.trackers and status.tracker not in query.trackers:
             continue
