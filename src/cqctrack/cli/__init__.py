@@ -124,13 +124,14 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, new, record, reference, review
+    from cqctrack.cli import check, history, new, record, reference, report, review
 
     check.register(app)
     history.register(app)
     new.register(app)
     record.register(app)
     reference.register(app)
+    report.register(app)
     review.register(app)
 
 
