@@ -275,6 +275,7 @@ def _change(item: Item, kind: str, day: date | None, detail: str) -> model.Chang
 def _changes(items: list[Item], when: Period) -> Iterator[model.Change]:
     day_before = when.start - timedelta(days=1)
     for item in items:
+        end = min(when.end, item.ws.today)  # nothing after the day judged has happened
         action, names = item.action, item.ws.names
         found = action.closure
         if found is not None and when.holds(found.date):
@@ -295,8 +296,8 @@ def _changes(items: list[Item], when: Period) -> Iterator[model.Change]:
         if item.verdict is None:
             continue
         facts = item.verdict.facts
-        if overdue_on(facts, when.end) and not overdue_on(facts, day_before):
-            yield _change(item, "newly-overdue", None, f"due {date_text(due_on(facts, when.end))}")
+        if overdue_on(facts, end) and not overdue_on(facts, day_before):
+            yield _change(item, "newly-overdue", None, f"due {date_text(due_on(facts, end))}")
         moved, _ = extensions.unlogged_moves(action, facts.due_moves, item.ws.policy)
         for move in moved:
             if move.day is not None and when.holds(move.day):
