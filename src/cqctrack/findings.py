@@ -98,3 +98,45 @@ def dotted(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+# One file can hold thousands of problems (4,000 unknown keys); past this many a
+# file's findings are summed up per code, so the report stays readable and cheap.
+PER_FILE = 50
+
+_PLURALS = {
+    "schema-unknown-field": "unknown fields",
+    "schema-missing-field": "missing fields",
+    "schema-invalid": "invalid values",
+}
+
+
+def capped(findings: list[Finding], limit: int = PER_FILE) -> list[Finding]:
+    """At most `limit` findings per file, then one "... and N more" finding per code left out."""
+    per_file: dict[str | None, int] = {}
+    kept: list[Finding] = []
+    left_out: dict[tuple[str | None, str], list[Finding]] = {}
+    for finding in findings:
+        seen = per_file.get(finding.path, 0)
+        per_file[finding.path] = seen + 1
+        if seen < limit:
+            kept.append(finding)
+        else:
+            left_out.setdefault((finding.path, finding.code), []).append(finding)
+    for (path, code), more in left_out.items():
+        first = more[0]
+        what = _PLURALS.get(code, f"problems of this kind [{code}]")
+        kept.append(
+            Finding(
+                code=code,
+                message=f"… and {len(more):,} more {what}",
+                severity=first.severity,
+                hint="fix the problems above and run `cqctrack check` again to see the rest",
+                path=path,
+                line=first.line,
+                column=first.column,
+                loc=first.loc,
+                subject=first.subject,
+            )
+        )
+    return kept

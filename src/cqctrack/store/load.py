@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from cqctrack import cache
-from cqctrack.findings import Finding
+from cqctrack.findings import Finding, capped
 from cqctrack.format import records
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.snapshot import Snapshot, Source
+from cqctrack.store import files
 from cqctrack.store.discover import File, Listing, discover
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -204,8 +205,21 @@ def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any
     try:
         valid = model.model_validate(data)
     except ValidationError as err:
-        return tuple(explain.findings_from(err, rel, model)), None
+        return tuple(capped(explain.findings_from(err, rel, model))), None
+    except RecursionError:  # the dialect caps nesting; never let one file stop the rest
+        return (_too_deep(rel),), None
     return (), records.plain(kind, valid)
+
+
+def _too_deep(rel: str) -> Finding:
+    return Finding(code="yaml-nesting", message="values are nested too deeply", path=rel, line=1)
+
+
+def read_bytes(path: str, real_root: str | None = None) -> bytes:
+    """A tracker file's bytes, read safely: regular files only, never past the size limit."""
+    from cqctrack.format.dialect import MAX_BYTES
+
+    return files.read_regular(path, MAX_BYTES, real_root)
 
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
@@ -213,8 +227,9 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
 
     try:
-        dialect.check_size(path.stat().st_size)
-        data = dialect.parse(path.read_bytes())
+        data = dialect.parse(read_bytes(str(path)))
+    except files.Unreadable as err:
+        return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:
         return None, [
             Finding(
@@ -223,6 +238,8 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
                 path=rel,
             )
         ]
+    except RecursionError:
+        return None, [_too_deep(rel)]
     except dialect.YamlProblem as err:
         return None, [
             Finding(
@@ -240,21 +257,25 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
 
 
 def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
-    """Fill in the line of every finding that knows only its field path."""
+    """Fill in the line of every finding that knows only its field path.
+
+    Each file with such findings is read and composed once, however many it has.
+    """
     from cqctrack.format import dialect
 
-    texts: dict[str, str | None] = {}
+    locators: dict[str, dialect.Locator | None] = {}
     out = []
     for finding in findings:
         path = finding.path
         if finding.line is None and path is not None and path.endswith(".yaml"):
-            if path not in texts:
+            if path not in locators:
                 try:
-                    texts[path] = dialect.decode((root / path).read_bytes())
-                except (OSError, dialect.YamlProblem):
-                    texts[path] = None
-            text = texts[path]
-            found = dialect.locate(text, finding.loc) if text is not None else None
+                    text = dialect.decode(read_bytes(str(root / path)))
+                    locators[path] = dialect.Locator(text)
+                except (OSError, files.Unreadable, dialect.YamlProblem):
+                    locators[path] = None
+            locator = locators[path]
+            found = locator.find(finding.loc) if locator is not None else None
             if found is not None:
                 finding = finding.at(*found)
         out.append(finding)
