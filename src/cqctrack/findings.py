@@ -140,3 +140,46 @@ def capped(findings: list[Finding], limit: int = PER_FILE) -> list[Finding]:
             )
         )
     return kept
+
+
+# Findings as plain values, for the caches (which hold data only: see cache.py).
+PlainFinding = tuple[object, ...]
+_SEVERITIES = {s.value: s for s in Severity}
+_BRAGS = {b.value: b for b in Brag}
+_ESCALATIONS = {e.value: e for e in Escalation}
+
+
+def to_plain(finding: Finding) -> PlainFinding:
+    f = finding
+    return (
+        f.code,
+        f.message,
+        f.severity.value,
+        f.hint,
+        f.path,
+        f.line,
+        f.column,
+        tuple(f.loc),
+        f.subject,
+        f.commit,
+        f.brag.value if f.brag is not None else None,
+        f.escalate.value if f.escalate is not None else None,
+    )
+
+
+def from_plain(values: PlainFinding) -> Finding:
+    code, message, severity, hint, path, line, column, loc, subject, commit, brag, escalate = values
+    return Finding(
+        code,  # type: ignore[arg-type]
+        message,  # type: ignore[arg-type]
+        _SEVERITIES[severity],  # type: ignore[index]
+        hint,  # type: ignore[arg-type]
+        path,  # type: ignore[arg-type]
+        line,  # type: ignore[arg-type]
+        column,  # type: ignore[arg-type]
+        loc,  # type: ignore[arg-type]
+        subject,  # type: ignore[arg-type]
+        commit,  # type: ignore[arg-type]
+        None if brag is None else _BRAGS[brag],  # type: ignore[index]
+        None if escalate is None else _ESCALATIONS[escalate],  # type: ignore[index]
+    )

@@ -38,10 +38,18 @@ class State:
         return find_root(Path.cwd())
 
     def caches(self, root: Path) -> Caches:
-        """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1)."""
+        """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1).
+
+        CQCTRACK_CACHE_KEY, when set, is the secret that authenticates them instead of
+        the user's own key (for CI jobs that save and restore caches).
+        """
+        import hashlib
+
         from cqctrack.cache import Caches
 
-        return Caches(root, enabled=self.use_cache)
+        secret = os.environ.get("CQCTRACK_CACHE_KEY")
+        key = hashlib.sha256(secret.encode()).digest() if secret else None
+        return Caches(root, enabled=self.use_cache, key=key)
 
 
 def state(ctx: typer.Context) -> State:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cqctrack import cache
-from cqctrack.findings import Finding, Severity, sort_key
+from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
 from cqctrack.store import discover, files, load
@@ -46,11 +46,11 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
     where = facts.scope(root)
     key = (listing.fingerprint(), where.head if where else None, today.toordinal())
     file_check = files.checker(root)
-    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
+    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2][1], int))
     if cached is not None and cached[0] == key:
-        _, refs, result = cached
+        _, refs, (plain, files_checked) = cached
         if all(file_check(ref) == state for ref, state in refs):
-            return result  # type: ignore[no-any-return]
+            return CheckResult([from_plain(f) for f in plain], files_checked)
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
     from cqctrack.rules.checks import run_checks
@@ -64,9 +64,11 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
         found = run_checks(ctx)
     findings = load.attach_lines(root, [*snap.findings, *found])
     findings.sort(key=sort_key)
+    findings = capped(findings)
+    findings.sort(key=sort_key)
     result = CheckResult(findings, snap.file_count)
     refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
-    caches.write("check", (key, refs, result))
+    caches.write("check", (key, refs, ([to_plain(f) for f in findings], snap.file_count)))
     return result
 
 

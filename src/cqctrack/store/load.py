@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cqctrack import cache
-from cqctrack.findings import Finding, capped
+from cqctrack.findings import Finding, capped, from_plain, to_plain
 from cqctrack.format import records
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.snapshot import Snapshot, Source
@@ -84,12 +84,15 @@ def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot
     snap.findings.extend(listing.findings)
     store = cache.FileCache(caches)
     entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
+    for i, entry in enumerate(entries):
+        if entry is not None and entry[0]:  # the cache keeps findings as plain values
+            entries[i] = (tuple(from_plain(f) for f in entry[0]), *entry[1:])  # type: ignore[assignment]
     todo = [i for i, entry in enumerate(entries) if entry is None]
     parsed = _parse_all(root, [files[i] for i in todo])
     for i, (findings, plain) in zip(todo, parsed, strict=True):
         item = files[i]
         entries[i] = entry = _entry(item.kind, findings, plain)
-        store.put(item.rel, item.sig, entry)
+        store.put(item.rel, item.sig, (tuple(to_plain(f) for f in findings), *entry[1:]))
     store.save()
     _assemble(snap, files, entries)  # type: ignore[arg-type]
     return snap
