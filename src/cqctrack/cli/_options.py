@@ -15,6 +15,7 @@ import typer
 from cqctrack.errors import InvalidInput
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.store.discover import find_root
+from cqctrack.wording import visible, visible_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,6 +76,13 @@ def out_console() -> Console:
     return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
 
 
+def emit(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a command's output. The last guard against terminal injection: renderers show
+    text from files with its control characters escaped, and anything that slipped
+    through is escaped here (newlines excepted)."""
+    typer.echo(visible_lines(text), err=err, nl=nl)
+
+
 def print_lines(lines: list[tuple[str, str]]) -> None:
     """Print lines, each with a rich style name, coloured only on a colour terminal.
 
@@ -85,9 +93,9 @@ def print_lines(lines: list[tuple[str, str]]) -> None:
 
         console = out_console()
         for line, style in lines:
-            console.print(Text(line, style=style))
+            console.print(Text(visible(line), style=style))
         return
-    typer.echo("\n".join(line for line, _ in lines))
+    emit("\n".join(visible(line) for line, _ in lines))
 
 
 def err_console() -> Console:

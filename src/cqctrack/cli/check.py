@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, CheckFormat, parse_date, print_lines, state
+from cqctrack.cli._options import AsOf, CheckFormat, emit, parse_date, print_lines, state
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 
@@ -81,7 +81,7 @@ def check(
     from cqctrack.reports import check as render
 
     if list_rules:
-        typer.echo(render.render_rules())
+        emit(render.render_rules())
         return
     chosen = _codes(select, "--select")
     left_out = _codes(ignore, "--ignore") or set()
@@ -92,9 +92,9 @@ def check(
     root = st.root()
     result = check_repository(root, parse_date(as_of), st.caches(root)).only(chosen, left_out)
     if output is CheckFormat.JSON:
-        typer.echo(render.render_json(result))
+        emit(render.render_json(result))
     elif output is CheckFormat.GITHUB:
-        typer.echo("\n".join(render.render_github(result)))
+        emit("\n".join(render.render_github(result)))
     else:
         print_lines(render.render_text(result))
     failing = result.errors or (

@@ -97,7 +97,10 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:str": None,
     **{tag: pattern for tag, pattern, _ in SCALAR_RULES},
 }
-_COLLECTION_TAGS = {"tag:yaml.org,2002:map": "MappingStartEvent", "tag:yaml.org,2002:seq": "SequenceStartEvent"}
+_COLLECTION_TAGS = {
+    "tag:yaml.org,2002:map": "MappingStartEvent",
+    "tag:yaml.org,2002:seq": "SequenceStartEvent",
+}
 _TAG_WORDS = {
     BOOL_TAG: "true or false",
     INT_TAG: "a whole number",
@@ -166,8 +169,9 @@ def _too_deep(text: str) -> YamlProblem:
         for event in yaml.parse(text, Loader=_FastLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
+                mark: Any = event.start_mark
                 if depth > MAX_DEPTH:
-                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                    line, column = mark.line + 1, mark.column + 1
                     break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -320,7 +324,7 @@ def _check_tag(event: Any, tag: str) -> None:
             raise _tag_problem(tag, event.start_mark)
         pattern = _SCALAR_TAGS[tag]
         if pattern is not None and not pattern.match(event.value):
-            mark = event.start_mark
+            mark: Any = event.start_mark
             shown = event.value if len(event.value) <= 40 else event.value[:37] + "..."
             raise YamlProblem(
                 "yaml-tag",

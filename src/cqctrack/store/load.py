@@ -86,7 +86,7 @@ def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot
     entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
     for i, entry in enumerate(entries):
         if entry is not None and entry[0]:  # the cache keeps findings as plain values
-            entries[i] = (tuple(from_plain(f) for f in entry[0]), *entry[1:])  # type: ignore[assignment]
+            entries[i] = (tuple(from_plain(f) for f in entry[0]), *entry[1:])
     todo = [i for i, entry in enumerate(entries) if entry is None]
     parsed = _parse_all(root, [files[i] for i in todo])
     for i, (findings, plain) in zip(todo, parsed, strict=True):
@@ -104,12 +104,17 @@ def _assemble(snap: Snapshot, files: list[File], entries: list[_Entry]) -> None:
     blobs = {"action": snap.actions.blobs, "concern": snap.concerns.blobs}
     blobs["measure"] = snap.measures.blobs
     index = snap.actions.index
+    unread = snap.unread
+    for finding in snap.findings:  # from the listing: pipes, devices, links out
+        if finding.code in _NOT_READ and finding.path is not None:
+            unread.setdefault(finding.path, finding)
     for (rel, kind, tracker, _), (findings, item_id, fields, blob) in zip(
         files, entries, strict=True
     ):
         if findings:
             snap.findings.extend(findings)
         if blob is None:
+            unread[rel] = findings[0] if findings else Finding("file-unreadable", "", path=rel)
             continue
         if item_id is None:
             if kind == "config":
@@ -120,13 +125,18 @@ def _assemble(snap: Snapshot, files: list[File], entries: list[_Entry]) -> None:
         if not rel.endswith(f"/{item_id}.yaml"):
             snap.findings.append(_misnamed(rel, item_id))
         if item_id in sources:
-            snap.findings.append(_duplicate(rel, item_id, sources[item_id].path))
+            duplicate = _duplicate(rel, item_id, sources[item_id].path)
+            snap.findings.append(duplicate)
+            unread[rel] = duplicate
             continue
         sources[item_id] = Source(rel, tracker)
         blobs[kind][item_id] = blob
         if fields is not None:
             index[item_id] = fields
     snap.file_count = len(files)
+
+
+_NOT_READ = frozenset({"file-not-regular", "file-outside-repository", "file-unreadable"})
 
 
 def _misnamed(rel: str, item_id: str) -> Finding:

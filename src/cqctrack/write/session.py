@@ -9,7 +9,6 @@ before anything is written.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -107,7 +106,7 @@ class Recorder:
         self._locks.enter_context(locks.hold(self.root, locks.file_key(rel), what=rel))
         known = {item.rel: item.sig for item in self.listing.files}
         try:
-            now = cache.signature(os.stat(self.root / rel))
+            now = cache.signature((self.root / rel).stat())
         except OSError:
             now = None
         if known.get(rel) != now:
