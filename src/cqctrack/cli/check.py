@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -62,6 +63,16 @@ def check(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
     ] = False,
+    deny_names: Annotated[
+        Path | None,
+        typer.Option(
+            "--deny-names",
+            metavar="FILE",
+            help="Names of people who use services to look for, one a line (default: "
+            ".git/info/cqctrack-deny-names, which is never committed).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
@@ -90,7 +101,10 @@ def check(
 
     st = state(ctx)
     root = st.root()
-    result = check_repository(root, parse_date(as_of), st.caches(root)).only(chosen, left_out)
+    if deny_names is not None and not deny_names.is_file():
+        raise InvalidInput(f"--deny-names {deny_names}: no such file")
+    result = check_repository(root, parse_date(as_of), st.caches(root), deny_names)
+    result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
         emit(render.render_json(result))
     elif output is CheckFormat.GITHUB:

@@ -20,6 +20,7 @@ CATEGORY_NAMES = {
     "closure": "closure without evidence",
     "evidence": "evidence files",
     "privacy": "personal data",
+    "text": "hidden characters",
     "policy": "policy",
     "drift": "drift",
 }

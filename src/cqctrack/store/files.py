@@ -132,3 +132,37 @@ def read_regular(path: str, limit: int, real_root: str | None = None) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+# --- text the personal-data scan reads -------------------------------------------------
+
+# Evidence files read as text for the personal-data scan; other kinds (PDF, images,
+# spreadsheets) are not text cqctrack can read, and are left to the provider's own checks.
+TEXT_SUFFIXES = (".md", ".txt", ".csv", ".tsv", ".yaml", ".yml", ".json", ".html", ".htm")
+TEXT_LIMIT = 1024 * 1024
+DENY_LIST = "info/cqctrack-deny-names"  # inside .git: a file there can never be committed
+
+
+def evidence_text(root: Path, ref: str) -> str | None:
+    """An evidence file's text, for the scan; None for files that are not text we read."""
+    if not ref.lower().endswith(TEXT_SUFFIXES):
+        return None
+    try:
+        data = read_regular(str(root / ref), TEXT_LIMIT, os.path.realpath(root))
+    except (OSError, Unreadable):
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def deny_list_path(root: Path) -> Path:
+    return root / ".git" / DENY_LIST
+
+
+def deny_list_text(path: Path | None) -> str:
+    """The deny-list's text ('' when there is none)."""
+    if path is None:
+        return ""
+    try:
+        return read_regular(str(path), TEXT_LIMIT).decode("utf-8", "replace")
+    except (OSError, Unreadable):
+        return ""
