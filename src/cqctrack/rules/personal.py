@@ -51,11 +51,11 @@ _MONTHS = (
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
 _DOB = re.compile(
     r"\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday|birth\s+date)"
-    rf"[\s:\-,(]*(?:on\s+|is\s+|was\s+)?({_DATE})",
+    rf"[\s:\-,(]*(?:on\s+|is\s+|was\s+)?(?:the\s+)?({_DATE})",
     re.IGNORECASE,
 )
 _PHONE = re.compile(
