@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cqctrack.cli import app
 from cqctrack.rules import personal
 from tests.conftest import commit_all, git
-from tests.helpers import ACTION, BASE, minimal_repo
+from tests.helpers import ACTION, BASE
 
 LABELLED = Path(__file__).resolve().parents[1] / "corpus" / "privacy" / "labelled.tsv"
 DOMAINS = ("example.org",)

@@ -130,10 +130,11 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, new, record, reference, review
+    from cqctrack.cli import check, history, merging, new, record, reference, review
 
     check.register(app)
     history.register(app)
+    merging.register(app)
     new.register(app)
     record.register(app)
     reference.register(app)

@@ -73,7 +73,7 @@ _TABLE = _implicit_table()
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # pure Python if no libyaml
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)  # not frozen: Python sets __traceback__ on exceptions it propagates
 class YamlProblem(Exception):
     """A file that cannot be parsed as cqctrack YAML; line and column are 1-based."""
 
@@ -107,6 +107,15 @@ _TAG_WORDS = {
     FLOAT_TAG: "a decimal number",
     NULL_TAG: "empty (null)",
 }
+
+
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}(?: |$)|={7}$|>{7}(?: |$))", re.M)
+
+
+def conflict_marker(text: str) -> int | None:
+    """The 1-based line of git's first conflict marker (<<<<<<<, =======, >>>>>>>), or None."""
+    found = _CONFLICT_MARKER.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def decode(data: bytes) -> str:

@@ -228,6 +228,24 @@ def _too_deep(rel: str) -> Finding:
     return Finding(code="yaml-nesting", message="values are nested too deeply", path=rel, line=1)
 
 
+def _conflict(raw: bytes, rel: str) -> Finding | None:
+    """A finding for a file left with git's conflict markers, or None."""
+    from cqctrack.format.dialect import conflict_marker
+
+    line = conflict_marker(raw.decode("utf-8", "replace"))
+    if line is None:
+        return None
+    return Finding(
+        code="file-merge-conflict",
+        message="the file holds an unresolved merge conflict (git's <<<<<<< markers)",
+        hint="run `cqctrack resolve` to merge both sides' entries, then decide what is "
+        "still marked",
+        path=rel,
+        line=line,
+        column=1,
+    )
+
+
 def read_bytes(path: str, real_root: str | None = None) -> bytes:
     """A tracker file's bytes, read safely: regular files only, never past the size limit."""
     from cqctrack.format.dialect import MAX_BYTES
@@ -240,7 +258,12 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
 
     try:
-        data = dialect.parse(read_bytes(str(path)))
+        raw = read_bytes(str(path))
+        if b"<<<<<<<" in raw or b">>>>>>>" in raw:
+            conflict = _conflict(raw, rel)
+            if conflict is not None:
+                return None, [conflict]
+        data = dialect.parse(raw)
     except files.Unreadable as err:
         return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:

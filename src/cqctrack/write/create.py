@@ -7,6 +7,7 @@ replace a file that exists.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -225,6 +226,9 @@ GITATTRIBUTES = """\
 # Tracker files are text with LF line endings on every platform.
 *.yaml text eol=lf
 *.md text eol=lf
+# Append-only tracker logs merge without conflict (cqctrack merge-driver). Each clone
+# registers the driver once with `cqctrack merge-driver --install`.
+trackers/**/*.yaml merge=cqctrack
 """
 
 GITIGNORE = """\
@@ -286,6 +290,11 @@ def commit_scaffold(path: Path, written: list[Path]) -> str:
         repo = Repo.init(path)
         created = True
     prefix = "Initialised a git repository. " if created else ""
+    from cqctrack.write.resolve import install
+
+    # If git refuses, the scaffold is still usable: `cqctrack merge-driver --install` later.
+    with contextlib.suppress(GitError):
+        install(path)
     try:
         commit.ready_to_commit(repo)
         commit.commit(repo, path, written, "Start a cqctrack tracker repository", {"Event": "init"})

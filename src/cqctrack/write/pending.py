@@ -104,3 +104,48 @@ def still_pending(root: Path, item: Pending, committed: bytes | None) -> bool:
     except OSError:
         return False
     return digest(current) == item.digest and current != committed
+
+
+def recover(root: Path, *, commit: bool, discard: bool) -> list[str]:
+    """Show, commit or discard the writes stopped commands left uncommitted; lines to print."""
+    from cqctrack.git import commit as git_commit
+    from cqctrack.git import run
+    from cqctrack.write.guard import committed
+
+    found = []
+    for item in notes(root):
+        if still_pending(root, item, committed(root, item.rel)):
+            found.append(item)
+        else:
+            done(item.note)
+    if not found:
+        return ["Nothing to recover: every write cqctrack made is committed."]
+    out = []
+    if commit:
+        repo = git_commit.open_repo(root)
+        try:
+            git_commit.ready_to_commit(repo)
+            for item in found:
+                trailers = {**item.trailers, "Recovered": "committed after an interrupted command"}
+                sha = git_commit.commit(repo, root, [root / item.rel], item.summary, trailers)
+                done(item.note)
+                out.append(f"committed {item.rel}: {item.summary} (commit {sha[:8]})")
+        finally:
+            repo.close()
+        return out
+    if discard:
+        for item in found:
+            if committed(root, item.rel) is None:
+                (root / item.rel).unlink(missing_ok=True)
+            else:
+                run.run(root, "checkout", "HEAD", "--", item.rel)
+            done(item.note)
+            out.append(f"discarded {item.rel}: back as last committed")
+        return out
+    for item in found:
+        out.append(f'{item.rel}: written by "{item.summary}" but not committed')
+    out.append(
+        "  hint: `cqctrack recover --commit` commits each as its command would have; "
+        "`cqctrack recover --discard` puts each file back as last committed"
+    )
+    return out
