@@ -111,12 +111,18 @@ _PLURALS = {
 }
 
 
+_MORE = "… and "
+
+
 def capped(findings: list[Finding], limit: int = PER_FILE) -> list[Finding]:
     """At most `limit` findings per file, then one "... and N more" finding per code left out."""
     per_file: dict[str | None, int] = {}
     kept: list[Finding] = []
     left_out: dict[tuple[str | None, str], list[Finding]] = {}
     for finding in findings:
+        if finding.message.startswith(_MORE):  # already a summary of what was left out
+            kept.append(finding)
+            continue
         seen = per_file.get(finding.path, 0)
         per_file[finding.path] = seen + 1
         if seen < limit:
@@ -129,7 +135,7 @@ def capped(findings: list[Finding], limit: int = PER_FILE) -> list[Finding]:
         kept.append(
             Finding(
                 code=code,
-                message=f"… and {len(more):,} more {what}",
+                message=f"{_MORE}{len(more):,} more {what}",
                 severity=first.severity,
                 hint="fix the problems above and run `cqctrack check` again to see the rest",
                 path=path,

@@ -35,7 +35,7 @@ class State:
             path = self.repo.expanduser()
             if not path.exists():
                 raise InvalidInput(f"--repo {self.repo}: no such folder")
-            return find_root(path) if not (path / CONFIG_FILE).is_file() else path.resolve()
+            return path.resolve() if (path / CONFIG_FILE).is_file() else find_root(path)
         return find_root(Path.cwd())
 
     def caches(self, root: Path) -> Caches:

@@ -159,6 +159,8 @@ def parse(data: bytes) -> Any:
     text = decode(data)
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text)  # rare: only files that could hold them pay
+    if "\t" in text:
+        _refuse_tabs_in_plain_values(text)
     try:
         node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as err:
@@ -327,13 +329,45 @@ def _refuse_anchors_and_tags(text: str) -> None:
         raise _too_deep(text) from None
 
 
+def _refuse_tabs_in_plain_values(text: str) -> None:
+    """A tab inside an unquoted value: libyaml keeps it, ruamel (the editor) cannot read it.
+
+    Pasting from Word or Excel leaves these; quoted, the same text is fine everywhere.
+    """
+    try:
+        for token in yaml.scan(text, Loader=_FastLoader):
+            if isinstance(token, yaml.ScalarToken) and token.plain and "\t" in token.value:
+                mark: Any = token.start_mark
+                offset = text.index("\t", mark.index)
+                line = text.count("\n", 0, offset) + 1
+                column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                raise YamlProblem(
+                    "yaml-syntax",
+                    "a tab inside an unquoted value (often left by pasting from Word or Excel)",
+                    hint="replace the tab with a space, or put the whole value in quotes",
+                    line=line,
+                    column=column,
+                )
+    except yaml.MarkedYAMLError as err:
+        raise _from_marked(err, text) from None
+
+
 def _check_tag(event: Any, tag: str) -> None:
     if isinstance(event, yaml.ScalarEvent):
         if tag not in _SCALAR_TAGS:
             raise _tag_problem(tag, event.start_mark)
         pattern = _SCALAR_TAGS[tag]
-        if pattern is not None and not pattern.match(event.value):
+        if pattern is None and any(rule.match(event.value) for _, rule, _ in SCALAR_RULES):
             mark: Any = event.start_mark
+            raise YamlProblem(
+                "yaml-tag",
+                f"'{event.value[:40]}' is tagged !!str; write it in quotes instead",
+                hint="quotes make a value text in every YAML reader; the tag does not",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        if pattern is not None and not pattern.match(event.value):
+            mark = event.start_mark
             shown = event.value if len(event.value) <= 40 else event.value[:37] + "..."
             raise YamlProblem(
                 "yaml-tag",

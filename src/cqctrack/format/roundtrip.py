@@ -111,7 +111,8 @@ def open_text(data: bytes) -> Editable:
         )
     original = [line.text for line in lines]
     best: tuple[int, tuple[int, int, int], list[str]] | None = None
-    for style in STYLES:
+    detected = _detect_style(original)
+    for style in ([detected] if detected else []) + [s for s in STYLES if s != detected]:
         emitted = _split(_emit(document, style))
         same = _matching(emitted, original)
         if best is None or same > best[0]:
@@ -120,6 +121,31 @@ def open_text(data: bytes) -> Editable:
             break
     assert best is not None
     return Editable(bom, lines, newline, document, best[1], best[2])
+
+
+_KEY = re.compile(r"^( *)[^\s#-][^:]*:\s*(?:#.*)?$")
+_DASH = re.compile(r"^( *)-( +)\S")
+
+
+def _detect_style(lines: list[str]) -> tuple[int, int, int] | None:
+    """The (mapping, sequence, offset) indentation the file itself uses, where it shows."""
+    mapping = sequence = offset = None
+    for above, line in zip(lines, lines[1:], strict=False):
+        key = _KEY.match(above)
+        if key is None:
+            continue
+        parent = len(key.group(1))
+        dash = _DASH.match(line)
+        if dash and sequence is None:
+            offset = len(dash.group(1)) - parent
+            sequence = offset + 1 + len(dash.group(2))
+        elif not dash and mapping is None:
+            child = len(line) - len(line.lstrip(" "))
+            if child > parent and line.strip() and not line.lstrip().startswith("#"):
+                mapping = child - parent
+    if sequence is None or offset is None or offset < 0:
+        return None
+    return (mapping or (2 if sequence - offset <= 2 else sequence - offset), sequence, offset)
 
 
 def _lines(text: str) -> list[Line]:

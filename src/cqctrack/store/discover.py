@@ -31,8 +31,15 @@ def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds `cqctrack.yaml`."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        config = folder / CONFIG_FILE
+        if config.is_file():
             return folder
+        if config.exists() or config.is_symlink():
+            raise RepositoryNotFound(
+                f"{config} is {what_is(config.stat().st_mode) if config.exists() else 'a broken link'}, "
+                "not a regular file, so cqctrack will not read it",
+                hint=f"replace it with an ordinary {CONFIG_FILE}",
+            )
     raise RepositoryNotFound(
         f"no {CONFIG_FILE} in {start} or any folder above it",
         hint="run the command inside a tracker repository, pass --repo PATH, "

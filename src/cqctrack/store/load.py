@@ -17,6 +17,7 @@ import contextlib
 import gc
 import marshal
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -228,6 +229,21 @@ def _too_deep(rel: str) -> Finding:
     return Finding(code="yaml-nesting", message="values are nested too deeply", path=rel, line=1)
 
 
+# Bytes that only unusual files hold (tabs, CR line endings, a BOM, directives,
+# complex keys, document markers; tags are refused by the dialect itself). A file with any of them is also
+# loaded the way a write would load it, so what `check` accepts a write can edit
+# (issue 12): the usual file never pays for the second parse.
+_RARE = re.compile(rb"[\t\r]|\xef\xbb\xbf|^(?:---|\.\.\.|%|[ -]*\? )", re.M)
+
+
+def _editable(raw: bytes) -> None:
+    from cqctrack.format import roundtrip
+
+    problem = roundtrip.editable_problem(raw)
+    if problem is not None:
+        raise problem
+
+
 def _conflict(raw: bytes, rel: str) -> Finding | None:
     """A finding for a file left with git's conflict markers, or None."""
     from cqctrack.format.dialect import conflict_marker
@@ -264,6 +280,8 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
             if conflict is not None:
                 return None, [conflict]
         data = dialect.parse(raw)
+        if _RARE.search(raw):
+            _editable(raw)
     except files.Unreadable as err:
         return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:
@@ -300,13 +318,19 @@ def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
     from cqctrack.format import dialect
 
     locators: dict[str, dialect.Locator | None] = {}
+    real_root = os.path.realpath(root)
     out = []
     for finding in findings:
         path = finding.path
-        if finding.line is None and path is not None and path.endswith(".yaml"):
+        if (
+            finding.line is None
+            and path is not None
+            and path.endswith(".yaml")
+            and finding.code not in _NOT_READ
+        ):
             if path not in locators:
                 try:
-                    text = dialect.decode(read_bytes(str(root / path)))
+                    text = dialect.decode(read_bytes(str(root / path), real_root))
                     locators[path] = dialect.Locator(text)
                 except (OSError, files.Unreadable, dialect.YamlProblem):
                     locators[path] = None
