@@ -263,7 +263,7 @@ EDITS = {
             "summary": "Seen.",
         },
         ORDER,
-    ),  # fmt: skip
+    ),
     "extend": lambda d: (
         edits.append_entry(
             d,
@@ -276,7 +276,7 @@ EDITS = {
                 "date": "2026-10-20",
             },
             ORDER,
-        ),  # fmt: skip
+        ),
         edits.set_value(d, "due", "2026-11-30", ORDER),
     ),
 }

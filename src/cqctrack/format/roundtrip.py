@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -130,7 +131,7 @@ _DASH = re.compile(r"^( *)-( +)\S")
 def _detect_style(lines: list[str]) -> tuple[int, int, int] | None:
     """The (mapping, sequence, offset) indentation the file itself uses, where it shows."""
     mapping = sequence = offset = None
-    for above, line in zip(lines, lines[1:], strict=False):
+    for above, line in itertools.pairwise(lines):
         key = _KEY.match(above)
         if key is None:
             continue
