@@ -166,7 +166,7 @@ def parse(data: bytes) -> Any:
     except yaml.MarkedYAMLError as err:
         raise _from_marked(err, text) from None
     except yaml.YAMLError as err:
-        raise YamlProblem("yaml-syntax", str(err)) from None
+        raise _from_other(err, text) from None
     except RecursionError:  # libyaml composes in C, but never count on it
         raise _too_deep(text) from None
     return None if node is None else _build(node, 0)
@@ -325,6 +325,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
                 _check_tag(event, tag)
     except yaml.MarkedYAMLError as err:
         raise _from_marked(err, text) from None
+    except yaml.YAMLError as err:
+        raise _from_other(err, text) from None
     except RecursionError:
         raise _too_deep(text) from None
 
@@ -350,6 +352,27 @@ def _refuse_tabs_in_plain_values(text: str) -> None:
                 )
     except yaml.MarkedYAMLError as err:
         raise _from_marked(err, text) from None
+    except yaml.YAMLError as err:
+        raise _from_other(err, text) from None
+
+
+def _from_other(err: yaml.YAMLError, text: str) -> YamlProblem:
+    """A YAML error without a mark (libyaml's reader): its position as line and column."""
+    position = getattr(err, "position", None)
+    if not isinstance(position, int):
+        return YamlProblem("yaml-syntax", str(err).split("\n")[0], line=1)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    reason = getattr(err, "reason", None) or "a character YAML does not allow"
+    character = getattr(err, "character", None)
+    shown = f" (U+{ord(character):04X})" if isinstance(character, str) and character else ""
+    return YamlProblem(
+        "yaml-syntax",
+        f"{reason}{shown}",
+        hint="remove the character; write it as an escape inside double quotes if it is needed",
+        line=line,
+        column=column,
+    )
 
 
 def _check_tag(event: Any, tag: str) -> None:

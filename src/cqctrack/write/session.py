@@ -230,8 +230,12 @@ class Recorder:
             return Outcome(doc.rel, summary, None)
         from cqctrack.git import commit
         from cqctrack.write import pending
+        from cqctrack.write.faults import write_failed
 
-        note = pending.note(self.root, doc.rel, data, summary, trailers)
+        try:
+            note = pending.note(self.root, doc.rel, data, summary, trailers)
+        except OSError as err:
+            raise write_failed(err, doc.rel) from None
         document.write(doc, data)
         with locks.hold(self.root, locks.COMMIT_KEY, what="a commit in this repository"):
             sha = commit.commit(self.repo, self.root, [doc.path], summary, trailers)
