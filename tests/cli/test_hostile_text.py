@@ -4,7 +4,6 @@ never reaches a terminal, spreadsheet or page raw, and ids and paths mean one fi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -167,4 +166,4 @@ def test_an_orphan_temporary_file_is_removed_by_the_next_recording(git_repo: Pat
         f"note: removed {BASE}/actions/.MED-001.yaml.k1ll3d.tmp, a temporary file left by an "
         "interrupted cqctrack"
     ) in result.output
-    assert os.path.exists(git_repo / A1)
+    assert (git_repo / A1).exists()
