@@ -39,7 +39,8 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
 def import_plan(
     ctx: typer.Context,
     plan: Annotated[
-        Path, typer.Argument(metavar="PLAN", help="The action plan: an .xlsx workbook or a .csv file.")
+        Path,
+        typer.Argument(metavar="PLAN", help="The action plan: an .xlsx workbook or a .csv file."),
     ],
     tracker: Annotated[
         str, typer.Option("--tracker", metavar="SLUG", help="The tracker to import into.")

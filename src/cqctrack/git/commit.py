@@ -9,6 +9,7 @@ changed from the file versions themselves.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,10 +107,8 @@ def commit(
     except GitCommandError as err:
         detail = (err.stderr or str(err)).strip().removeprefix("stderr:").strip(" '")
         if unstage_on_failure:
-            try:
+            with contextlib.suppress(GitCommandError):  # nothing was staged
                 repo.git.rm("--cached", "-q", "--ignore-unmatch", "--", *rels)
-            except GitCommandError:
-                pass  # nothing was staged
             raise GitError(
                 f"git commit failed: {detail}",
                 hint="nothing was written; fix the cause and run the command again",

@@ -268,7 +268,7 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         query.due_within is None or is_due_within(facts, today, query.due_within),
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
-        not query.weak or drift.is_weak(facts),
+        not query.weak or drift.is_weak(facts) or drift.is_unconfirmed_import(facts.action),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)

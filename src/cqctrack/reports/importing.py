@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.format.grid import column_letter
-from cqctrack.wording import count, date_text
-from cqctrack.write.importing import ImportResult, SheetResult, ranges
-from cqctrack.write.plan.layout import Layout
+from cqctrack.wording import count, date_text, ranges
+
+if TYPE_CHECKING:
+    from cqctrack.write.plan.layout import Layout
+    from cqctrack.write.plan.result import ImportResult, SheetResult
 
 _PEOPLE = ("import-unknown-person", "import-ambiguous-person")
 _CHECK = (
@@ -111,7 +113,8 @@ def _sheet(sheet: SheetResult) -> list[str]:
         lines.append("  Sections: " + ", ".join(f"{text} (row {row})" for row, text in sections))
     if layout.key:
         lines.append(
-            "  Colour key: " + ", ".join(f"{colour} = {what}" for colour, what in layout.key.items())
+            "  Colour key: "
+            + ", ".join(f"{colour} = {what}" for colour, what in layout.key.items())
         )
     return lines
 
@@ -213,7 +216,7 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
     if not result.actions:
         return []
     blocked = bool(result.errors) and not result.skipped
-    if result.outcome is not None:
+    if result.committed:
         verb = "Created"
     elif blocked:
         verb = "Would create, once the problems are fixed,"
@@ -248,11 +251,9 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
 
 
 def _closing(result: ImportResult, dry_run: bool) -> str:
-    if result.outcome is not None:
+    if result.committed:
         where_to = (
-            f"in commit {result.outcome.commit[:8]}"
-            if result.outcome.commit
-            else "not committed (--no-commit)"
+            f"in commit {result.commit[:8]}" if result.commit else "not committed (--no-commit)"
         )
         return f"Imported {count(len(result.actions), 'action')} {where_to}."
     errors = result.errors
@@ -277,7 +278,7 @@ def render_json(result: ImportResult, *, dry_run: bool) -> str:
         "file": result.workbook.file,
         "tracker": result.tracker,
         "dry_run": dry_run,
-        "commit": result.outcome.commit if result.outcome else None,
+        "commit": result.commit,
         "errors": len(result.errors),
         "findings": [
             {

@@ -24,7 +24,7 @@ import colorsys
 import csv
 import io
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -42,7 +42,15 @@ MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # an .xlsx is a zip: refuse one that unp
 MAX_CELLS = 2_000_000
 
 # The order theme colours are numbered in cells (Excel swaps the light and dark pairs).
-_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", *(f"accent{i}" for i in range(1, 7)), "hlink", "folHlink")
+_THEME_ORDER = (
+    "lt1",
+    "dk1",
+    "lt2",
+    "dk2",
+    *(f"accent{i}" for i in range(1, 7)),
+    "hlink",
+    "folHlink",
+)
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
@@ -166,7 +174,7 @@ def _value(value: Any) -> Value:
     if value is None or isinstance(value, str | int | float | bool | date):
         if isinstance(value, str):
             return value.replace("\r\n", "\n").replace("_x000D_", "")
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, timedelta):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import marshal
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -43,10 +43,12 @@ from cqctrack.format.vocab import ConcernSource, Status
 from cqctrack.rules import closure as closure_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
+from cqctrack.wording import ranges
 from cqctrack.write import edits
 from cqctrack.write.plan import values
 from cqctrack.write.plan.layout import KEY_SHEETS, Layout, find_layout, read_key
 from cqctrack.write.plan.people import Register
+from cqctrack.write.plan.result import ImportResult, NewAction, NewConcern, SheetResult
 from cqctrack.write.plan.rows import Context, Proposal, finding, highest, read_rows
 from cqctrack.write.session import Outcome, Recorder
 
@@ -66,58 +68,6 @@ class Options:
     skip_invalid: bool = False
 
 
-@dataclass
-class SheetResult:
-    name: str | None
-    layout: Layout | None
-    why: str | None = None  # why a sheet was not read
-
-
-@dataclass
-class NewConcern:
-    id: str
-    title: str
-    existing: bool
-    proposals: list[Proposal] = field(default_factory=list)
-
-
-@dataclass
-class NewAction:
-    id: str
-    proposal: Proposal
-    concern: str
-    status: Status
-    rel: str = ""
-    text: str = ""
-
-
-@dataclass
-class ImportResult:
-    workbook: Workbook
-    tracker: str
-    tracker_name: str
-    importer: str
-    today: date
-    mapping: str | None
-    sheets: list[SheetResult] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # about the sheets and their rows
-    concerns: list[NewConcern] = field(default_factory=list)
-    actions: list[NewAction] = field(default_factory=list)
-    skipped: list[Proposal] = field(default_factory=list)  # invalid rows left out
-    cancelled: list[Proposal] = field(default_factory=list)
-    notes: list[Finding] = field(default_factory=list)  # check's warnings on the new files
-    files: list[tuple[str, type[Any], str]] = field(default_factory=list)
-    outcome: Outcome | None = None
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
-
-    @property
-    def new_concerns(self) -> list[NewConcern]:
-        return [c for c in self.concerns if not c.existing]
-
-
 # --- planning -------------------------------------------------------------------------
 
 
@@ -128,7 +78,8 @@ def plan(rec: Recorder, workbook: Workbook, mapping: Mapping, options: Options) 
     if tracker is None:
         raise UnknownId(
             f"--tracker {options.tracker}: there is no such tracker",
-            hint="trackers here: " + (", ".join(sorted(snap.trackers)) or "none yet")
+            hint="trackers here: "
+            + (", ".join(sorted(snap.trackers)) or "none yet")
             + "; create one with `cqctrack new tracker`",
         )
     importer = rec.person(options.by, "--by")
@@ -283,7 +234,7 @@ def _layout_findings(layout: Layout, ctx: Context) -> list[Finding]:
     sheet = layout.sheet
     for column in layout.columns:
         if column.field is None and any(
-            sheet.cell(r.row, column.index).text for r in layout.rows if r.kind == "action"
+            sheet.cell(r.row, column.number).text for r in layout.rows if r.kind == "action"
         ):
             heading = f" ({column.heading})" if column.heading else ""
             out.append(
@@ -292,7 +243,7 @@ def _layout_findings(layout: Layout, ctx: Context) -> list[Finding]:
                     message=f"column {column.letter}{heading} is not imported: {column.why}",
                     severity=Severity.INFO,
                     path=ctx.file,
-                    column=column.index,
+                    column=column.number,
                     loc=(sheet.name or "", column.heading),
                     subject=sheet.name,
                 )
@@ -377,8 +328,10 @@ def _group(
             concern_id = options.concern.upper()
             key: tuple[str, ...] = ("id", concern_id)
             title, existing = snap.concerns[concern_id].title, True
-        elif proposal.concern_id and proposal.concern_id in snap.concerns and (
-            snap.tracker_of(proposal.concern_id) == slug
+        elif (
+            proposal.concern_id
+            and proposal.concern_id in snap.concerns
+            and (snap.tracker_of(proposal.concern_id) == slug)
         ):
             concern_id = proposal.concern_id
             key, title, existing = ("id", concern_id), snap.concerns[concern_id].title, True
@@ -515,7 +468,9 @@ def _said(proposal: Proposal, *, short: bool = False) -> str:
 def _closure_gaps(data: dict[str, Any], closure: dict[str, Any], ctx: RuleContext) -> list[str]:
     """Why the closure rule refuses a completed row's closure, in its own words."""
     if closure["verified_by"] is None:
-        return ["the plan names no one who verified it (add a 'Verified by' column, or give --verified-by)"]
+        return [
+            "the plan names no one who verified it (add a 'Verified by' column, or give --verified-by)"
+        ]
     trial = {**data, "closure": closure}
     try:
         record = records.decode("action", _plain(trial))
@@ -572,18 +527,6 @@ def _rows_text(rows: list[tuple[str, int]]) -> str:
     return "; ".join(parts)
 
 
-def ranges(numbers: list[int]) -> str:
-    """[4, 5, 6, 9] -> '4-6 and 9'."""
-    spans: list[list[int]] = []
-    for n in sorted(set(numbers)):
-        if spans and n == spans[-1][-1] + 1:
-            spans[-1].append(n)
-        else:
-            spans.append([n])
-    words = [f"{s[0]}-{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-
-
 def _validated(
     rel: str, model: type[Any], text: str, proposal: Proposal | None, ctx: Context
 ) -> Any:
@@ -627,7 +570,9 @@ def _check(
         plain = records.plain(kind, model)
         blob = marshal.dumps(plain)
         folder = "actions" if kind == "action" else "concerns"
-        trial.sources[item_id] = Source(f"trackers/{result.tracker}/{folder}/{item_id}.yaml", result.tracker)
+        trial.sources[item_id] = Source(
+            f"trackers/{result.tracker}/{folder}/{item_id}.yaml", result.tracker
+        )
         if kind == "action":
             actions.blobs[item_id] = blob
             actions.index[item_id] = (plain[_STATUS_INDEX], plain[_DUE_INDEX], plain[_OWNER_INDEX])
@@ -678,6 +623,5 @@ def write(
         "Actions": str(actions),
     }
     outcome = rec.create_many(result.files, summary=summary, trailers=trailers, progress=progress)
-    result.outcome = outcome
+    result.committed, result.commit = True, outcome.commit
     return outcome
-

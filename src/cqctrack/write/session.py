@@ -224,7 +224,12 @@ class Recorder:
             raise
 
     def _commit(
-        self, paths: list[Path], summary: str, trailers: dict[str, str], rel: str, undo: bool = False
+        self,
+        paths: list[Path],
+        summary: str,
+        trailers: dict[str, str],
+        rel: str,
+        undo: bool = False,
     ) -> Outcome:
         if not self.commit or self.repo is None:
             return Outcome(rel, summary, None)

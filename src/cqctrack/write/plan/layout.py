@@ -36,14 +36,14 @@ _NEVER = date(2000, 1, 1)  # any day: only whether a heading cell reads as a dat
 
 
 class Column(NamedTuple):
-    index: int  # 1-based
+    number: int  # 1-based
     heading: str  # as shown in the sheet, e.g. "Progress / RAG"
     field: str | None  # None: not imported
     why: str | None = None  # why a column is not imported
 
     @property
     def letter(self) -> str:
-        return column_letter(self.index)
+        return column_letter(self.number)
 
 
 class Row(NamedTuple):
@@ -179,7 +179,7 @@ def _columns(sheet: Sheet, first: int, last: int, mapping: Mapping) -> list[Colu
                 continue
             chosen[index] = _choose(index, shown, options, taken, chosen)
     columns = []
-    for index, shown, options in headings:
+    for index, shown, _ in headings:
         if index in chosen:
             columns.append(chosen[index])
         elif shown:
@@ -221,9 +221,7 @@ def _settle(sheet: Sheet, columns: list[Column], rows: list[Row], mapping: Mappi
     out = []
     for column in columns:
         if column.field == "status" and normalise(column.heading.split(" / ")[-1]) == "progress":
-            values = [
-                sheet.cell(r.row, column.index).text for r in rows if r.kind == "action"
-            ]
+            values = [sheet.cell(r.row, column.number).text for r in rows if r.kind == "action"]
             values = [v for v in values if v]
             known = sum(1 for v in values if normalise(v) in mapping.status or rag_of_text(v))
             if values and known * 2 < len(values):
@@ -236,8 +234,8 @@ def _settle(sheet: Sheet, columns: list[Column], rows: list[Row], mapping: Mappi
 
 
 def _rows(sheet: Sheet, last: int, columns: list[Column]) -> tuple[list[Row], dict[str, str]]:
-    action_cols = [c.index for c in columns if c.field == "action"]
-    concern_cols = [c.index for c in columns if c.field == "concern"]
+    action_cols = [c.number for c in columns if c.field == "action"]
+    concern_cols = [c.number for c in columns if c.field == "concern"]
     headings = {normalise(c.heading.split(" / ")[-1]) for c in columns if c.heading}
     rows: list[Row] = []
     key: dict[str, str] = {}

@@ -92,7 +92,9 @@ class Register:
         if written in self.people:
             return Match(written, written, "id")
         lowered = written.lower()
-        by_email = [pid for pid, p in self.people.items() if lowered in {e.lower() for e in p.emails}]
+        by_email = [
+            pid for pid, p in self.people.items() if lowered in {e.lower() for e in p.emails}
+        ]
         if len(by_email) == 1:
             return Match(written, by_email[0], "email")
         words = [w for w in key.split() if w not in _TITLES]

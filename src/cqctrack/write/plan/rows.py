@@ -25,7 +25,9 @@ from cqctrack.write.plan.people import Match, Register
 
 # What an action gets when the plan does not say: written so that anyone reading the
 # file knows the plan did not say, and agrees the real one.
-NO_REQUIREMENT = "Evidence that the action is done and practice has changed (the imported plan names none)"
+NO_REQUIREMENT = (
+    "Evidence that the action is done and practice has changed (the imported plan names none)"
+)
 NO_OUTCOME = "Not stated in the imported plan: agree and record the expected outcome"
 DEFAULT_KINDS = ("processes",)  # a CQC evidence category: audits, records, policies, training
 _REQUIREMENT = re.compile(r"^R(\d{1,3})\s*[:.]\s*(.+?)\s*\[([a-z0-9, -]+)\]\s*$")
@@ -133,7 +135,7 @@ def finding(
         hint=hint,
         path=ctx.file,
         line=origin.row if origin is not None else None,
-        column=column.index if column is not None else None,
+        column=column.number if column is not None else None,
         loc=(where_sheet or "", column.heading if column is not None else ""),
         subject=where_sheet,
     )
@@ -172,7 +174,7 @@ class _RowReader:
     # -- cells
 
     def cells(self, name: str) -> list[tuple[Column, Cell]]:
-        return [(c, self.sheet.cell(self.row, c.index)) for c in self.layout.columns_for(name)]
+        return [(c, self.sheet.cell(self.row, c.number)) for c in self.layout.columns_for(name)]
 
     def first(self, name: str) -> tuple[Column, Cell] | None:
         for column, cell in self.cells(name):
@@ -243,7 +245,9 @@ class _RowReader:
             return values.priority_of(found[1].text) or found[1].text or None
         return values.priority_of(section) if section else None
 
-    def _shared(self, section: str | None, priority: str | None, concern: str | None) -> dict[str, object]:
+    def _shared(
+        self, section: str | None, priority: str | None, concern: str | None
+    ) -> dict[str, object]:
         """Everything a row's actions share (all but the title)."""
         ctx = self.ctx
         status, status_text, rag = self._status()
@@ -310,7 +314,6 @@ class _RowReader:
         return read.day
 
     def _status(self) -> tuple[Status, str | None, str | None]:
-        ctx = self.ctx
         rag = None
         found = self.first("rag")
         if found is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import colorsys
+import itertools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -66,7 +67,9 @@ class DateRead(NamedTuple):
     hint: str | None = None
 
 
-def read_date(cell: Cell, today: date, *, day_first: bool = True, year: int | None = None) -> DateRead:
+def read_date(
+    cell: Cell, today: date, *, day_first: bool = True, year: int | None = None
+) -> DateRead:
     """A date from a cell: a date value, an Excel date number, or a date written as text."""
     value = cell.value
     if isinstance(value, datetime):
@@ -131,16 +134,16 @@ def _text_date(text: str, today: date, *, day_first: bool, year: int | None) -> 
         match = pattern.match(stripped)
         if match:
             month, day = MONTHS[match["month"].lower()], int(match["day"])
-            y = _full_year(match["year"]) if match["year"] else None
-            exact = y is not None and len(match["year"]) == 4
-            y = y or year or _nearest_year(month, day, today)
-            return _made(y, month, day, original, exact=exact)
+            given = _full_year(match["year"]) if match["year"] else None
+            exact = given is not None and len(match["year"]) == 4
+            chosen = given or year or _nearest_year(month, day, today)
+            return _made(chosen, month, day, original, exact=exact)
     match = _PART_OF.match(stripped) or _BARE_MONTH.match(stripped)
     if match:
         month = MONTHS[match["month"].lower()]
         part = match.groupdict().get("part") or "end"
-        y = _full_year(match["year"]) if match.groupdict().get("year") else None
-        return _part_of_month(part.lower(), month, y, original, today, year)
+        named = _full_year(match["year"]) if match.groupdict().get("year") else None
+        return _part_of_month(part.lower(), month, named, original, today, year)
     return DateRead(
         None,
         error=f"'{original}' is not a date cqctrack can read",
@@ -276,7 +279,10 @@ _KIND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"observ", "practice-observation"),
         (r"supervision", "supervision-record"),
         (r"training|e-?learning|\bcourses?\b|workshop", "training-record"),
-        (r"\bmars?\b|medicines? (?:administration )?records?|medication records?", "medicines-record"),
+        (
+            r"\bmars?\b|medicines? (?:administration )?records?|medication records?",
+            "medicines-record",
+        ),
         (r"care ?plans?|care records?|daily notes|support plans?", "care-record"),
         (r"risk assessments?", "risk-assessment"),
         (r"\bpolic(?:y|ies)\b|procedures?|protocols?", "policy"),
@@ -347,7 +353,7 @@ def split_actions(text: str) -> list[str]:
         if len(numbers) >= 2 and [n for _, n in numbers] == list(range(1, len(numbers) + 1)):
             parts = []
             bounds = [pos for pos, _ in numbers] + [len(lines[0])]
-            for start, end in zip(bounds, bounds[1:], strict=False):
+            for start, end in itertools.pairwise(bounds):
                 parts.append(_INLINE.sub("", lines[0][max(start - 1, 0) : end], count=1).strip())
             return [p for p in parts if p]
     return [" ".join(line.strip() for line in lines)] if lines else []
