@@ -66,3 +66,8 @@ def ranges(numbers: list[int]) -> str:
             spans.append([n])
     words = [f"{s[0]}-{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+def met_text(met: int, total: int) -> str:
+    """'1 of 3 requirements met': an action's evidence progress."""
+    return f"{met} of {total} requirement{'' if total == 1 else 's'} met"

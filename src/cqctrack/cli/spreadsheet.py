@@ -13,7 +13,8 @@ import typer
 from cqctrack.cli._options import AsOf, err_console, parse_date, state
 from cqctrack.cli.record import NoCommit
 from cqctrack.errors import EXIT_FOUND, InvalidInput
-from cqctrack.format.vocab import ConcernSource
+from cqctrack.format.vocab import ConcernSource, Status
+from cqctrack.wording import date_text
 
 
 @contextmanager
@@ -163,5 +164,158 @@ def import_plan(
         raise typer.Exit(EXIT_FOUND)
 
 
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it (.xlsx or .csv; - for CSV on stdout).",
+        ),
+    ],
+    form: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="xlsx or csv (default: from the file name).",
+            show_default=False,
+        ),
+    ] = None,
+    tracker: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tracker", metavar="SLUG", help="Only this tracker (repeatable).", show_default=False
+        ),
+    ] = None,
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner",
+            metavar="PERSON",
+            help="Only actions owned by PERSON (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    statement: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--statement",
+            metavar="ID",
+            help="Only actions citing this statement (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    key_question: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key-question",
+            metavar="KQ",
+            help="Only actions under this key question (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        list[Status] | None,
+        typer.Option(
+            "--status", help="Only actions with this status (repeatable).", show_default=False
+        ),
+    ] = None,
+    brag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--brag",
+            metavar="RATING",
+            help="Only actions rated red, amber, green or blue (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Export the whole register, open and closed, to an Excel workbook or a CSV file.
+
+    The workbook has a Register sheet, one sheet per tracker and an About sheet;
+    BRAG ratings, reasons, escalations and evidence progress are the review's.
+    CSV is UTF-8 with a byte-order mark, so Excel shows £ and accents.
+
+    Examples:
+
+    \b
+        cqctrack export --output register.xlsx
+        cqctrack export --format csv --output overdue.csv --tracker riverside-homecare --brag red
+    """
+    from cqctrack.read import register as core
+    from cqctrack.read import review
+
+    kind = (form or output.suffix.lstrip(".") or "").lower()
+    if str(output) == "-" and form is None:
+        kind = "csv"
+    if kind not in ("xlsx", "csv"):
+        raise InvalidInput(
+            f"--format {form or output.suffix or '(none)'}: export writes xlsx or csv",
+            hint="give --format xlsx or csv, or an --output name ending .xlsx or .csv",
+        )
+    if kind == "xlsx" and str(output) == "-":
+        raise InvalidInput("--output -: a workbook cannot go to stdout", hint="name a .xlsx file")
+    if str(output) != "-" and output.is_dir():
+        raise InvalidInput(f"--output {output}: is a folder", hint="name the file to write")
+    if str(output) != "-" and not output.parent.is_dir():
+        raise InvalidInput(f"--output {output}: the folder {output.parent} does not exist")
+    today = parse_date(as_of)
+    st = state(ctx)
+    root = st.root()
+    context = review.load(root, today, st.caches(root))
+    filters = core.Filters(
+        trackers=tuple(tracker or ()),
+        owners=tuple(owner or ()),
+        statements=tuple(statement or ()),
+        key_questions=tuple(
+            review.key_question_id(context.catalogue, k) for k in key_question or ()
+        ),
+        statuses=tuple(status or ()),
+        brags=tuple(core.parse_brag(b) for b in brag or ()),
+    )
+    for note in review.notes(context, review.Query()):
+        typer.echo(note, err=True)
+    with progress_bar("Reading", len(context.snap.actions)) as tick:
+        entries = core.entries(context, filters, tick)
+    provider = context.snap.config.provider if context.snap.config else ""
+    if kind == "csv":
+        from cqctrack.reports.register import render_csv
+
+        text = render_csv(entries, context.catalogue)
+        if str(output) == "-":
+            typer.echo(text, nl=False)
+            return
+        from cqctrack.write.document import atomic_write
+
+        atomic_write(output, ("\ufeff" + text).encode("utf-8"))
+        sheets = ["one table"]
+    else:
+        from cqctrack.reports.xlsx import write_workbook
+
+        trackers = len({e.row.tracker for e in entries})
+        with progress_bar("Writing", len(entries) * 2 if trackers else len(entries)) as tick:
+            sheets = write_workbook(
+                output,
+                entries,
+                context.catalogue,
+                provider=provider,
+                as_of=today,
+                filters=filters.words(),
+                progress=tick,
+            )
+    from cqctrack.wording import count
+
+    typer.echo(
+        f"Exported {count(len(entries), 'action')} as at {date_text(today)} to {output} "
+        f"({', '.join(sheets)})."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_plan)
+    app.command("export")(export)

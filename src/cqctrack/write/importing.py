@@ -182,9 +182,14 @@ def _read_sheets(
                 f"in {workbook.file}",
                 hint="sheets: " + ", ".join(repr(s.name) for s in workbook.sheets),
             )
+    exported = wanted is None and _is_export(workbook)
     proposals: list[Proposal] = []
     for sheet in workbook.sheets:
         label = normalise(sheet.name) if sheet.name is not None else None
+        if exported and label != "register":
+            why = "cqctrack's notes" if label == "about" else "the Register's rows again"
+            result.sheets.append(SheetResult(sheet.name, None, f"{why}, in a cqctrack export"))
+            continue
         if wanted is not None and label not in wanted:
             result.sheets.append(SheetResult(sheet.name, None, "not listed in the mapping file"))
             continue
@@ -227,6 +232,17 @@ def _read_sheets(
             )
         )
     return proposals
+
+
+def _is_export(workbook: Workbook) -> bool:
+    """A workbook `cqctrack export` wrote: its tracker sheets repeat the Register's rows."""
+    names = {s.name: s for s in workbook.sheets}
+    about = names.get("About")
+    return (
+        "Register" in names
+        and about is not None
+        and about.cell(1, 1).text.startswith("cqctrack export")
+    )
 
 
 def _layout_findings(layout: Layout, ctx: Context) -> list[Finding]:

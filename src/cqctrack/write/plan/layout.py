@@ -198,7 +198,7 @@ def _choose(
 ) -> Column:
     for field in options:
         if field == "ignore":
-            return Column(index, shown, None, "cqctrack works this out itself")
+            return Column(index, shown, None, "cqctrack works it out, or another column holds it")
         if field in MULTI or field not in taken:
             taken[field] = index
             return Column(index, shown, field)
