@@ -79,6 +79,8 @@ def render_text(result: ImportResult, *, dry_run: bool) -> str:
         hints = sorted({n.hint for n in result.notes if n.hint})
         if len(hints) == 1:
             lines.append(f"    hint: {hints[0]}")
+        elif all(n.code == "consistency-no-measure" for n in result.notes):
+            lines.append("    hint: add a target to each with `cqctrack new measure --concern ID`")
     lines += ["", _closing(result, dry_run)]
     return "\n".join(lines)
 
@@ -183,7 +185,7 @@ def _people(result: ImportResult) -> list[str]:
     if any(f.code == "import-unknown-person" for fs in unmatched.values() for f in fs):
         lines.append(
             "  hint: add them to `people` in cqctrack.yaml, or map each name to a person id "
-            "in a mapping file (people: {'Sarah J': sjones})"
+            "in a mapping file (people: {NAME: PERSON_ID})"
         )
     elif hints:
         lines.append(f"  hint: {hints[0]}")

@@ -43,7 +43,7 @@ from cqctrack.format.vocab import ConcernSource, Status
 from cqctrack.rules import closure as closure_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
-from cqctrack.wording import ranges
+from cqctrack.wording import count, ranges
 from cqctrack.write import edits
 from cqctrack.write.plan import values
 from cqctrack.write.plan.layout import KEY_SHEETS, Layout, find_layout, read_key
@@ -219,7 +219,9 @@ def _read_sheets(
             continue
         result.sheets.append(SheetResult(sheet.name, layout))
         result.findings += _layout_findings(layout, ctx)
-        proposals += read_rows(layout, ctx)
+        found = read_rows(layout, ctx)
+        result.findings += _green_note(found, layout, ctx)
+        proposals += found
     if not proposals and not result.errors:
         result.findings.append(
             finding(
@@ -232,6 +234,27 @@ def _read_sheets(
             )
         )
     return proposals
+
+
+def _green_note(proposals: list[Proposal], layout: Layout, ctx: Context) -> list[Finding]:
+    """Plans disagree on whether green means done; say how it was read when it mattered."""
+    said = {normalise(k) for k in ctx.mapping.file.status} | set(ctx.key) | set(layout.key)
+    greens = [p for p in proposals if p.rag == "green" and p.status_text is None]
+    if not greens or "green" in said:
+        return []
+    return [
+        finding(
+            ctx,
+            "import-colour-read",
+            f"green was read as on track, so {count(len(greens), 'action')} rated green "
+            f"{'is' if len(greens) == 1 else 'are'} imported in progress",
+            None,
+            severity=Severity.INFO,
+            hint="if green means complete in this plan, say so in a mapping file: "
+            "status: {green: closed}",
+            sheet=layout.sheet.name,
+        )
+    ]
 
 
 def _is_export(workbook: Workbook) -> bool:

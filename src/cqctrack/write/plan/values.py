@@ -106,7 +106,7 @@ def _text_date(text: str, today: date, *, day_first: bool, year: int | None) -> 
         return DateRead(None)
     word = normalise(text)
     if word in _NOW:
-        return DateRead(today, "as the day of the import (the plan says it is immediate)")
+        return DateRead(today, f"'{original}' read as {date_text(today)}, the day of the import")
     if word in _NO_DATE or not any(ch.isalnum() for ch in text):
         return DateRead(
             None,
