@@ -511,3 +511,102 @@ def test_a_csv_warning_notice_plan_in_windows_encoding_with_four_state_statuses(
     concern = load(repo, f"{BASE}/concerns/MED-C3.yaml")
     assert (concern["source"], concern["regulations"]) == ("warning-notice", [13])
     assert not (repo / f"{BASE}/actions/MED-008.yaml").exists()
+
+
+# --- what stops an import before it reads a row ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.xls", b"\xd0\xcf\x11\xe0", "cqctrack reads .xlsx workbooks and .csv files, not .xls"),
+        ("plan.xlsx", b"not a zip", "not an Excel workbook (the file is not an .xlsx archive)"),
+        ("plan.pdf", b"%PDF", "not a spreadsheet cqctrack reads (.xlsx or .csv)"),
+        ("plan.csv", b"a,b\x00c\n", "this is not a text CSV file"),
+    ],
+    ids=["xls", "broken-xlsx", "pdf", "binary-csv"],
+)
+def test_a_file_that_is_not_a_plan_is_refused_with_a_clear_message(
+    repo: Path, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    plan = tmp_path / name
+    plan.write_bytes(content)
+    result = run(repo, "import", str(plan), "--tracker", "riverside")
+    assert result.exit_code in (2, 3), result.output
+    assert f"error: {plan}: {message}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_tracker_and_a_bad_mapping_file_are_refused(repo: Path, tmp_path: Path) -> None:
+    plan = legal_plan(tmp_path / "plan.xlsx")
+    result = run(repo, "import", str(plan), "--tracker", "nowhere")
+    assert result.exit_code == 3, result.output
+    assert result.output == (
+        "error: --tracker nowhere: there is no such tracker\n"
+        "  hint: trackers here: riverside; create one with `cqctrack new tracker`\n"
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  Lead: owenr\ndates: american\nsheets: [Plan]\n")
+    bad = run(repo, "import", str(plan), "--tracker", "riverside", "--mapping", str(mapping))
+    assert bad.exit_code == 2, bad.output
+    assert bad.output.startswith("map.yaml: error: the mapping file is not valid\n")
+    assert "  - line 2: columns.Lead:" in bad.output
+    assert "  - line 3: dates:" in bad.output
+    mapping.write_text("sheets: [Plan]\n")
+    missing = run(repo, "import", str(plan), "--tracker", "riverside", "--mapping", str(mapping))
+    assert missing.exit_code == 2, missing.output
+    assert missing.output == (
+        "error: map.yaml: sheets: there is no sheet 'Plan' in plan.xlsx\n"
+        "  hint: sheets: 'Action plan'\n"
+    )
+    mapping.write_text("people:\n  Sarah J: nobody\n")
+    unknown = run(repo, "import", str(plan), "--tracker", "riverside", "--mapping", str(mapping))
+    assert unknown.exit_code == 2, unknown.output
+    assert "error: map.yaml: people: 'Sarah J' maps to nobody, who is not in the people register" in (
+        unknown.output
+    )
+
+
+def test_a_sheet_without_headings_a_missing_statement_and_an_ambiguous_name(
+    repo: Path, tmp_path: Path
+) -> None:
+    write_tree(
+        repo,
+        {"cqctrack.yaml": PEOPLE + "  mpearson:\n    name: Mark Pearson\n    role: quality-lead\n"},
+    )
+    commit_all(repo, "Add Mark", "2026-09-02")
+    plan = (
+        Book()
+        .sheet("Notes", [["Minutes of the inspection feedback meeting"], ["Attendees: all"]])
+        .sheet("Plan", [["Action", "Owner", "Due"], ["Sort the rota", "MP", "01/12/2026"]])
+        .sheet("Old", [["Action", "Owner"], ["Old thing", "Meera Patel"]], hidden=True)
+        .save(tmp_path / "plan.xlsx")
+    )
+    result = run(repo, "import", str(plan), "--tracker", "riverside")
+    assert result.exit_code == 1, result.output
+    assert result.output == report(
+        """
+        Import of plan.xlsx into tracker riverside (Riverside Homecare) as at 2 Nov 2026
+
+        Sheet Notes: not read (no action plan headings found)
+        Sheet Plan: headings in row 1; actions in row 2
+          A  Action        action
+          B  Owner         owner
+          C  Due           due
+        Sheet Old: not read (hidden)
+
+        Problems (each stops the import):
+          Plan row 2: no quality statement
+            hint: add a 'Quality statement' column, or give --statement ID for rows that name none (or defaults: statements: [...] in a mapping file)
+
+        Owners who could not be matched to the people register:
+          'MP' could be mpatel (Meera Patel), mpearson (Mark Pearson): Plan row 2
+          hint: say who in a mapping file: people: {'MP': PERSON_ID}
+
+        Would create, once the problems are fixed, 1 concern and 1 action:
+          MED-C2  Actions imported from plan.xlsx (Plan)
+            MED-003  open  due 1 Dec 2026  -  Sort the rota  [Plan row 2]
+
+        Nothing was written: 2 problems in 1 row. Fix them and run again, or pass --skip-invalid to import the rest.
+        """
+    )

@@ -102,7 +102,8 @@ def _sheet(sheet: SheetResult) -> list[str]:
     first, last = layout.header_rows
     heads = f"row {first}" if first == last else f"rows {first}-{last}"
     actions = [r.row for r in layout.action_rows]
-    found = f"actions in rows {ranges(actions)}" if actions else "no actions"
+    label = "row" if len(actions) == 1 else "rows"
+    found = f"actions in {label} {ranges(actions)}" if actions else "no actions"
     lines = [f"{name}: headings in {heads}; {found}"]
     width = max((len(c.heading) for c in layout.columns), default=0)
     for column in layout.columns:
@@ -234,7 +235,8 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
         by_concern.setdefault(action.concern, []).append(action)
     id_width = max(len(a.id) for a in result.actions)
     status_width = max(len(a.status.value) for a in result.actions)
-    owner_width = max(len(a.proposal.owner or "") for a in result.actions)
+    owner_width = max(len(a.proposal.owner or "-") for a in result.actions)
+    due_width = max(len(date_text(a.proposal.due) if a.proposal.due else "-") for a in result.actions)
     for concern in result.concerns:
         actions = by_concern.get(concern.id, [])
         if not actions:
@@ -246,7 +248,7 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
             due = date_text(p.due) if p.due else "-"
             lines.append(
                 f"    {action.id:<{id_width}}  {action.status.value:<{status_width}}  "
-                f"due {due:<11}  {p.owner or '-':<{owner_width}}  {p.title}"
+                f"due {due:<{due_width}}  {p.owner or '-':<{owner_width}}  {p.title}"
                 f"  [{p.origin.where()}]"
             )
     return lines
