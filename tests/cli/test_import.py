@@ -519,7 +519,11 @@ def test_a_csv_warning_notice_plan_in_windows_encoding_with_four_state_statuses(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("plan.xls", b"\xd0\xcf\x11\xe0", "cqctrack reads .xlsx workbooks and .csv files, not .xls"),
+        (
+            "plan.xls",
+            b"\xd0\xcf\x11\xe0",
+            "cqctrack reads .xlsx workbooks and .csv files, not .xls",
+        ),
         ("plan.xlsx", b"not a zip", "not an Excel workbook (the file is not an .xlsx archive)"),
         ("plan.pdf", b"%PDF", "not a spreadsheet cqctrack reads (.xlsx or .csv)"),
         ("plan.csv", b"a,b\x00c\n", "this is not a text CSV file"),
@@ -562,8 +566,9 @@ def test_an_unknown_tracker_and_a_bad_mapping_file_are_refused(repo: Path, tmp_p
     mapping.write_text("people:\n  Sarah J: nobody\n")
     unknown = run(repo, "import", str(plan), "--tracker", "riverside", "--mapping", str(mapping))
     assert unknown.exit_code == 2, unknown.output
-    assert "error: map.yaml: people: 'Sarah J' maps to nobody, who is not in the people register" in (
-        unknown.output
+    assert (
+        "error: map.yaml: people: 'Sarah J' maps to nobody, who is not in the people register"
+        in (unknown.output)
     )
 
 

@@ -38,7 +38,9 @@ TODAY = date(2026, 11, 2)
         (datetime(2026, 11, 3, 0, 0), date(2026, 11, 3), None),
     ],
 )
-def test_dates_are_read_the_ways_plans_write_them(value: object, day: date, how: str | None) -> None:
+def test_dates_are_read_the_ways_plans_write_them(
+    value: object, day: date, how: str | None
+) -> None:
     read = values.read_date(Cell(value), TODAY)
     assert (read.day, read.how, read.error) == (day, how, None)
 
@@ -128,7 +130,15 @@ PEOPLE = {
     "lpatel": records.Person("Lena Patel", "care-coordinator", ()),
 }
 TRACKER = records.Tracker(
-    "Riverside", "homecare", "MED", "mpatel", "jreed", None, None, None, None  # type: ignore[arg-type]
+    "Riverside",
+    "homecare",
+    "MED",
+    "mpatel",
+    "jreed",
+    None,
+    None,
+    None,
+    None,  # type: ignore[arg-type]
 )
 
 
