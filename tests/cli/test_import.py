@@ -615,3 +615,18 @@ def test_a_sheet_without_headings_a_missing_statement_and_an_ambiguous_name(
         Nothing was written: 2 problems in 1 row. Fix them and run again, or pass --skip-invalid to import the rest.
         """
     )
+
+
+def test_the_readme_mapping_example_is_a_valid_mapping_file(tmp_path: Path) -> None:
+    import re
+
+    from cqctrack.store.sheets import read_mapping
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    found = re.search(r"#### The mapping file\n.*?```yaml\n(.*?)```", readme, re.S)
+    assert found
+    path = tmp_path / "map.yaml"
+    path.write_text(found.group(1))
+    mapping = read_mapping(path)
+    assert mapping.columns["notes for cqc"] == "detail"
+    assert mapping.status["green"] == "closed"

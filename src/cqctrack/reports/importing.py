@@ -236,7 +236,9 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
     id_width = max(len(a.id) for a in result.actions)
     status_width = max(len(a.status.value) for a in result.actions)
     owner_width = max(len(a.proposal.owner or "-") for a in result.actions)
-    due_width = max(len(date_text(a.proposal.due) if a.proposal.due else "-") for a in result.actions)
+    due_width = max(
+        len(date_text(a.proposal.due) if a.proposal.due else "-") for a in result.actions
+    )
     for concern in result.concerns:
         actions = by_concern.get(concern.id, [])
         if not actions:
