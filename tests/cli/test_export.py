@@ -348,3 +348,27 @@ def test_an_exported_register_imports_back_as_the_same_actions(
     )
     assert [(r["id"], r["brag"]) for r in json.loads(review.stdout)] == [("MED-002", "amber")]
     assert ACTION  # the fixture's open action is the first row
+
+
+def test_the_progress_bar_shows_only_when_stderr_is_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cqctrack.cli.spreadsheet import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    with progress_bar("Writing", 3) as tick:
+        tick(3, 3)
+    assert piped.getvalue() == ""
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setenv("TERM", "xterm")
+    with progress_bar("Writing", 3) as tick:
+        for done in (1, 2, 3):
+            tick(done, 3)
+    assert "Writing" in terminal.getvalue()
+    assert "3/3" in terminal.getvalue()

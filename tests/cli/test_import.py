@@ -630,3 +630,41 @@ def test_the_readme_mapping_example_is_a_valid_mapping_file(tmp_path: Path) -> N
     mapping = read_mapping(path)
     assert mapping.columns["notes for cqc"] == "detail"
     assert mapping.status["green"] == "closed"
+
+
+def test_json_gives_every_finding_with_its_code_and_no_commit_leaves_the_files_staged_out(
+    repo: Path, tmp_path: Path
+) -> None:
+    import json
+
+    plan = legal_plan(tmp_path / "plan.xlsx")
+    result = run(repo, "import", str(plan), "--tracker", "riverside", "--statement", "S8",
+                 "--format", "json", "--dry-run")  # fmt: skip
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert (payload["errors"], payload["dry_run"], payload["commit"]) == (1, True, None)
+    assert {
+        "code": "import-unknown-person",
+        "severity": "error",
+        "sheet": "Action plan",
+        "row": 6,
+        "column": "E",
+        "heading": "Person responsible",
+        "message": "'Sarah J' is not in the people register",
+        "hint": "add them to `people` in cqctrack.yaml, or map the name to a person id in a "
+        "mapping file: people: {'Sarah J': PERSON_ID}",
+    } in payload["findings"]
+    assert [a["id"] for a in payload["actions"]] == [f"MED-00{n}" for n in range(3, 8)]
+    kept = run(repo, "import", str(plan), "--tracker", "riverside", "--statement", "S8",
+               "--skip-invalid", "--no-commit")  # fmt: skip
+    assert kept.exit_code == 0, kept.output
+    assert kept.output.endswith("Imported 4 actions, not committed (--no-commit).\n")
+    assert sorted(git(repo, "status", "--porcelain").split("\n")) == [
+        "",
+        f"?? {BASE}/actions/MED-003.yaml",
+        f"?? {BASE}/actions/MED-004.yaml",
+        f"?? {BASE}/actions/MED-005.yaml",
+        f"?? {BASE}/actions/MED-006.yaml",
+        f"?? {BASE}/concerns/MED-C2.yaml",
+        f"?? {BASE}/concerns/MED-C3.yaml",
+    ]

@@ -16,12 +16,14 @@ from cqctrack.errors import EXIT_FOUND, InvalidInput
 from cqctrack.format.vocab import ConcernSource, Status
 from cqctrack.wording import date_text
 
+Tick = Callable[[int, int], None]  # (done, out of)
+
 
 @contextmanager
-def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+def progress_bar(label: str, total: int) -> Iterator[Tick]:
     """A rich progress bar on stderr, only when stderr is a terminal; else nothing is shown."""
     if not sys.stderr.isatty() or total < 1:
-        yield lambda done: None
+        yield lambda done, of: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -34,7 +36,7 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda done: bar.update(task, completed=done)
+        yield lambda done, of: bar.update(task, completed=done, total=of)
 
 
 def import_plan(
@@ -150,12 +152,14 @@ def import_plan(
         skip_invalid=skip_invalid,
     )
     commit = not (no_commit or dry_run)
+    rows = sum(len(s.rows) for s in workbook.sheets)
     with Recorder(root, commit=commit, today=parse_date(as_of), caches=st.caches(root)) as rec:
-        result = importing.plan(rec, workbook, plan_mapping, options)
+        with progress_bar("Checking", rows) as tick:
+            result = importing.plan(rec, workbook, plan_mapping, options, tick)
         blocked = bool(result.errors) and not skip_invalid
         if not dry_run and not blocked and result.actions:
             with progress_bar("Writing", len(result.files)) as tick:
-                importing.write(rec, result, tick)
+                importing.write(rec, result, lambda done: tick(done, len(result.files)))
     if output == "json":
         typer.echo(render.render_json(result, dry_run=dry_run))
     else:
@@ -299,6 +303,7 @@ def export(
 
         trackers = len({e.row.tracker for e in entries})
         with progress_bar("Writing", len(entries) * 2 if trackers else len(entries)) as tick:
+            rows = len(entries) * 2 if trackers else len(entries)
             sheets = write_workbook(
                 output,
                 entries,
@@ -306,10 +311,12 @@ def export(
                 provider=provider,
                 as_of=today,
                 filters=filters.words(),
-                progress=tick,
+                progress=lambda done: tick(done, rows),
             )
     from cqctrack.wording import count
 
+    if len(sheets) > 6:  # a provider group's register: name the sheets by kind
+        sheets = [sheets[0], count(len(sheets) - 2, "tracker sheet"), sheets[-1]]
     typer.echo(
         f"Exported {count(len(entries), 'action')} as at {date_text(today)} to {output} "
         f"({', '.join(sheets)})."

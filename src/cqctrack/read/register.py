@@ -57,7 +57,7 @@ class Entry:
 
 
 def entries(
-    ctx: review.Workspace, filters: Filters, progress: Callable[[int], None] | None = None
+    ctx: review.Workspace, filters: Filters, progress: Callable[[int, int], None] | None = None
 ) -> list[Entry]:
     """Every action matching `filters`, by tracker and then id."""
     review.check_query(
@@ -89,6 +89,8 @@ def entries(
     ctx.history.prefetch(a.id for a in chosen)
     out = []
     for done, action in enumerate(chosen, start=1):
+        if progress is not None:
+            progress(done, len(chosen))
         verdict = drift.assess(ctx.facts(action), ctx.policy, ctx.today)
         rated = action.status is not Status.CANCELLED
         if filters.brags and (not rated or verdict.brag not in filters.brags):
@@ -104,8 +106,6 @@ def entries(
                 rated,
             )
         )
-        if progress is not None:
-            progress(done)
     out.sort(key=lambda e: (e.row.tracker, review.natural_id(e.row.action.id)))
     return out
 

@@ -259,9 +259,9 @@ def _created(result: ImportResult, dry_run: bool) -> list[str]:
 def _closing(result: ImportResult, dry_run: bool) -> str:
     if result.committed:
         where_to = (
-            f"in commit {result.commit[:8]}" if result.commit else "not committed (--no-commit)"
+            f" in commit {result.commit[:8]}" if result.commit else ", not committed (--no-commit)"
         )
-        return f"Imported {count(len(result.actions), 'action')} {where_to}."
+        return f"Imported {count(len(result.actions), 'action')}{where_to}."
     errors = result.errors
     if errors and not result.skipped:
         rows = {(f.subject, f.line) for f in errors}

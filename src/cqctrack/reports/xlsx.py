@@ -103,6 +103,9 @@ def write_workbook(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    mode = 0o644  # as any file the user writes; a temporary file starts private
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
     try:
         book = xlsxwriter.Workbook(
             str(tmp),
@@ -139,6 +142,7 @@ def write_workbook(
             _action_sheet(book, names[slug], mine, catalogue, formats, tick)
         _about(book, formats, provider, as_of, filters, len(entries), list(names.values()))
         book.close()
+        tmp.chmod(mode)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -71,7 +71,13 @@ class Options:
 # --- planning -------------------------------------------------------------------------
 
 
-def plan(rec: Recorder, workbook: Workbook, mapping: Mapping, options: Options) -> ImportResult:
+def plan(
+    rec: Recorder,
+    workbook: Workbook,
+    mapping: Mapping,
+    options: Options,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Everything the import would do, checked; nothing is written."""
     snap = rec.snap
     tracker = snap.trackers.get(options.tracker)
@@ -132,12 +138,12 @@ def plan(rec: Recorder, workbook: Workbook, mapping: Mapping, options: Options) 
             )
         )
     proposals = [p for p in proposals if not p.cancelled]
-    _build(rec, result, proposals, options, ctx)
+    _build(rec, result, proposals, options, ctx, progress)
     if options.skip_invalid:
         invalid = [p for p in proposals if p.errors]
         if invalid:
             result.skipped = invalid
-            _build(rec, result, [p for p in proposals if not p.errors], options, ctx)
+            _build(rec, result, [p for p in proposals if not p.errors], options, ctx, progress)
     seen: set[Finding] = set()
     findings = list(result.findings)
     for proposal in [*proposals, *result.cancelled]:
@@ -299,6 +305,7 @@ def _build(
     proposals: list[Proposal],
     options: Options,
     ctx: Context,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Give the proposals ids, make their files, and check them as `check` would."""
     snap = rec.snap
@@ -323,7 +330,9 @@ def _build(
     checking = RuleContext(snap, ctx.catalogue, files.checker(rec.root), rec.today)
     models_by_id: dict[str, tuple[str, Any]] = {}
     sound: set[str] = set()  # concerns with at least one action that reads without errors
-    for new in result.actions:
+    for done, new in enumerate(result.actions, start=1):
+        if progress is not None:
+            progress(done, len(result.actions))
         # A row with problems already is shown but not made into a file: what is
         # wrong with it is said once, in the words of the sheet, not again by the model.
         broken = bool(new.proposal.errors)
