@@ -134,7 +134,7 @@ def test_the_workbook_holds_every_action_with_the_reviews_judgements(
         "Risk", "Status", "BRAG", "Why", "Escalation", "Created", "Due", "Days overdue",
         "Extensions", "Unlogged extensions", "Statements", "Key questions", "Regulations",
         "Evidence required", "Evidence progress", "Evidence", "Expected outcome",
-        "Last oversight", "Last oversight decision", "Last oversight by", "Closed on",
+        "Latest progress", "Last oversight", "Last oversight decision", "Last oversight by", "Closed on",
         "Verified by", "Closure outcome", "Imported closure", "Imported from", "Last changed",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["HOM-001", "MED-001", "MED-002", "MED-003"]
@@ -151,7 +151,7 @@ def test_the_workbook_holds_every_action_with_the_reviews_judgements(
         "R1: Observed competency assessment for each staff member with repeat errors "
         "[competency-assessment, observation]",
         "0 of 1 requirement met", None, "No repeat omissions by the same staff member for three months.",
-        None, None, None, None, None, None, None, None, day,
+        None, None, None, None, None, None, None, None, None, day,
     ]  # fmt: skip
     assert rows[3][9:13] == ["closed", "Blue", None, None]
     assert rows[3][20:25] == [
@@ -164,7 +164,7 @@ def test_the_workbook_holds_every_action_with_the_reviews_judgements(
         "for both staff.",
         "Complete records sustained.",
     ]
-    assert rows[3][28:31] == [
+    assert rows[3][29:32] == [
         datetime(2026, 10, 25),
         "mpatel",
         "Re-audit at 96% and supervision complete.",
@@ -174,7 +174,7 @@ def test_the_workbook_holds_every_action_with_the_reviews_judgements(
     for name in book.sheetnames[:-1]:
         sheet = book[name]
         assert sheet.freeze_panes == "B2"
-        assert sheet.auto_filter.ref == f"A1:AH{sheet.max_row}"
+        assert sheet.auto_filter.ref == f"A1:AI{sheet.max_row}"
     assert ws["N3"].number_format == "d mmm yyyy"
     assert ws["A1"].font.bold
     # BRAG cells are filled in their colour, and recolour when changed.
@@ -372,3 +372,31 @@ def test_the_progress_bar_shows_only_when_stderr_is_a_terminal(
             tick(done, 3)
     assert "Writing" in terminal.getvalue()
     assert "3/3" in terminal.getvalue()
+
+
+def test_a_csv_export_imports_back_with_the_neutralising_apostrophes_taken_off(
+    repo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "oak.csv"
+    assert run(repo, "export", "--output", str(out), "--tracker", "oak").exit_code == 0
+    fresh = minimal_repo(
+        tmp_path / "fresh",
+        **{
+            "trackers/oak/tracker.yaml": HOME_TRACKER,
+            f"{BASE}/actions/MED-001.yaml": None,
+            f"{BASE}/actions/MED-002.yaml": None,
+        },
+    )
+    git(fresh, "init", "-q")
+    commit_all(fresh, "Start", "2026-09-01")
+    result = runner.invoke(
+        app, ["--repo", str(fresh), "import", str(out), "--tracker", "oak", "--as-of", ON]
+    )
+    assert result.exit_code == 0, result.output
+    back = dialect.parse((fresh / "trackers/oak/actions/HOM-001.yaml").read_bytes())
+    before = dialect.parse((repo / "trackers/oak/actions/HOM-001.yaml").read_bytes())
+    for key in ("title", "detail", "expected_outcome", "evidence_required", "due", "created"):
+        assert back[key] == before[key], key
+    # The latest progress note comes back as a note of the import, by the importer (cells
+    # are read stripped, so the leading tab is gone).
+    assert back["progress"] == [{"date": ON, "by": "mpatel", "note": "cmd"}]

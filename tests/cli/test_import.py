@@ -668,3 +668,23 @@ def test_json_gives_every_finding_with_its_code_and_no_commit_leaves_the_files_s
         f"?? {BASE}/concerns/MED-C2.yaml",
         f"?? {BASE}/concerns/MED-C3.yaml",
     ]
+
+
+def test_a_formula_whose_result_was_never_saved_is_a_problem_not_a_missing_date(
+    repo: Path, tmp_path: Path
+) -> None:
+    plan = (
+        Book()
+        .sheet("Plan", [["Action", "Owner", "Deadline", "Quality statement"],
+                        ["Sort the rota", "Meera Patel", "=DATE(2026,12,1)", "S6"]])
+        .save(tmp_path / "plan.xlsx")
+    )  # fmt: skip
+    result = run(repo, "import", str(plan), "--tracker", "riverside")
+    assert result.exit_code == 1, result.output
+    assert (
+        "Problems (each stops the import):\n"
+        "  Plan row 2, column C (Deadline): the cell holds a formula (=DATE(2026,12,1)) whose "
+        "result the workbook did not save\n"
+        "    hint: open the workbook in Excel or LibreOffice and save it, so the results are "
+        "stored, then import it again\n\n"
+    ) in result.output

@@ -191,7 +191,8 @@ _add(
 )  # fmt: skip
 _add(
     "progress",
-    "progress update", "progress updates", "update", "updates", "latest update", "comments",
+    "progress update", "progress updates", "update", "updates", "latest update",
+    "latest progress", "comments",
     "comment", "notes", "progress notes", "commentary", "narrative", "position statement",
 )  # fmt: skip
 _add(

@@ -130,6 +130,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("Evidence", 50, "wrap", _evidence),
     Column("Expected outcome", 40, "wrap", lambda e, c: e.row.action.expected_outcome),
     Column(
+        "Latest progress",
+        40,
+        "wrap",
+        lambda e, c: e.row.action.progress[-1].note if e.row.action.progress else None,
+    ),
+    Column(
         "Last oversight",
         12,
         "date",

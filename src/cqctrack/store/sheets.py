@@ -104,6 +104,7 @@ def _read_xlsx(path: Path) -> Workbook:
             hint="open it in Excel and save it again as an Excel workbook (.xlsx)",
         ) from None
     theme = _theme_colours(book.loaded_theme)
+    formulas = _unsaved_formulas(path) if _has_formulas(path) else {}
     sheets = []
     cells = 0
     for ws in book.worksheets:
@@ -113,8 +114,43 @@ def _read_xlsx(path: Path) -> Workbook:
                 f"{path}: the workbook has more than {MAX_CELLS:,} cells",
                 hint="save just the action plan's sheets in a new workbook",
             )
-        sheets.append(_sheet(ws, theme))
+        sheets.append(_sheet(ws, theme, formulas.get(ws.title, {})))
     return Workbook(path.name, "xlsx", sheets)
+
+
+def _has_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            b"<f>" in archive.read(n) or b"<f " in archive.read(n)
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        )
+
+
+def _unsaved_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas by sheet and (row, column), read when the workbook holds any.
+
+    A workbook written by a program rather than saved in Excel holds formulas without
+    their results; such a cell reads as empty, and the import says why instead.
+    """
+    import warnings
+
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = load_workbook(path, data_only=False)
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in book.worksheets:
+        found = {
+            (cell.row, cell.column): str(cell.value)
+            for row in ws.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        }
+        if found:
+            out[ws.title] = found
+    return out
 
 
 def _check_archive(path: Path) -> None:
@@ -134,14 +170,15 @@ def _check_archive(path: Path) -> None:
         )
 
 
-def _sheet(ws: Worksheet, theme: list[str]) -> Sheet:
+def _sheet(ws: Worksheet, theme: list[str], formulas: dict[tuple[int, int], str]) -> Sheet:
     rows: list[list[Cell]] = []
-    for raw in ws.iter_rows():
+    for r, raw in enumerate(ws.iter_rows(), start=1):
         row = []
-        for cell in raw:
+        for c, cell in enumerate(raw, start=1):
             value = _value(getattr(cell, "value", None))
             is_date = bool(getattr(cell, "is_date", False))
-            row.append(Cell(value, _fill(cell, theme), False, is_date))
+            formula = formulas.get((r, c)) if value is None else None
+            row.append(Cell(value, _fill(cell, theme), False, is_date, formula))
         rows.append(row)
     for merged in ws.merged_cells.ranges:
         anchor = _at(rows, merged.min_row, merged.min_col)

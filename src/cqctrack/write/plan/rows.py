@@ -169,6 +169,7 @@ class _RowReader:
     ) -> None:
         self.ctx, self.layout, self.sheet, self.row, self.key = ctx, layout, sheet, row, key
         self.findings: list[Finding] = []
+        self.formulas: set[tuple[int, str]] = set()
         self.origin = Origin(sheet.name, row)
 
     # -- cells
@@ -178,6 +179,16 @@ class _RowReader:
 
     def first(self, name: str) -> tuple[Column, Cell] | None:
         for column, cell in self.cells(name):
+            if cell.formula and (column.number, name) not in self.formulas:
+                self.formulas.add((column.number, name))
+                self.add(
+                    "import-missing",
+                    f"the cell holds a formula ({cell.formula}) whose result the workbook "
+                    "did not save",
+                    column,
+                    hint="open the workbook in Excel or LibreOffice and save it, so the "
+                    "results are stored, then import it again",
+                )
             if cell.text or cell.fill:
                 return column, cell
         return None
@@ -291,6 +302,8 @@ class _RowReader:
         ctx = self.ctx
         found = self.first(name)
         if found is None or not found[1].text:
+            if any(field == name for _, field in self.formulas):
+                return None  # said already: a formula whose result was not saved
             if required:
                 if ctx.mapping.defaults.due is not None:
                     return ctx.mapping.defaults.due
