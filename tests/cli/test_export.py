@@ -310,11 +310,14 @@ def test_an_exported_register_imports_back_as_the_same_actions(
         app, ["--repo", str(fresh), "import", str(out), "--tracker", "riverside", "--as-of", ON]
     )
     assert result.exit_code == 0, result.output
-    assert (
-        "Sheet Riverside Homecare: not read (the Register's rows again, in a cqctrack export)"
-        in (result.output)
+    assert result.output.startswith(
+        "Import of register.xlsx into tracker riverside (Riverside Homecare) as at 2 Nov 2026\n\n"
+        "Sheet Register: not read (other rows of the register, in a cqctrack export)\n"
+        "Sheet Riverside Homecare: headings in row 1; actions in rows 2-4\n"
     )
-    assert "Not imported:\n  Register row 4: marked 'cancelled' in the plan" in result.output
+    assert "Not imported:\n  Riverside Homecare row 4: marked 'cancelled' in the plan" in (
+        result.output
+    )
     original = {
         i: dialect.parse((repo / f"{BASE}/actions/{i}.yaml").read_bytes())
         for i in ("MED-001", "MED-002")
@@ -400,3 +403,19 @@ def test_a_csv_export_imports_back_with_the_neutralising_apostrophes_taken_off(
     # The latest progress note comes back as a note of the import, by the importer (cells
     # are read stripped, so the leading tab is gone).
     assert back["progress"] == [{"date": ON, "by": "mpatel", "note": "cmd"}]
+
+
+def test_an_export_imported_into_its_own_tracker_adds_nothing(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "register.xlsx"
+    assert run(repo, "export", "--output", str(out)).exit_code == 0
+    result = run(repo, "import", str(out), "--tracker", "riverside")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "Not imported:\n"
+        "  Riverside Homecare row 2: MED-001 is already in the tracker: not imported again\n"
+        "  Riverside Homecare row 3: MED-002 is already in the tracker: not imported again\n"
+        "  Riverside Homecare row 4: marked 'cancelled' in the plan: not imported (no one is on "
+        "record as approving the cancellation)\n"
+        "\n"
+        "Nothing was written: there is nothing to import.\n"
+    )

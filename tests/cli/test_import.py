@@ -688,3 +688,22 @@ def test_a_formula_whose_result_was_never_saved_is_a_problem_not_a_missing_date(
         "    hint: open the workbook in Excel or LibreOffice and save it, so the results are "
         "stored, then import it again\n\n"
     ) in result.output
+
+
+def test_importing_the_same_plan_again_imports_nothing_twice(repo: Path, tmp_path: Path) -> None:
+    plan = trust_plan(tmp_path / "trust.xlsx")
+    assert (
+        run(repo, "import", str(plan), "--tracker", "riverside", "--statement", "S8").exit_code == 0
+    )
+    head = git(repo, "rev-parse", "HEAD")
+    again = run(repo, "import", str(plan), "--tracker", "riverside", "--statement", "S8")
+    assert again.exit_code == 0, again.output
+    assert again.output.endswith(
+        "Not imported:\n"
+        "  Actions row 4: imported before, as MED-003: not imported again\n"
+        "  Actions row 5: imported before, as MED-004: not imported again\n"
+        "  Actions row 7: imported before, as MED-005: not imported again\n"
+        "\n"
+        "Nothing was written: there is nothing to import.\n"
+    )
+    assert git(repo, "rev-parse", "HEAD") == head

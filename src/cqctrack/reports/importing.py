@@ -66,7 +66,9 @@ def render_text(result: ImportResult, *, dry_run: bool) -> str:
         hints=False,
     )
     lines += _section(
-        "Not imported:", [f for f in result.findings if f.code == "import-cancelled"], hints=False
+        "Not imported:",
+        [f for f in result.findings if f.code in ("import-cancelled", "import-already-imported")],
+        hints=False,
     )
     if result.skipped:
         rows = _rows_of(result.skipped)

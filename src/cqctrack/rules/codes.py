@@ -173,6 +173,9 @@ _CODES = (
     Code("import-split-cell", (IMPORT,), "several actions in one cell, imported one by one"),
     Code("import-not-closed", (IMPORT,), "marked complete, but the closure rule is not met"),
     Code("import-cancelled", (IMPORT,), "marked cancelled in the plan, so not imported"),
+    Code(
+        "import-already-imported", (IMPORT,), "a row the tracker holds already, not imported again"
+    ),
     Code("import-invalid", (IMPORT,), "the action a row makes would fail `check`"),
 )
 

@@ -138,6 +138,8 @@ def plan(
             )
         )
     proposals = [p for p in proposals if not p.cancelled]
+    result.already = _already_imported(rec, proposals, options.tracker, ctx)
+    proposals = [p for p in proposals if p not in result.already]
     _build(rec, result, proposals, options, ctx, progress)
     if options.skip_invalid:
         invalid = [p for p in proposals if p.errors]
@@ -146,13 +148,55 @@ def plan(
             _build(rec, result, [p for p in proposals if not p.errors], options, ctx, progress)
     seen: set[Finding] = set()
     findings = list(result.findings)
-    for proposal in [*proposals, *result.cancelled]:
+    for proposal in [*proposals, *result.cancelled, *result.already]:
         for f in proposal.findings:
             if f not in seen:
                 seen.add(f)
                 findings.append(f)
     result.findings = sorted(findings, key=_order(workbook))
     return result
+
+
+def _already_imported(
+    rec: Recorder, proposals: list[Proposal], slug: str, ctx: Context
+) -> list[Proposal]:
+    """Rows this tracker holds already: imported from the same file, sheet and row before,
+    or (from a cqctrack export) an action of the same id and title. Importing a plan twice
+    must not make every action twice."""
+    snap = rec.snap
+    rows: dict[tuple[str, str | None, int, int | None], str] = {}
+    mine = [a for a in snap.actions if snap.tracker_of(a) == slug]
+    for action_id in mine:
+        action = snap.actions[action_id]
+        if action.imported is not None:
+            key = (
+                action.imported.file,
+                action.imported.sheet,
+                action.imported.row,
+                action.imported.part,
+            )
+            rows[key] = action_id
+    out = []
+    for proposal in proposals:
+        origin = proposal.origin
+        found = rows.get((ctx.file, origin.sheet, origin.row, origin.part))
+        how = f"imported before, as {found}" if found else ""
+        ref = (proposal.ref or "").strip().upper()
+        same = ref in snap.actions and snap.tracker_of(ref) == slug
+        if not found and same and snap.actions[ref].title == proposal.title:
+            found, how = ref, f"{ref} is already in the tracker"
+        if found:
+            proposal.findings.append(
+                finding(
+                    ctx,
+                    "import-already-imported",
+                    f"{how}: not imported again",
+                    origin,
+                    severity=Severity.WARNING,
+                )
+            )
+            out.append(proposal)
+    return out
 
 
 def _order(workbook: Workbook) -> Callable[[Finding], tuple[int, int, int, str]]:
@@ -189,11 +233,15 @@ def _read_sheets(
                 hint="sheets: " + ", ".join(repr(s.name) for s in workbook.sheets),
             )
     exported = wanted is None and _is_export(workbook)
+    # From a cqctrack export, the sheet of the tracker being imported into (when the export
+    # has one by its name), else the Register: each tracker's sheet repeats Register rows.
+    own = normalise(result.tracker_name[:31])
+    chosen = own if own in names else "register"
     proposals: list[Proposal] = []
     for sheet in workbook.sheets:
         label = normalise(sheet.name) if sheet.name is not None else None
-        if exported and label != "register":
-            why = "cqctrack's notes" if label == "about" else "the Register's rows again"
+        if exported and label != chosen:
+            why = "cqctrack's notes" if label == "about" else "other rows of the register"
             result.sheets.append(SheetResult(sheet.name, None, f"{why}, in a cqctrack export"))
             continue
         if wanted is not None and label not in wanted:

@@ -56,6 +56,7 @@ class ImportResult:
     actions: list[NewAction] = field(default_factory=list)
     skipped: list[Proposal] = field(default_factory=list)  # invalid rows left out
     cancelled: list[Proposal] = field(default_factory=list)
+    already: list[Proposal] = field(default_factory=list)  # in the tracker from before
     notes: list[Finding] = field(default_factory=list)  # check's warnings on the new files
     files: list[tuple[str, type[Any], str]] = field(default_factory=list)
     committed: bool = False  # written (and committed, unless --no-commit)
