@@ -419,3 +419,25 @@ def test_an_export_imported_into_its_own_tracker_adds_nothing(repo: Path, tmp_pa
         "\n"
         "Nothing was written: there is nothing to import.\n"
     )
+
+
+def test_an_export_refuses_when_a_file_cannot_be_read_rather_than_leave_it_out(
+    repo: Path, tmp_path: Path
+) -> None:
+    (repo / f"{BASE}/actions/MED-009.yaml").write_text("id: MED-009\ntitle: [unclosed\n")
+    out = tmp_path / "register.xlsx"
+    result = run(repo, "export", "--output", str(out))
+    assert result.exit_code == 3, result.output
+    assert (
+        "error: 1 file cannot be read, so the register would be incomplete\n"
+        f"  - {BASE}/actions/MED-009.yaml\n"
+        "  hint: run `cqctrack check` to see why, fix them, then export again\n"
+    ) in result.output
+    assert not out.exists()
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Action,Owner,Due\nSort the rota,Meera Patel,01/12/2026\n")
+    refused = run(repo, "import", str(plan), "--tracker", "riverside", "--statement", "S8")
+    assert refused.exit_code == 3, refused.output
+    assert "error: tracker riverside has files that cannot be read, so new ids cannot be" in (
+        refused.output
+    )

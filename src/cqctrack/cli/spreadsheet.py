@@ -282,8 +282,6 @@ def export(
         statuses=tuple(status or ()),
         brags=tuple(core.parse_brag(b) for b in brag or ()),
     )
-    for note in review.notes(context, review.Query()):
-        typer.echo(note, err=True)
     with progress_bar("Reading", len(context.snap.actions)) as tick:
         entries = core.entries(context, filters, tick)
     provider = context.snap.config.provider if context.snap.config else ""

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cqctrack.errors import InvalidInput
-from cqctrack.findings import Brag
+from cqctrack.errors import InvalidInput, InvalidRepository
+from cqctrack.findings import Brag, Severity
 from cqctrack.format.vocab import Status
 from cqctrack.read import review
 from cqctrack.rules import closure, drift
+from cqctrack.wording import count
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,16 @@ def entries(
         ),
     )
     snap = ctx.snap
+    broken = sorted({f.path for f in snap.findings if f.severity is Severity.ERROR and f.path})
+    if broken:
+        # A register handed to a commissioner must not quietly lack the actions in files
+        # that cannot be read: refuse, and say which.
+        raise InvalidRepository(
+            f"{count(len(broken), 'file')} cannot be read, so the register would be incomplete",
+            details=broken[:10]
+            + ([f"... and {len(broken) - 10} more"] if len(broken) > 10 else []),
+            hint="run `cqctrack check` to see why, fix them, then export again",
+        )
     chosen = []
     for action_id in snap.actions:
         action = snap.actions[action_id]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from cqctrack.errors import InvalidInput, UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
 from cqctrack.findings import Finding, Severity
 from cqctrack.format import models, records
 from cqctrack.format.catalogue import load_catalogue
@@ -87,6 +87,23 @@ def plan(
             hint="trackers here: "
             + (", ".join(sorted(snap.trackers)) or "none yet")
             + "; create one with `cqctrack new tracker`",
+        )
+    broken = sorted(
+        {
+            f.path
+            for f in snap.findings
+            if f.severity is Severity.ERROR
+            and f.path
+            and f.path.startswith(f"trackers/{options.tracker}/")
+        }
+    )
+    if broken:
+        # New ids are the next free ones; a file that cannot be read may hold one of them.
+        raise InvalidRepository(
+            f"tracker {options.tracker} has files that cannot be read, so new ids cannot be "
+            "chosen safely",
+            details=broken[:10],
+            hint="run `cqctrack check` to see why and fix them first",
         )
     importer = rec.person(options.by, "--by")
     catalogue = load_catalogue()
