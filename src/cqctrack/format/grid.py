@@ -20,7 +20,6 @@ class Cell(NamedTuple):
     value: Value
     fill: str | None = None  # "RRGGBB" of a solid fill, None when there is none
     merged: bool = False  # covered by a merged range whose value sits in another cell
-    date_format: bool = False  # a number the workbook formats as a date
     formula: str | None = None  # a formula whose result the workbook did not save
 
     @property

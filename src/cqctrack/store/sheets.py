@@ -176,9 +176,8 @@ def _sheet(ws: Worksheet, theme: list[str], formulas: dict[tuple[int, int], str]
         row = []
         for c, cell in enumerate(raw, start=1):
             value = _value(getattr(cell, "value", None))
-            is_date = bool(getattr(cell, "is_date", False))
             formula = formulas.get((r, c)) if value is None else None
-            row.append(Cell(value, _fill(cell, theme), False, is_date, formula))
+            row.append(Cell(value, _fill(cell, theme), False, formula))
         rows.append(row)
     for merged in ws.merged_cells.ranges:
         anchor = _at(rows, merged.min_row, merged.min_col)

@@ -407,7 +407,6 @@ def _build(
         if broken:
             continue
         text = edits.new_file_text("action", 3, data)
-        new.text = text
         model = _validated(rel, models.Action, text, new.proposal, ctx)
         if model is not None:
             models_by_id[new.id] = ("action", model)

@@ -39,7 +39,6 @@ class NewAction:
     concern: str
     status: Status
     rel: str = ""
-    text: str = ""
 
 
 @dataclass

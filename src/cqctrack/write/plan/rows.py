@@ -18,7 +18,6 @@ from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.grid import Cell, Sheet
 from cqctrack.format.mapping import Mapping, normalise
 from cqctrack.format.vocab import Risk, Status
-from cqctrack.wording import date_text
 from cqctrack.write.plan import values
 from cqctrack.write.plan.layout import Column, Layout
 from cqctrack.write.plan.people import Match, Register
@@ -657,7 +656,3 @@ def statements_in(text: str, catalogue: Catalogue, framework: str) -> tuple[list
 
 def highest(risks: list[Risk]) -> Risk:
     return max(risks, key=_RANK.__getitem__) if risks else Risk.MEDIUM
-
-
-def describe_when(day: date | None) -> str:
-    return date_text(day) if day is not None else "no date"
