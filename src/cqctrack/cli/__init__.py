@@ -130,7 +130,7 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, merging, new, record, reference, review
+    from cqctrack.cli import check, history, merging, new, record, reference, review, spreadsheet
 
     check.register(app)
     history.register(app)
@@ -139,6 +139,7 @@ def _register() -> None:
     record.register(app)
     reference.register(app)
     review.register(app)
+    spreadsheet.register(app)
 
 
 _register()

@@ -38,7 +38,7 @@ from cqctrack.format.vocab import (
     Status,
 )
 
-RECORD_VERSION = 2  # bump when any record's fields change: old cache entries are dropped
+RECORD_VERSION = 3  # bump when any record's fields change: old cache entries are dropped
 
 
 class Person(NamedTuple):
@@ -154,6 +154,7 @@ class Closure(NamedTuple):
     date: dt.date
     verified_by: str
     outcome: str
+    imported: bool | None = None  # copied from a spreadsheet, not verified in cqctrack
 
 
 class Cancellation(NamedTuple):
@@ -167,6 +168,25 @@ class Reopening(NamedTuple):
     by: str
     reason: str
     closure: Closure | None
+
+
+class Imported(NamedTuple):
+    file: str
+    sheet: str | None
+    row: int
+    part: int | None
+    ref: str | None
+    section: str | None
+    status: str | None
+    rag: str | None
+    date: dt.date
+    by: str
+
+    @property
+    def where(self) -> str:
+        """'action-plan.xlsx, sheet Must do, row 14' (the part too, when a cell held several)."""
+        text = self.file + (f", sheet {self.sheet}" if self.sheet else "") + f", row {self.row}"
+        return text + (f" (action {self.part} in the cell)" if self.part else "")
 
 
 class Action(NamedTuple):
@@ -191,6 +211,7 @@ class Action(NamedTuple):
     reopenings: tuple[Reopening, ...]
     closure: Closure | None
     cancellation: Cancellation | None
+    imported: Imported | None = None
 
     @property
     def is_open(self) -> bool:

@@ -56,6 +56,14 @@ def unmet_requirements(action: Action, catalogue: Catalogue, file_check: FileChe
     return unmet
 
 
+def requirements_met(
+    action: Action, catalogue: Catalogue, file_check: FileCheck
+) -> tuple[int, int]:
+    """(met, total): how many evidence requirements have usable evidence of an accepted kind."""
+    total = len(action.evidence_required)
+    return total - len(unmet_requirements(action, catalogue, file_check)), total
+
+
 def closure_gaps(action: Action, closure: Closure | None, ctx: RuleContext) -> list[Finding]:
     """Every reason `action` may not be closed with `closure`; empty when it may."""
     if closure is None:

@@ -95,8 +95,10 @@ def render(doc: Document) -> bytes:
     return dialect.dump_round_trip(doc.data).encode("utf-8")
 
 
-def validate(doc: Document, data: bytes) -> BaseModel:
+def validate(doc: Document, data: bytes | str) -> BaseModel:
     """Validate the bytes about to be written; refuse with every problem if they are invalid."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     try:
         return doc.model.model_validate(dialect.parse(data))
     except dialect.YamlProblem as err:  # a bug in an edit: never write it
