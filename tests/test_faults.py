@@ -98,7 +98,7 @@ def test_kill_9_at_any_moment_loses_nothing_and_the_next_command_says_what_is_le
         head_before = git(git_repo, "rev-parse", "HEAD").strip()
         proc = subprocess.Popen(oversight(git_repo, "MED-001", f"round {round_}"),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rng.uniform(0.2, 1.0))
+        time.sleep(rng.uniform(0.15, 0.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         # The file is always whole: the old version or the new, never a part.

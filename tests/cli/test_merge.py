@@ -181,3 +181,33 @@ def test_resolve_with_nothing_conflicted_says_so(git_repo: Path) -> None:
     result = runner.invoke(app, ["--repo", str(git_repo), "resolve"])
     assert result.exit_code == 0
     assert result.output == "No tracker files are in conflict.\n"
+
+
+def test_a_concern_both_branches_created_is_renumbered_with_their_new_action(
+    git_repo: Path,
+) -> None:
+    from tests.helpers import CONCERN
+
+    c2 = f"{BASE}/concerns/MED-C2.yaml"
+    git(git_repo, "checkout", "-q", "-b", "other")
+    (git_repo / c2).write_text(
+        CONCERN.replace("MED-C1", "MED-C2").replace("Gaps in", "Theirs, gaps in")
+    )
+    (git_repo / f"{BASE}/actions/MED-003.yaml").write_text(
+        ACTION.replace("MED-001", "MED-003").replace("concern: MED-C1", "concern: MED-C2")
+    )
+    commit_all(git_repo, "theirs", "2026-10-03")
+    git(git_repo, "checkout", "-q", "main")
+    (git_repo / c2).write_text(
+        CONCERN.replace("MED-C1", "MED-C2").replace("Gaps in", "Ours, gaps in")
+    )
+    commit_all(git_repo, "ours", "2026-10-04")
+    assert git_merge(git_repo).returncode != 0
+    result = runner.invoke(app, ["--repo", str(git_repo), "resolve"])
+    assert result.exit_code == 0, result.output
+    assert f"theirs is now {BASE}/concerns/MED-C3.yaml" in result.output
+    assert f"{BASE}/actions/MED-003.yaml: now refers to MED-C3 (renumbered)" in result.output
+    action = dialect.parse((git_repo / f"{BASE}/actions/MED-003.yaml").read_bytes())
+    assert action["concern"] == "MED-C3"
+    theirs = dialect.parse((git_repo / f"{BASE}/concerns/MED-C3.yaml").read_bytes())
+    assert theirs["title"].startswith("Theirs")
