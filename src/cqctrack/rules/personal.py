@@ -88,6 +88,8 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
     """Every identifiable detail in `text`, in order; `domains` are the organisation's."""
     if not text:
         return []
+    if _NEEDS.search(text) is None:  # no digit, no '@': only a name could be here
+        return _names_only(text, names)
     found: list[Match] = []
     taken: list[tuple[int, int]] = []
 
@@ -104,7 +106,7 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
             add("privacy-nhs-number", m.start(), m.end())
     for m in _NINO.finditer(text):
         add("privacy-ni-number", m.start(), m.end())
-    if any(c.isdigit() for c in text):
+    if True:  # a digit or '@' is in the text (see _NEEDS)
         for m in _PHONE.finditer(text):
             if _uk_phone(m.group()):
                 add("privacy-phone-number", m.start(), m.end())
@@ -124,6 +126,28 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
             add("privacy-name", m.start(), m.end())
     found.sort(key=lambda match: match.start)
     return found
+
+
+_NEEDS = re.compile(r"[\d@]")
+
+
+def _names_only(text: str, names: Iterable[str]) -> list[Match]:
+    lowered = text.lower()
+    out = []
+    for name in names:
+        key = name.strip().lower()
+        if len(key) < 2 or key not in lowered:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", lowered):
+            out.append(
+                Match(
+                    "privacy-name",
+                    m.start(),
+                    _mask(text[m.start() : m.end()]),
+                    WHAT["privacy-name"],
+                )
+            )
+    return sorted(out, key=lambda match: match.start)
 
 
 def _uk_phone(found: str) -> bool:
@@ -153,15 +177,25 @@ def deny_list(text: str) -> tuple[str, ...]:
 def strings(
     value: object, loc: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every text value inside a record (named tuples, tuples, dicts), with its field path."""
-    if type(value) is str:  # not the vocabulary's enums: they hold no one's details
-        yield loc, value
-    elif isinstance(value, tuple) and hasattr(value, "_fields"):
-        for name, item in zip(value._fields, value, strict=True):
-            yield from strings(item, (*loc, name.rstrip("_") if name == "from_" else name))
-    elif isinstance(value, tuple | list):
-        for index, item in enumerate(value):
-            yield from strings(item, (*loc, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, (*loc, key))
+    """Every text value inside a record (named tuples, tuples, dicts), with its field path.
+
+    Iterative, and types tested by identity: `check` walks every field of every record.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [(loc, value)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        where, item = pop()
+        kind = type(item)
+        if kind is str:  # not the vocabulary's enums: they hold no one's details
+            yield where, item  # type: ignore[misc]
+        elif item is None or kind is int or kind is float or kind is bool:
+            continue
+        elif isinstance(item, tuple) and hasattr(item, "_fields"):
+            for name, child in reversed(list(zip(item._fields, item, strict=True))):
+                push(((*where, "from" if name == "from_" else name), child))
+        elif kind is tuple or kind is list:
+            for index in range(len(item) - 1, -1, -1):  # type: ignore[arg-type]
+                push(((*where, index), item[index]))  # type: ignore[index]
+        elif kind is dict:
+            for key, child in reversed(list(item.items())):  # type: ignore[attr-defined]
+                push(((*where, key), child))
