@@ -497,13 +497,13 @@ def test_a_file_that_changes_underneath_is_not_clobbered(
 ) -> None:
     from cqctrack.write import document as writer
 
-    real_save = writer.save
+    real_write = writer.write
 
-    def meddling_save(doc):
+    def meddling_write(doc, data):
         doc.path.write_text(doc.path.read_text() + "# edited elsewhere\n")
-        return real_save(doc)
+        return real_write(doc, data)
 
-    monkeypatch.setattr(writer, "save", meddling_save)
+    monkeypatch.setattr(writer, "write", meddling_write)
     result = cli(git_repo, "oversight", "MED-001", "--decision", "on-track", "--note", "Fine")
     assert result.exit_code == 3, result.output
     assert (
@@ -541,13 +541,20 @@ def test_an_edit_that_would_make_the_file_invalid_is_never_written(git_repo: Pat
     assert (git_repo / A2).read_bytes() == before
 
 
-def test_another_cqctrack_holding_the_lock_blocks_a_write(git_repo: Path) -> None:
+def test_another_cqctrack_holding_the_files_lock_blocks_a_write_after_a_short_wait(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqctrack.write import locks
+
+    monkeypatch.setattr(locks, "WAIT_SECONDS", 0.3)
+    lock = locks.folder(git_repo) / locks._name(locks.file_key(A1))
+    lock.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
         [
             "python",
             "-c",
             "import sys,fcntl,time; f=open(sys.argv[1],'a+b'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
-            str(git_repo / ".git" / "cqctrack.lock"),
+            str(lock),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -556,7 +563,10 @@ def test_another_cqctrack_holding_the_lock_blocks_a_write(git_repo: Path) -> Non
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         result = cli(git_repo, "oversight", "MED-001", "--decision", "on-track", "--note", "x")
         assert result.exit_code == 3, result.output
-        assert "another cqctrack command is changing this repository" in result.output
+        assert f"error: another cqctrack is writing {A1}; try again" in result.output
+        # a recording on another action is not held up
+        other = cli(git_repo, "oversight", "MED-002", "--decision", "on-track", "--note", "y")
+        assert other.exit_code == 0, other.output
     finally:
         holder.kill()
         holder.wait()

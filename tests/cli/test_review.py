@@ -311,6 +311,7 @@ def test_json_is_a_documented_list_of_objects_and_nothing_else(trackers: Path):
     (row,) = json.loads(result.stdout)
     assert row == {
         "id": "MED-001",
+        "unreadable": False,
         "tracker": "riverside",
         "tracker_name": "Riverside Homecare",
         "title": "Competency checks",
@@ -408,15 +409,56 @@ def test_no_color_turns_the_colour_off(trackers: Path, monkeypatch):
 # --- partial repositories and git ---------------------------------------------------------
 
 
-def test_invalid_files_are_left_out_with_one_warning(tmp_path: Path):
+def test_an_unreadable_file_is_a_red_row_and_the_review_fails_loudly(tmp_path: Path):
     broken = {f"{BASE}/actions/MED-004.yaml": "id: MED-004\ntitle: [unclosed\n"}
     root = write_tree(tmp_path, FILES | broken)
     result = run(root, "review", "--overdue")
-    assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "warning: 1 file could not be read and is left out; run `cqctrack check` for details\n"
+    assert result.exit_code == 3, result.output
+    why = (
+        "cannot be read (line 3: did not find expected ',' or ']' (while parsing a flow sequence))"
     )
+    assert result.stderr == (
+        "error: 1 tracker file cannot be read, so this is not the whole tracker "
+        "(shown as Red rows):\n"
+        f"  {BASE}/actions/MED-004.yaml: {why}\n"
+        "  hint: run `cqctrack check` for details, fix the files and run it again\n"
+    )
+    lines = result.stdout.splitlines()
+    assert lines[3].split() == [
+        "MED-004",
+        "Red",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "riverside",
+        "(cannot",
+        "be",
+        "read)",
+    ]
+    assert lines[4].strip() == f"why: {BASE}/actions/MED-004.yaml {why}"
     assert "MED-001" in result.stdout
+    assert "1 action: 1 red; 1 file that cannot be read (red)" in result.stdout
+    rows = json.loads(run(root, "review", "--overdue", "--format", "json").stdout)
+    assert rows[0]["id"] == "MED-004" and rows[0]["unreadable"] is True
+    assert rows[0]["brag"] == "red" and rows[0]["path"] == f"{BASE}/actions/MED-004.yaml"
+    assert rows[1]["id"] == "MED-001" and rows[1]["unreadable"] is False
+    summary = run(root, "summary")
+    assert summary.exit_code == 3 and "cannot be read" in summary.stderr
+
+
+def test_a_broken_config_stops_the_review_and_summary_rather_than_using_defaults(tmp_path: Path):
+    root = write_tree(tmp_path, FILES | {"cqctrack.yaml": "version: 1\nprovider: [oops\n"})
+    for command in ("review", "summary"):
+        result = run(root, command)
+        assert result.exit_code == 3, result.output
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            "cqctrack.yaml:3: error: cqctrack.yaml cannot be read, so the people register and "
+            "the policy the review judges by are unknown; nothing is reported\n"
+        )
 
 
 def test_stale_outside_git_notes_it_cannot_tell(trackers: Path):

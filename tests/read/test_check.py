@@ -258,7 +258,7 @@ def test_wrong_kind_of_evidence_does_not_satisfy_a_requirement(tmp_path: Path) -
         ("evidence/missing.md", "does not exist"),
         ("../outside.md", "points outside the repository ('..' is not allowed)"),
         ("/etc/passwd", "is not a path relative to the repository root"),
-        ("evidence", "is not a file"),
+        ("evidence", "is a folder, not a file"),
     ],
 )
 def test_evidence_files_must_exist_inside_the_repository(

@@ -88,6 +88,18 @@ CASES: dict[str, dict[str, str | None]] = {
         "    summary: Observed.\n"
     },
     "person-refs": {A1: ACTION.replace("risk: high\n", "risk: high\nperson_ref: John Smith\n")},
+    "personal-data": {
+        A1: ACTION.replace(
+            "expected_outcome:",
+            "detail: Checked against NHS 999 000 0018 on the MAR.\nexpected_outcome:",
+        )
+    },
+    "hidden-text": {
+        A1: ACTION.replace(
+            "title: Competency checks for staff with repeated MAR errors",
+            'title: "Competency checks\\e]0;hacked\\a for staff"',
+        )
+    },
     "closure": {"evidence/audit.md": None},
 }
 

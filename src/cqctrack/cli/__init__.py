@@ -59,12 +59,18 @@ def _debug(ctx: ClickContext) -> bool:
 
 
 def _report(error: CqcError) -> None:
+    from cqctrack.wording import visible  # messages quote file content: never raw
+
     console = err_console()
-    console.print(f"{error.location()}error: {error.message}", markup=False, highlight=False)
+
+    def say(text: str) -> None:
+        console.print(visible(text), markup=False, highlight=False)
+
+    say(f"{error.location()}error: {error.message}")
     for detail in error.details:
-        console.print(f"  - {detail}", markup=False, highlight=False)
+        say(f"  - {detail}")
     if error.hint:
-        console.print(f"  hint: {error.hint}", markup=False, highlight=False)
+        say(f"  hint: {error.hint}")
 
 
 app = typer.Typer(
@@ -124,10 +130,11 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, new, record, reference, review, spreadsheet
+    from cqctrack.cli import check, history, merging, new, record, reference, review, spreadsheet
 
     check.register(app)
     history.register(app)
+    merging.register(app)
     new.register(app)
     record.register(app)
     reference.register(app)

@@ -48,6 +48,8 @@ def run(
     root = st.root()
     caches = st.caches(root)
     with Recorder(root, commit=not no_commit, today=parse_date(as_of), caches=caches) as rec:
+        for notice in rec.notices:  # leftovers of interrupted commands (write/guard.py)
+            typer.echo(notice, err=True)
         outcome = event(rec)
     where = f"commit {outcome.commit[:8]}" if outcome.commit else "not committed (--no-commit)"
     out_console().print(f"{outcome.summary}\n  {outcome.path}: {where}", markup=False)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, out_console, parse_date, state
+from cqctrack.cli._options import AsOf, emit, out_console, parse_date, state
+from cqctrack.errors import EXIT_CANNOT_RUN
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
 if TYPE_CHECKING:
@@ -163,27 +164,44 @@ def review(
     )
     if concerns:
         core.refuse_action_filters(query, "--concerns")
-    for note in core.notes(context, query):
-        typer.echo(note, err=True)
     if concerns:
         _show_concerns(core.concerns(context, query), output, today)
     else:
-        _show_rows(core.review(context, query), query, output, today)
+        unread = context.unread(query)
+        _show_rows(core.review(context, query), query, output, today, unread)
+    _fail_if_incomplete(context, query)
 
 
-def _show_rows(rows: list[core.Row], query: core.Query, output: ReportFormat, today: date) -> None:
+def _fail_if_incomplete(context: core.Workspace, query: core.Query) -> None:
+    """A review that cannot see the whole tracker says so on stderr and exits 3."""
+    from cqctrack.read import review as core
+
+    notes = core.notes(context, query)
+    for note in notes:
+        emit(note, err=True)
+    if context.unread(query):
+        raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def _show_rows(
+    rows: list[core.Row],
+    query: core.Query,
+    output: ReportFormat,
+    today: date,
+    unread: list[core.Unread],
+) -> None:
     from cqctrack.reports import review as render
 
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(rows))
+        emit(render.render_json(rows, unread))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(rows), nl=False)
+        emit(render.render_csv(rows, unread), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(rows, query, today))
-    elif _rich_fits(len(rows)):
-        out_console().print(render.render_rich(rows, query, today))
+        emit(render.render_markdown(rows, query, today, unread))
+    elif _rich_fits(len(rows) + len(unread)):
+        out_console().print(render.render_rich(rows, query, today, unread))
     else:
-        typer.echo(render.render_plain(rows, query, today))
+        emit(render.render_plain(rows, query, today, unread))
 
 
 def _rich_fits(rows: int) -> bool:
@@ -197,13 +215,13 @@ def _show_concerns(statuses: list[ConcernStatus], output: ReportFormat, today: d
     from cqctrack.reports import concerns as render
 
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(statuses))
+        emit(render.render_json(statuses))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(statuses), nl=False)
+        emit(render.render_csv(statuses), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(statuses, today))
+        emit(render.render_markdown(statuses, today))
     else:
-        typer.echo(render.render_text(statuses, today))
+        emit(render.render_text(statuses, today))
 
 
 def summary(
@@ -225,17 +243,16 @@ def summary(
     st = state(ctx)
     root = st.root()
     context = core.load(root, parse_date(as_of), st.caches(root))
-    for note in core.notes(context, core.Query()):
-        typer.echo(note, err=True)
     result = dashboard.summarise(context)
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(result))
+        emit(render.render_json(result))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(result), nl=False)
+        emit(render.render_csv(result), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(result))
+        emit(render.render_markdown(result))
     else:
-        typer.echo(render.render_text(result))
+        emit(render.render_text(result))
+    _fail_if_incomplete(context, core.Query())
 
 
 def register(app: typer.Typer) -> None:

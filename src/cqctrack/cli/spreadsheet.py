@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, err_console, parse_date, state
+from cqctrack.cli._options import AsOf, emit, err_console, parse_date, state
 from cqctrack.cli.record import NoCommit
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 from cqctrack.format.vocab import ConcernSource, Status
@@ -161,9 +161,9 @@ def import_plan(
             with progress_bar("Writing", len(result.files)) as tick:
                 importing.write(rec, result, lambda done: tick(done, len(result.files)))
     if output == "json":
-        typer.echo(render.render_json(result, dry_run=dry_run))
+        emit(render.render_json(result, dry_run=dry_run))
     else:
-        typer.echo(render.render_text(result, dry_run=dry_run))
+        emit(render.render_text(result, dry_run=dry_run))  # cells are text anyone could write
     if blocked:
         raise typer.Exit(EXIT_FOUND)
 

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation, Severity
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation
 from cqctrack.format.catalogue import Catalogue, load_catalogue
-from cqctrack.format.layout import FileCheck
+from cqctrack.format.layout import CONFIG_FILE, FileCheck
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Review
 from cqctrack.format.snapshot import Snapshot
@@ -115,6 +115,16 @@ class Row:
         return self.assessment.facts
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A tracker file the review cannot see: shown as a Red row, never silently left out."""
+
+    path: str
+    id: str  # the file name's stem: the id it should hold
+    tracker: str
+    reason: str
+
+
 @dataclass
 class Workspace:
     """Everything a read command loads once and shares across every action."""
@@ -136,7 +146,20 @@ class Workspace:
     @property
     def skipped_files(self) -> int:
         """Files that could not be read or validated, so are not in the review."""
-        return len({f.path for f in self.snap.findings if f.severity is Severity.ERROR})
+        return len(self.snap.unread)
+
+    def unread(self, query: Query | None = None) -> list[Unread]:
+        """Each tracker file the review cannot see, as a Red row (its tracker filter applied)."""
+        out = []
+        for path, finding in sorted(self.snap.unread.items()):
+            parts = path.split("/")
+            tracker = parts[1] if len(parts) > 2 and parts[0] == "trackers" else ""
+            if query is not None and query.trackers and tracker not in query.trackers:
+                continue
+            stem = parts[-1].removesuffix(".yaml")
+            where = f"line {finding.line}: " if finding.line else ""
+            out.append(Unread(path, stem, tracker, f"cannot be read ({where}{finding.message})"))
+        return out
 
     def facts(self, action: Action) -> drift.Facts:
         unmet: tuple[str, ...] = ()
@@ -178,24 +201,46 @@ class Workspace:
 
 
 def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Workspace:
-    """Read the repository, and its git facts once unless `git` is False."""
+    """Read the repository, and its git facts once unless `git` is False.
+
+    Refuses when cqctrack.yaml cannot be read: without it there is no policy and
+    no people register, and judging by the defaults would quietly mislead.
+    """
     snap = load_snapshot(root, caches)
+    refuse_without_config(snap)
     where = git_facts.scope(root) if git else None
     found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
     return Workspace(root, snap, today, load_catalogue(), found, where is not None)
 
 
+def refuse_without_config(snap: Snapshot) -> None:
+    if snap.config is not None:
+        return
+    problems = [f for f in snap.findings if f.path == CONFIG_FILE]
+    first = problems[0] if problems else None
+    raise InvalidRepository(
+        f"{CONFIG_FILE} cannot be read, so the people register and the policy the "
+        "review judges by are unknown; nothing is reported",
+        path=CONFIG_FILE,
+        line=first.line if first else None,
+        details=[p.message for p in problems[:5]],
+        hint=f"fix {CONFIG_FILE} (see `cqctrack check`) and run the command again",
+    )
+
+
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
     out = []
-    skipped = ctx.skipped_files
-    if skipped:
-        files = (
-            "1 file could not be read and is"
-            if skipped == 1
-            else (f"{skipped} files could not be read and are")
+    unread = ctx.unread(query)
+    if unread:
+        files = "1 tracker file" if len(unread) == 1 else f"{len(unread)} tracker files"
+        out.append(
+            f"error: {files} cannot be read, so this is not the whole tracker (shown as Red rows):"
         )
-        out.append(f"warning: {files} left out; run `cqctrack check` for details")
+        out += [f"  {u.path}: {u.reason}" for u in unread[:20]]
+        if len(unread) > 20:
+            out.append(f"  ... and {len(unread) - 20} more")
+        out.append("  hint: run `cqctrack check` for details, fix the files and run it again")
     if query.stale is not None and not ctx.in_git:
         out.append(
             f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.read.check import CheckResult
-from cqctrack.reports.formats import aligned
-from cqctrack.wording import count
+from cqctrack.reports.formats import aligned, json_text
+from cqctrack.wording import count, visible
 
 CATEGORY_NAMES = {
     "yaml": "YAML syntax",
@@ -21,6 +20,7 @@ CATEGORY_NAMES = {
     "closure": "closure without evidence",
     "evidence": "evidence files",
     "privacy": "personal data",
+    "text": "hidden characters",
     "policy": "policy",
     "drift": "drift",
 }
@@ -44,9 +44,9 @@ def render_text(result: CheckResult) -> list[tuple[str, str]]:
             lines.append(("", ""))
         current = p.path
         style = "red" if p.severity is Severity.ERROR else "yellow"
-        lines.append((f"{_location(p)}: {p.severity}: {p.message} [{p.code}]", style))
+        lines.append((visible(f"{_location(p)}: {p.severity}: {p.message} [{p.code}]"), style))
         if p.hint:
-            lines.append((f"    hint: {p.hint}", "dim"))
+            lines.append((visible(f"    hint: {p.hint}"), "dim"))
     if lines:
         lines.append(("", ""))
     lines.append((summary_line(result), "bold"))
@@ -88,11 +88,11 @@ def render_json(result: CheckResult) -> str:
             for p in result.findings
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -9,13 +9,12 @@ the consecutive periods met up to the latest reading.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
-from cqctrack.reports.formats import csv_text, markdown_table
+from cqctrack.reports.formats import csv_text, json_text, markdown_table
 from cqctrack.rules.measures import ConcernStatus, MeasureStatus, period_label, value_text
-from cqctrack.wording import date_text
+from cqctrack.wording import date_text, visible
 
 # Enough readings to see the trend and the sustain window without a wall of numbers.
 SHOWN_READINGS = 6
@@ -56,11 +55,11 @@ def render_text(statuses: list[ConcernStatus], as_of: date) -> str:
         c = s.concern
         lines += [
             "",
-            f"{c.id:<{width}}  {_state(s)}: {c.title} ({s.tracker}, {c.risk} risk)",
+            f"{c.id:<{width}}  {_state(s)}: {visible(c.title)} ({s.tracker}, {c.risk} risk)",
             f"{pad}actions: {_actions(s)}",
         ]
         for m in s.measures:
-            lines.append(f"{pad}{m.measure.id} {m.measure.title}: {m.reason}")
+            lines.append(f"{pad}{m.measure.id} {visible(m.measure.title)}: {visible(m.reason)}")
             if m.readings:
                 lines.append(f"{pad}{' ' * len(m.measure.id)} readings: {_readings(m)}")
         if not s.measures:
@@ -127,7 +126,7 @@ def render_json(statuses: list[ConcernStatus]) -> str:
         }
         for s in statuses
     ]
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 CSV_HEADERS = (

@@ -7,12 +7,12 @@ Every line that is about a cell says where, as a spreadsheet user finds it:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.format.grid import column_letter
+from cqctrack.reports.formats import json_text
 from cqctrack.wording import count, date_text, ranges
 
 if TYPE_CHECKING:
@@ -326,4 +326,4 @@ def render_json(result: ImportResult, *, dry_run: bool) -> str:
             for p in result.skipped
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)

@@ -10,13 +10,19 @@ the extension log does not record, judged as the review and `check` judge them).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cqctrack.read.summary import Summary, Tally
-from cqctrack.reports.formats import aligned, csv_text, markdown_table
+from cqctrack.reports.formats import (
+    Markup,
+    aligned,
+    csv_text,
+    json_text,
+    markdown_cell,
+    markdown_table,
+)
 from cqctrack.reports.review import escalations
-from cqctrack.wording import date_text
+from cqctrack.wording import date_text, visible
 
 _COLUMNS = (
     "Open",
@@ -64,12 +70,12 @@ def headline(summary: Summary) -> list[tuple[str, str]]:
 
 
 def _title(summary: Summary) -> str:
-    who = f"{summary.provider}: " if summary.provider else ""
+    who = f"{visible(summary.provider)}: " if summary.provider else ""
     return f"{who}improvement actions as at {date_text(summary.as_of)}"
 
 
 def _table(label: str, tallies: list[Tally], total: Tally | None) -> list[str]:
-    rows = [[t.label, *_numbers(t)] for t in tallies]
+    rows = [[visible(t.label), *_numbers(t)] for t in tallies]
     if total is not None:
         rows.append([total.label, *_numbers(total)])
     return aligned((label, *_COLUMNS), rows, right=range(1, len(_COLUMNS) + 1))
@@ -99,7 +105,7 @@ def render_markdown(summary: Summary) -> str:
     ):
         rows = [[t.label, *_numbers(t)] for t in tallies]
         if total is not None:
-            rows.append([f"**{total.label}**", *_numbers(total)])
+            rows.append([Markup(f"**{markdown_cell(total.label)}**"), *_numbers(total)])
         lines += ["", *markdown_table((label, *_COLUMNS), rows)]
     return "\n".join(lines)
 
@@ -134,7 +140,7 @@ def render_json(summary: Summary) -> str:
         "by_key_question": [tally_json(x) for x in summary.by_key_question],
         "concerns": {"total": summary.concerns, "resolved": summary.concerns_resolved},
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 CSV_HEADERS = (

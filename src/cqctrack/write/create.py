@@ -7,6 +7,7 @@ replace a file that exists.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -90,6 +91,7 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
             f"tracker name '{slug}' is not a slug",
             hint="use lower-case letters, digits and hyphens, e.g. riverside-homecare",
         )
+    rec.reserve_ids(slug)
     if slug in rec.snap.trackers or (rec.root / TRACKERS_DIR / slug).exists():
         raise InvalidInput(f"tracker {slug} already exists")
     taken = {t.id_prefix: s for s, t in rec.snap.trackers.items()}
@@ -122,6 +124,7 @@ def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
         )
     _check_statements(rec, tracker, fields["statements"])
     _check_people(rec, raised_by=fields.get("raised_by"))
+    rec.reserve_ids(tracker)
     concern_id = next_id(rec, rec.snap.trackers[tracker].id_prefix, "C")
     rel = item_file(tracker, "concern", concern_id)
     text = edits.new_file_text("concern", 3, {"id": concern_id, **fields})
@@ -136,6 +139,7 @@ def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
 
 def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outcome:
     concern, slug, tracker = _tracker_of_concern(rec, concern_id)
+    rec.reserve_ids(slug)
     measure_id = next_id(rec, tracker.id_prefix, "M")
     rel = item_file(slug, "measure", measure_id)
     text = edits.new_file_text("measure", 3, {"id": measure_id, "concern": concern.id, **fields})
@@ -164,6 +168,7 @@ def new_action(
     created: date = fields.pop("created")
     if fields["due"] < created:
         raise InvalidInput(f"--due {fields['due']} is before today ({created})")
+    rec.reserve_ids(slug)
     action_id = next_id(rec, tracker.id_prefix, "")
     data = {
         "id": action_id,
@@ -221,6 +226,9 @@ GITATTRIBUTES = """\
 # Tracker files are text with LF line endings on every platform.
 *.yaml text eol=lf
 *.md text eol=lf
+# Append-only tracker logs merge without conflict (cqctrack merge-driver). Each clone
+# registers the driver once with `cqctrack merge-driver --install`.
+trackers/**/*.yaml merge=cqctrack
 """
 
 GITIGNORE = """\
@@ -282,6 +290,11 @@ def commit_scaffold(path: Path, written: list[Path]) -> str:
         repo = Repo.init(path)
         created = True
     prefix = "Initialised a git repository. " if created else ""
+    from cqctrack.write.resolve import install
+
+    # If git refuses, the scaffold is still usable: `cqctrack merge-driver --install` later.
+    with contextlib.suppress(GitError):
+        install(path)
     try:
         commit.ready_to_commit(repo)
         commit.commit(repo, path, written, "Start a cqctrack tracker repository", {"Event": "init"})

@@ -8,6 +8,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +25,9 @@ from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Measure
 from cqctrack.format.snapshot import Snapshot
+from cqctrack.store.discover import Listing, discover
 from cqctrack.store.load import load
-from cqctrack.write import document
+from cqctrack.write import document, guard, locks
 
 if TYPE_CHECKING:
     from git import Repo
@@ -46,17 +48,19 @@ class Recorder:
     def __init__(
         self, root: Path, *, commit: bool, today: date, caches: cache.Caches | None = None
     ) -> None:
-        self.root = root
+        self.root = root.resolve()
         self.caches = caches or cache.Caches(root)
         self.commit = commit
         self.today = today
         self.repo: Repo | None = None
         self.identity: Identity | None = None
-        self._lock = document.repository_lock(root)
+        self._locks = contextlib.ExitStack()  # the file and id locks this command holds
+        self.notices: list[str] = []  # for stderr: what the command found and did on the side
+        self.listing: Listing
         self.snap: Snapshot
 
     def __enter__(self) -> Recorder:
-        self._lock.__enter__()
+        self._locks.__enter__()
         try:
             if self.commit:
                 from cqctrack.git import commit
@@ -69,7 +73,8 @@ class Recorder:
 
                 found = run.author_identity(self.root)
                 self.identity = Identity(*found) if found else None
-            self.snap = load(self.root, self.caches)
+            self._read()
+            self.notices += guard.tidy(self.root, self.commit)
             if self.snap.config is None:
                 raise InvalidRepository(
                     f"{CONFIG_FILE} is invalid", hint="run `cqctrack check` to see why"
@@ -77,7 +82,7 @@ class Recorder:
         except BaseException:
             if self.repo is not None:
                 self.repo.close()
-            self._lock.__exit__(None, None, None)
+            self._locks.__exit__(None, None, None)
             raise
         return self
 
@@ -86,7 +91,34 @@ class Recorder:
     ) -> None:
         if self.repo is not None:
             self.repo.close()  # GitPython keeps git helper processes open until closed
-        self._lock.__exit__(kind, err, tb)
+        self._locks.__exit__(kind, err, tb)
+
+    def _read(self) -> None:
+        self.listing = discover(self.root)
+        self.snap = load(self.root, self.caches, self.listing)
+
+    def lock_file(self, rel: str) -> None:
+        """Hold `rel`'s lock for the rest of the command, and read it afresh if it changed.
+
+        Called before the file's record is used to judge the event, so the
+        judgement is made on the version that will be edited.
+        """
+        self._locks.enter_context(locks.hold(self.root, locks.file_key(rel), what=rel))
+        known = {item.rel: item.sig for item in self.listing.files}
+        try:
+            now = cache.signature((self.root / rel).stat())
+        except OSError:
+            now = None
+        if known.get(rel) != now:
+            self._read()
+        guard.ready_to_edit(self.root, rel, commit=self.commit)
+
+    def reserve_ids(self, tracker: str) -> None:
+        """Hold the lock of a tracker's new ids, and read the repository afresh under it."""
+        self._locks.enter_context(
+            locks.hold(self.root, locks.ids_key(tracker), what=f"a new file in {tracker}")
+        )
+        self._read()
 
     # --- looking things up ---------------------------------------------------------
 
@@ -124,10 +156,14 @@ class Recorder:
 
     def action(self, action_id: str) -> tuple[Action, str]:
         item_id = self._known(action_id, self.snap.actions, "action")
+        self.lock_file(self.snap.source(item_id).path)
+        item_id = self._known(action_id, self.snap.actions, "action")
         action: Action = self.snap.actions[item_id]
         return action, self.snap.source(item_id).path
 
     def measure(self, measure_id: str) -> tuple[Measure, str]:
+        item_id = self._known(measure_id, self.snap.measures, "measure")
+        self.lock_file(self.snap.source(item_id).path)
         item_id = self._known(measure_id, self.snap.measures, "measure")
         measure: Measure = self.snap.measures[item_id]
         return measure, self.snap.source(item_id).path
@@ -136,6 +172,7 @@ class Recorder:
         """The id as written in the files, or why it cannot be changed."""
         item_id = item_id.strip().upper()
         if item_id in found:
+            guard.unique(self.snap, item_id, what)
             return item_id
         broken = [
             p
@@ -177,15 +214,14 @@ class Recorder:
     ) -> Outcome:
         doc = document.open_document(self.root, rel, model)
         mutate(doc.data)
-        document.save(doc)
-        return self._commit([doc.path], summary, trailers, rel)
+        return self._write(doc, summary, trailers)
 
     def create(
         self, rel: str, model: type[BaseModel], text: str, *, summary: str, trailers: dict[str, str]
     ) -> Outcome:
+        self._locks.enter_context(locks.hold(self.root, locks.file_key(rel), what=rel))
         doc = document.new_document(self.root, rel, model, text)
-        document.save(doc)
-        return self._commit([doc.path], summary, trailers, rel)
+        return self._write(doc, summary, trailers)
 
     def create_many(
         self,
@@ -235,5 +271,27 @@ class Recorder:
             return Outcome(rel, summary, None)
         from cqctrack.git import commit
 
-        sha = commit.commit(self.repo, self.root, paths, summary, trailers, unstage_on_failure=undo)
+        with locks.hold(self.root, locks.COMMIT_KEY, what="a commit in this repository"):
+            sha = commit.commit(
+                self.repo, self.root, paths, summary, trailers, unstage_on_failure=undo
+            )
         return Outcome(rel, summary, sha)
+
+    def _write(self, doc: document.Document, summary: str, trailers: dict[str, str]) -> Outcome:
+        data = document.prepare(doc)
+        if not self.commit or self.repo is None:
+            document.write(doc, data)
+            return Outcome(doc.rel, summary, None)
+        from cqctrack.git import commit
+        from cqctrack.write import pending
+        from cqctrack.write.faults import write_failed
+
+        try:
+            note = pending.note(self.root, doc.rel, data, summary, trailers)
+        except OSError as err:
+            raise write_failed(err, doc.rel) from None
+        document.write(doc, data)
+        with locks.hold(self.root, locks.COMMIT_KEY, what="a commit in this repository"):
+            sha = commit.commit(self.repo, self.root, [doc.path], summary, trailers)
+        pending.done(note)
+        return Outcome(doc.rel, summary, sha)

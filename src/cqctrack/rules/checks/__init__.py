@@ -10,7 +10,7 @@ prints them all; `--select` and `--ignore` pick by code.
 from __future__ import annotations
 
 from cqctrack.findings import Finding
-from cqctrack.rules.checks import consistency, evidence, references, repository
+from cqctrack.rules.checks import consistency, evidence, privacy, references, repository
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
 
@@ -176,6 +176,26 @@ CHECKS: tuple[CheckRule, ...] = (
         ("privacy-person-ref",),
         "people who use services appear only by pseudonymous references",
         evidence.person_refs,
+    ),
+    CheckRule(
+        "personal-data",
+        (
+            "privacy-nhs-number",
+            "privacy-ni-number",
+            "privacy-date-of-birth",
+            "privacy-phone-number",
+            "privacy-email",
+            "privacy-postcode",
+            "privacy-name",
+        ),
+        "no identifiable details of people who use services in text or evidence files",
+        privacy.personal_data,
+    ),
+    CheckRule(
+        "hidden-text",
+        ("text-hidden-character",),
+        "text holds no control characters or bidi controls",
+        privacy.hidden_text,
     ),
     CheckRule(
         "closure",
