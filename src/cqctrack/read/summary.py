@@ -115,9 +115,7 @@ def open_on(action: Action, day: date) -> bool:
     if any(when <= day for when in ended):
         return False
     # A closure later undone by a reopening: closed between the two dates.
-    return not any(
-        r.closure is not None and r.closure.date <= day < r.date for r in action.reopenings
-    )
+    return not any(r.ended is not None and r.ended <= day < r.date for r in action.reopenings)
 
 
 def due_on(facts: drift.Facts, day: date) -> date:

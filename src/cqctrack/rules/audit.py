@@ -212,8 +212,18 @@ def _due_moved(
     move = _move_of(commit, before, after, audit)
     added = _new_entries(old.get("extensions"), new.get("extensions"))
     entry = next((e for e in reversed(added) if str(e.get("to")) == str(after)), None)
+    reopening = next(
+        (
+            r
+            for r in _new_entries(old.get("reopenings"), new.get("reopenings"))
+            if str(r.get("due")) == str(after)
+        ),
+        None,
+    )
     found: list[Finding] = []
-    if move is None or not move.is_extension:
+    if reopening is not None:
+        text += f" on reopening, by {reopening.get('by')} (not an extension)"
+    elif move is None or not move.is_extension:
         if move is None and str(after) > str(before):
             text += " (not a date git could compare)"
         else:

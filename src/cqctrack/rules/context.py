@@ -24,6 +24,9 @@ class RuleContext:
     # Git facts by action id; empty outside git. `in_git` says whether history was read.
     history: Mapping[str, ActionHistory] = field(default_factory=dict)
     in_git: bool = False
+    # Judge only the items in these files (a recording command checks what it is about
+    # to write); lookups still see the whole repository. None: every file.
+    only: frozenset[str] | None = None
 
     @property
     def policy(self) -> Policy:

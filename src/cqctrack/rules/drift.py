@@ -107,7 +107,7 @@ def days_overdue(action: Action, today: date) -> int:
 def last_review(action: Action, level: ReviewLevel | None = None) -> Review | None:
     """The latest review (of `level`, if given); on a tie, the one written last."""
     found = None
-    for review in action.reviews:
+    for review in action.current_reviews:
         if (level is None or review.level is level) and (
             found is None or review.date >= found.date
         ):
@@ -115,17 +115,32 @@ def last_review(action: Action, level: ReviewLevel | None = None) -> Review | No
     return found
 
 
+def days_closed(action: Action, since: date, until: date) -> int:
+    """Days between `since` and `until` the action spent closed or cancelled (before a
+    reopening): time nobody was meant to be reviewing or finishing it."""
+    total = 0
+    for reopening in action.reopenings:
+        ended = reopening.ended
+        if ended is None:
+            continue
+        start, end = max(ended, since), min(reopening.date, until)
+        if end > start:
+            total += (end - start).days
+    return total
+
+
 def days_unreviewed(action: Action, today: date, level: ReviewLevel | None = None) -> int:
-    """Days since the last review (of `level`), or since creation when there is none."""
+    """Days open since the last review (of `level`), or since creation when there is none;
+    days spent closed before a reopening do not count."""
     review = last_review(action, level)
     since = review.date if review is not None else action.created
-    return max((today - since).days, 0)
+    return max((today - since).days - days_closed(action, since, today), 0)
 
 
 def standing_rejection(action: Action) -> Review | None:
     """The reject-closure review that still stands: no approval or closure came after it."""
     standing = None
-    for review in sorted(action.reviews, key=lambda r: r.date):
+    for review in sorted(action.current_reviews, key=lambda r: r.date):
         if review.decision is Decision.REJECT_CLOSURE:
             standing = review
         elif review.decision is Decision.APPROVE_CLOSURE:
@@ -172,7 +187,12 @@ def _provider_scrutiny_missed(action: Action, policy: Policy, today: date) -> bo
 
 def _unreviewed_for(action: Action, today: date, level: ReviewLevel | None = None) -> str:
     days = days_text(days_unreviewed(action, today, level))
-    if last_review(action, level) is None:
+    review = last_review(action, level)
+    since = review.date if review is not None else action.created
+    closed = days_closed(action, since, today)
+    if closed:
+        return f"for {days} open (not counting {days_text(closed)} closed)"
+    if review is None:
         return f"since it was created {days} ago"
     return f"for {days}"
 
@@ -314,9 +334,10 @@ def awaiting_too_long(facts: Facts, policy: Policy, today: date) -> Finding | No
     # left waiting longer, it is neither closed nor being worked. Measured from the
     # latest evidence, the best date the file holds for when it was put forward.
     action, limit = facts.action, policy.cadence.weekly_days
-    if action.status is not Status.AWAITING_VERIFICATION or not action.evidence:
+    evidence = action.current_evidence
+    if action.status is not Status.AWAITING_VERIFICATION or not evidence:
         return None
-    latest = max(e.date for e in action.evidence)
+    latest = max(e.date for e in evidence)
     days = (today - latest).days
     if days <= limit:
         return None

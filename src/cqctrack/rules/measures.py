@@ -117,7 +117,7 @@ def usable_readings(measure: Measure, today: date) -> list[tuple[int, Reading]]:
     """Readings with a valid period up to `today`'s, one per period, in period order."""
     now = period_index(measure.period, period_of(measure.period, today))
     by_period: dict[int, Reading] = {}
-    for reading in measure.readings:
+    for reading in measure.current_readings:
         index = period_index(measure.period, reading.period)
         if index is not None and now is not None and index <= now:
             by_period[index] = reading  # a later duplicate replaces an earlier one

@@ -1,9 +1,11 @@
 """Recording what happens to actions: each event checked, written safely, and committed.
 
 A `Recorder` holds the repository lock for the whole command, reads the
-repository, checks the event against the rules, edits the one file it changes
-(see document.py and edits.py) and commits it with trailers. Every refusal happens
-before anything is written.
+repository, checks the event against the rules, stages the files it changes (see
+document.py and edits.py; several for a meeting, an evidence file beside the entry
+that cites it), passes them through the same checks `check` runs (gate.py), writes
+them and commits exactly those files in one commit with trailers. Every refusal
+happens before anything is written.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, Refused, UnknownId
 from cqctrack.findings import Severity
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Measure
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.store.load import load
-from cqctrack.write import document
+from cqctrack.write import document, gate
 
 if TYPE_CHECKING:
     from git import Repo
@@ -38,6 +40,17 @@ class Outcome:
     path: str
     summary: str
     commit: str | None
+    also: tuple[str, ...] = ()  # other files written or committed with it
+    notes: tuple[str, ...] = ()  # said to the user after the outcome (stderr)
+
+
+@dataclass
+class _Staged:
+    """A file the change will write: a YAML document, or an evidence file copied in."""
+
+    rel: str
+    doc: document.Document | None = None
+    source: Path | None = None  # an evidence file copied in from outside the repository
 
 
 class Recorder:
@@ -54,6 +67,10 @@ class Recorder:
         self.identity: Identity | None = None
         self._lock = document.repository_lock(root)
         self.snap: Snapshot
+        self.recorder: str | None = None  # who is recording (the Recorded-By trailer)
+        self._staged: list[_Staged] = []
+        self._cited: dict[str, Path] = {}  # evidence files cited by the change: rel -> file
+        self._notes: list[str] = []
 
     def __enter__(self) -> Recorder:
         self._lock.__enter__()
@@ -118,6 +135,28 @@ class Recorder:
             )
         return given
 
+    def current_person(self, given: str | None, option: str, on: date | None = None) -> str:
+        """A person who may be given work, or act, on `on` (default today): not a leaver."""
+        found = self.person(given, option)
+        assert self.snap.config is not None
+        person = self.snap.config.people[found]
+        day = on or self.today
+        if person.left_by(day):
+            from cqctrack.wording import date_text
+
+            assert person.left is not None
+            raise Refused(
+                f"{option} {found}: {person.name} left on {date_text(person.left)}, "
+                "so cannot be given new work or act for the service",
+                hint="name someone current; `cqctrack people list` shows who is",
+            )
+        return found
+
+    def recorded_by(self, given: str | None, on: date | None = None) -> str:
+        """Who is recording the event: --by, or the person whose e-mail git commits with."""
+        self.recorder = self.current_person(given, "--by", on)
+        return self.recorder
+
     def role(self, person_id: str) -> str:
         assert self.snap.config is not None
         return self.snap.config.people[person_id].role
@@ -166,6 +205,26 @@ class Recorder:
 
     # --- writing -------------------------------------------------------------------
 
+    def stage_edit(self, rel: str, model: type[BaseModel], mutate: Callable[[Any], None]) -> None:
+        """Change an existing file in the coming commit (the edit is applied now, in memory)."""
+        doc = document.open_document(self.root, rel, model)
+        mutate(doc.data)
+        self._staged.append(_Staged(rel, doc))
+
+    def stage_create(self, rel: str, model: type[BaseModel], text: str) -> None:
+        """Create a file in the coming commit."""
+        self._staged.append(_Staged(rel, document.new_document(self.root, rel, model, text)))
+
+    def cite(self, rel: str, source: Path | None = None) -> None:
+        """An evidence file the change cites: checked for identifiable data and committed
+        with it. `source` is a file outside the repository to copy to `rel` first."""
+        if source is not None:
+            self._staged.append(_Staged(rel, source=source))
+        self._cited[rel] = source or self.root / rel
+
+    def note(self, text: str) -> None:
+        self._notes.append(text)
+
     def edit(
         self,
         rel: str,
@@ -175,24 +234,131 @@ class Recorder:
         summary: str,
         trailers: dict[str, str],
     ) -> Outcome:
-        doc = document.open_document(self.root, rel, model)
-        mutate(doc.data)
-        document.save(doc)
-        return self._commit([doc.path], summary, trailers, rel)
+        self.stage_edit(rel, model, mutate)
+        return self.commit_staged(summary, trailers)
 
     def create(
         self, rel: str, model: type[BaseModel], text: str, *, summary: str, trailers: dict[str, str]
     ) -> Outcome:
-        doc = document.new_document(self.root, rel, model, text)
-        document.save(doc)
-        return self._commit([doc.path], summary, trailers, rel)
+        self.stage_create(rel, model, text)
+        return self.commit_staged(summary, trailers)
 
-    def _commit(
-        self, paths: list[Path], summary: str, trailers: dict[str, str], rel: str
-    ) -> Outcome:
+    def commit_staged(self, summary: str, trailers: dict[str, str]) -> Outcome:
+        """Check every staged file as `check` would, write them all, and commit them at once."""
+        docs = [s for s in self._staged if s.doc is not None]
+        written = self._validated(docs)
+        file_check = self._file_check()
+        gate.refuse_problems(
+            self.snap,
+            written,
+            file_check,
+            self.today,
+            self.root,
+            self._committed_config(written),
+            self._cited,
+        )
+        self._write(docs)
+        paths = [self.root / s.rel for s in self._staged]
+        paths += [
+            self.root / rel
+            for rel in self._cited
+            if rel not in {s.rel for s in self._staged} and self.uncommitted(rel)
+        ]
+        if self.recorder is not None:
+            trailers = {**trailers, "Recorded-By": self.recorder}
+        first = self._staged[0].rel
+        others = tuple(
+            p.relative_to(self.root).as_posix() for p in paths[1:] if p != self.root / first
+        )
+        notes = tuple(self._notes)
+        self._staged, self._cited, self._notes = [], {}, []
         if not self.commit or self.repo is None:
-            return Outcome(rel, summary, None)
+            return Outcome(first, summary, None, others, notes)
         from cqctrack.git import commit
 
         sha = commit.commit(self.repo, self.root, paths, summary, trailers)
-        return Outcome(rel, summary, sha)
+        return Outcome(first, summary, sha, others, notes)
+
+    def _validated(self, docs: list[_Staged]) -> list[gate.Written]:
+        """Every staged document's new text, validated; every problem in every file at once."""
+        out, problems = [], []
+        for staged in docs:
+            assert staged.doc is not None
+            text = document.render(staged.doc)
+            try:
+                model = document.validate(staged.doc, text)
+            except InvalidRepository as err:
+                problems.append(err)
+                continue
+            out.append(gate.Written(staged.rel, gate.kind_of(staged.rel)[0], model, text))
+        if problems:
+            first = problems[0]
+            raise InvalidRepository(
+                first.message,
+                path=first.path if len(problems) == 1 else None,
+                details=[d for p in problems for d in p.details],
+                hint=first.hint,
+            )
+        return out
+
+    def _file_check(self) -> Callable[[str], str | None]:
+        """Evidence file states, with the files this change copies in counted as there."""
+        from cqctrack.store import files
+
+        real = files.checker(self.root)
+        coming = {s.rel for s in self._staged if s.source is not None}
+        return lambda ref: None if ref in coming else real(ref)
+
+    def _write(self, docs: list[_Staged]) -> None:
+        """Write every staged file; if one fails, put back those already written."""
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for staged in self._staged:
+                path = self.root / staged.rel
+                if staged.doc is not None:
+                    previous = staged.doc.original
+                    if document.save(staged.doc) is not None:
+                        done.append((path, previous))
+                elif staged.source is not None:
+                    document.atomic_write(path, staged.source.read_bytes(), create=True)
+                    done.append((path, None))
+        except BaseException:
+            for path, previous in reversed(done):
+                if previous is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    document.atomic_write(path, previous)
+            raise
+
+    def uncommitted(self, rel: str) -> bool:
+        """Is this repository file untracked, or changed since the last commit?"""
+        from cqctrack.git import run
+
+        if run.toplevel(self.root) is None:
+            return False
+        return bool(run.run(self.root, "status", "--porcelain", "--", rel, check=False).strip())
+
+    def _committed_config(self, written: list[gate.Written]) -> Any:
+        """The committed cqctrack.yaml when the working copy differs and this commit relies
+        on it; None when the working copy is what a fresh clone will hold."""
+        if not self.commit or self.repo is None or any(w.kind == "config" for w in written):
+            return None
+        if not self.uncommitted(CONFIG_FILE):
+            return None
+        from cqctrack.git import run
+
+        if run.head(self.root) is None:
+            return None
+        shown = run.run(self.root, "show", f"HEAD:./{CONFIG_FILE}", check=False)
+        if not shown:
+            raise InvalidRepository(
+                f"{CONFIG_FILE} is not committed, so a fresh clone would have no people register",
+                hint=f"commit it first: `git add {CONFIG_FILE} && git commit`",
+            )
+        found = gate.parse_config(shown.encode("utf-8"))
+        if found is None:
+            raise InvalidRepository(
+                f"the committed {CONFIG_FILE} is invalid, and your fix to it is not committed",
+                hint=f"commit {CONFIG_FILE} first (`git commit {CONFIG_FILE}`)",
+            )
+        return found
