@@ -128,6 +128,7 @@ class Workspace:
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
+    _left: dict[str, date] | None = None
 
     @property
     def policy(self) -> Policy:
@@ -143,7 +144,7 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(action, history, self.policy, unmet, self.names)
+        return drift.facts_for(action, history, self.policy, unmet, self.names, self.left)
 
     @property
     def file_check(self) -> FileCheck:
@@ -157,6 +158,13 @@ class Workspace:
             people = self.snap.config.people if self.snap.config else {}
             self._names = {pid: person.name for pid, person in people.items()}
         return self._names
+
+    @property
+    def left(self) -> dict[str, date]:
+        if self._left is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._left = {pid: p.left for pid, p in people.items() if p.left is not None}
+        return self._left
 
     def key_questions(self, action: Action) -> tuple[str, ...]:
         framework = self.snap.framework_for(self.snap.tracker_of(action.id))

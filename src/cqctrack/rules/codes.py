@@ -116,6 +116,7 @@ _CODES = (
     ),
     Code("closure-outcome-too-short", (CHECK,), "an outcome statement with too few words"),
     # Drift: the reasons for an action's BRAG rating (rules/drift.py).
+    Code("owner-left", (REVIEW,), "open, and its owner has left (Red)"),
     Code("overdue", (REVIEW,), "open past its due date (Red)"),
     Code("extended", (REVIEW,), "extended, logged or not (Red from the policy threshold)"),
     Code("high-risk-unreviewed", (REVIEW,), "a high-risk action not reviewed in time (Red)"),

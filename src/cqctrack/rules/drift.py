@@ -16,6 +16,7 @@ words) or None. `assess` runs them all:
 
 | rule                   | rating | escalation         |
 |------------------------|--------|--------------------|
+| owner has left         | red    | manager            |
 | overdue                | red    | manager; provider beyond the grace period |
 | extended >= threshold  | red    | provider           |
 | extended below it      | amber  | manager if any move was not logged |
@@ -66,6 +67,7 @@ class Facts:
     last_changed: date | None = None  # last commit touching the file; None outside git
     unmet: tuple[str, ...] = ()  # requirement ids without usable evidence (see closure.py)
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for reasons
+    left: Mapping[str, date] = field(default_factory=dict)  # person id -> the day they left
 
     def name(self, person_id: str) -> str:
         return self.names.get(person_id, person_id)
@@ -85,6 +87,7 @@ def facts_for(
     policy: Policy,
     unmet: tuple[str, ...] = (),
     names: Mapping[str, str] | None = None,
+    left: Mapping[str, date] | None = None,
 ) -> Facts:
     """Combine the file's own logs with git's record of its due-date moves.
 
@@ -94,7 +97,7 @@ def facts_for(
     moves = history.due_moves if history is not None else ()
     unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
-    return Facts(action, unlogged, moves, last, unmet, names or {})
+    return Facts(action, unlogged, moves, last, unmet, names or {}, left or {})
 
 
 # --- small facts the rules and filters share ------------------------------------------
@@ -359,6 +362,17 @@ def due_soon(facts: Facts, policy: Policy, today: date) -> Finding | None:
     return _drift("due-soon", Brag.AMBER, f"due {when} ({date_text(action.due)})")
 
 
+def owner_left(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Every action needs a named owner. One whose owner has left has nobody doing it:
+    # red, for the registered manager to reassign.
+    action = facts.action
+    gone = facts.left.get(action.owner)
+    if not action.is_open or gone is None or gone > today:
+        return None
+    reason = f"its owner {facts.name(action.owner)} left on {date_text(gone)}; reassign it"
+    return _drift("owner-left", Brag.RED, reason, Escalation.MANAGER)
+
+
 def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
     # A reopened action was closed once and the closure did not hold: a warning
     # sign about the evidence used the first time.
@@ -372,6 +386,7 @@ def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
 
 
 RULES: tuple[Rule, ...] = (
+    owner_left,
     overdue,
     extended,
     high_risk_unreviewed,
