@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -27,7 +28,7 @@ Emails = Annotated[
 ]
 
 
-def _when(value: str | None):  # type: ignore[no-untyped-def]
+def _when(value: str | None) -> date | None:
     return parse_date(value, "--date") if value is not None else None
 
 

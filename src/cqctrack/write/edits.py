@@ -123,7 +123,7 @@ def _move_trailing(before: _Slot | None, after: _Slot | None) -> None:
         return
     token.value = line + newline
     target, target_key, target_position = after
-    new_slot = [None, None, None, None]
+    new_slot: list[Any] = [None, None, None, None]
     new_slot[target_position] = CommentToken("\n" + rest, CommentMark(0), None)
     target.ca.items[target_key] = new_slot
 
