@@ -184,14 +184,34 @@ def evidence_add(
 def extend(
     ctx: typer.Context,
     action: ActionId,
-    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new due date (YYYY-MM-DD).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why more time is needed.")],
-    approved_by: Annotated[
-        str,
+    to: Annotated[
+        str | None,
         typer.Option(
-            "--approved-by", metavar="PERSON", help="Who approved the extension (not the owner)."
+            "--to",
+            metavar="DATE",
+            help="The new due date (YYYY-MM-DD). With --after-the-fact: which move, if several.",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why more time is needed. Required.")
+    ] = None,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            metavar="PERSON",
+            help="Who approved the extension (not the owner). Required.",
+            show_default=False,
+        ),
+    ] = None,
+    after_the_fact: Annotated[
+        bool,
+        typer.Option(
+            "--after-the-fact",
+            help="Log a due-date move already made without an extension entry (git shows it).",
+        ),
+    ] = False,
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
@@ -201,15 +221,37 @@ def extend(
 
     The extension is appended to the action's extension log and the due date moves
     with it, in one commit. Refuses a date that is not later than the current one.
+    With --after-the-fact it logs a move that was made without an entry (a hand edit
+    of `due`), leaving the due date as it is: `history` then shows it logged late.
 
-    Example:
+    Examples:
 
     \b
         cqctrack extend MED-003 --to 2026-11-14 --reason "Trainer off sick" --approved-by mpatel
+        cqctrack extend STF-003 --after-the-fact --reason "Agreed at the staffing meeting" \\
+            --approved-by gfletcher
     """
-    from cqctrack.write import entries
+    from cqctrack.write import corrections, entries
 
-    new_due = parse_date(to, "--to")
+    if after_the_fact:
+        why, approver = require(reason=reason, approved_by=approved_by)
+        run(
+            ctx,
+            as_of,
+            no_commit,
+            lambda rec: corrections.log_past_move(
+                rec,
+                action,
+                to=parse_date(to, "--to") if to is not None else None,
+                reason=why,
+                approved_by=approver,
+                when=_date(when),
+                by=by,
+            ),
+        )
+        return
+    new_text, why, approver = require(to=to, reason=reason, approved_by=approved_by)
+    new_due = parse_date(new_text, "--to")
     run(
         ctx,
         as_of,
@@ -218,8 +260,8 @@ def extend(
             rec,
             action,
             to=new_due,
-            reason=reason,
-            approved_by=approved_by,
+            reason=why,
+            approved_by=approver,
             when=_date(when),
             by=by,
         ),
