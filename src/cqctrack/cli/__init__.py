@@ -124,12 +124,23 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, correct, history, new, people, record, reference, review
+    from cqctrack.cli import (
+        check,
+        correct,
+        history,
+        meeting,
+        new,
+        people,
+        record,
+        reference,
+        review,
+    )
 
     check.register(app)
     history.register(app)
     new.register(app)
     record.register(app)
+    meeting.register(app)
     correct.register(app)
     people.register(app)
     reference.register(app)

@@ -270,7 +270,13 @@ def extend(
 
 def oversight(
     ctx: typer.Context,
-    action: ActionId,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="An action (MED-003), a concern (MED-C1) or a whole tracker (riverside-homecare).",
+        ),
+    ],
     decision: Annotated[
         Decision,
         typer.Option(
@@ -289,22 +295,41 @@ def oversight(
     no_commit: NoCommit = False,
     as_of: AsOf = None,
 ) -> None:
-    """Record a weekly, monthly or ad hoc oversight decision on an action.
+    """Record a weekly, monthly or ad hoc oversight decision on an action, concern or tracker.
 
-    Example:
+    A monthly review of a concern or tracker (the nominated individual's trend
+    review, the provider's challenge) counts as provider scrutiny of every open
+    action under it. Concerns and trackers take on-track, challenge or escalate.
+    For a meeting deciding on many actions at once, see `cqctrack meeting`.
+
+    Examples:
 
     \b
         cqctrack oversight MED-003 --decision challenge --by mpatel \\
             --note "Competency evidence covers one of three staff"
+        cqctrack oversight MED-C1 --decision challenge --level monthly --by dokafor \\
+            --note "Repeat errors are not reducing; competency checks first"
     """
-    from cqctrack.write import entries
+    import re
 
+    from cqctrack.write import entries, meeting
+
+    if re.match(r"^[A-Za-z][A-Za-z0-9]*-\d+$", target.strip()):
+        run(
+            ctx,
+            as_of,
+            no_commit,
+            lambda rec: entries.oversight(
+                rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
+            ),
+        )
+        return
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: entries.oversight(
-            rec, action, decision=decision, by=by, note=note, level=level, when=_date(when)
+        lambda rec: meeting.scope_oversight(
+            rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
         ),
     )
 

@@ -555,3 +555,23 @@ MODELS: dict[str, type[Model]] = {
     "measure": Measure,
     "action": Action,
 }
+
+
+# --- input files that are not tracker files --------------------------------------------
+
+
+class MeetingDecision(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}-[Cc]?\d{1,5}$")]
+    decision: Decision
+    note: Text
+
+
+class MeetingPlan(Model):
+    """A meeting's decisions prepared in advance, for `cqctrack meeting --from FILE`."""
+
+    date: IsoDate | None = None
+    level: ReviewLevel | None = None
+    chair: PersonId | None = None
+    attendees: list[PersonId] = Field(default_factory=list)
+    note: str | None = None
+    decisions: list[MeetingDecision] = Field(min_length=1)

@@ -144,7 +144,16 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(action, history, self.policy, unmet, self.names, self.left)
+        return drift.facts_for(
+            action, history, self.policy, unmet, self.names, self.left, self.above(action)
+        )
+
+    def above(self, action: Action) -> tuple[Review, ...]:
+        """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
+        concern = self.snap.concerns.get(action.concern)
+        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
+        found = concern.reviews if concern is not None else ()
+        return found + (tracker.reviews if tracker is not None else ())
 
     @property
     def file_check(self) -> FileCheck:

@@ -68,6 +68,9 @@ class Facts:
     unmet: tuple[str, ...] = ()  # requirement ids without usable evidence (see closure.py)
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for reasons
     left: Mapping[str, date] = field(default_factory=dict)  # person id -> the day they left
+    # Reviews of the action's concern and tracker: a monthly one is provider scrutiny of
+    # every open action under it (the nominated individual's monthly trend review).
+    above: tuple[Review, ...] = ()
 
     def name(self, person_id: str) -> str:
         return self.names.get(person_id, person_id)
@@ -88,6 +91,7 @@ def facts_for(
     unmet: tuple[str, ...] = (),
     names: Mapping[str, str] | None = None,
     left: Mapping[str, date] | None = None,
+    above: tuple[Review, ...] = (),
 ) -> Facts:
     """Combine the file's own logs with git's record of its due-date moves.
 
@@ -97,7 +101,7 @@ def facts_for(
     moves = history.due_moves if history is not None else ()
     unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
-    return Facts(action, unlogged, moves, last, unmet, names or {}, left or {})
+    return Facts(action, unlogged, moves, last, unmet, names or {}, left or {}, above)
 
 
 # --- small facts the rules and filters share ------------------------------------------
@@ -165,7 +169,7 @@ def is_unreviewed(facts: Facts, policy: Policy, today: date) -> bool:
     return (
         days > policy.cadence.weekly_days
         or (action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days)
-        or _provider_scrutiny_missed(action, policy, today)
+        or _provider_scrutiny_missed(facts, policy, today)
     )
 
 
@@ -181,8 +185,23 @@ def is_weak(facts: Facts) -> bool:
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
 
 
-def _provider_scrutiny_missed(action: Action, policy: Policy, today: date) -> bool:
-    return days_unreviewed(action, today, ReviewLevel.MONTHLY) > policy.cadence.monthly_days
+def last_provider_review(facts: Facts) -> Review | None:
+    """The latest monthly review of the action, its concern or its tracker."""
+    found = last_review(facts.action, ReviewLevel.MONTHLY)
+    for review in facts.above:
+        if review.level is ReviewLevel.MONTHLY and (found is None or review.date > found.date):
+            found = review
+    return found
+
+
+def days_without_provider_review(facts: Facts, today: date) -> int:
+    review = last_provider_review(facts)
+    since = review.date if review is not None else facts.action.created
+    return max((today - since).days - days_closed(facts.action, since, today), 0)
+
+
+def _provider_scrutiny_missed(facts: Facts, policy: Policy, today: date) -> bool:
+    return days_without_provider_review(facts, today) > policy.cadence.monthly_days
 
 
 # --- wording -------------------------------------------------------------------------
@@ -279,9 +298,10 @@ def provider_scrutiny(facts: Facts, policy: Policy, today: date) -> Finding | No
     # representative or quality lead) is how the provider shows it is challenging
     # progress; an open action that has missed it is amber and goes to them.
     action, limit = facts.action, policy.cadence.monthly_days
-    if not action.is_open or not _provider_scrutiny_missed(action, policy, today):
+    if not action.is_open or not _provider_scrutiny_missed(facts, policy, today):
         return None
-    since = _unreviewed_for(action, today, ReviewLevel.MONTHLY)
+    days = days_text(days_without_provider_review(facts, today))
+    since = f"for {days}" if last_provider_review(facts) else f"since it was created {days} ago"
     reason = f"no provider-level review {since} (policy: every {days_text(limit)})"
     return _drift("no-provider-review", Brag.AMBER, reason, Escalation.PROVIDER)
 

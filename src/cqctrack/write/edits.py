@@ -19,7 +19,18 @@ from ruamel.yaml.tokens import CommentToken
 from cqctrack.format import dialect, schema
 
 # Lists of ids and kinds are written inline: `satisfies: [R1]`, `kinds: [audit]`.
-FLOW_LISTS = frozenset({"satisfies", "kinds", "statements", "regulations", "emails"})
+FLOW_LISTS = frozenset(
+    {
+        "satisfies",
+        "kinds",
+        "statements",
+        "regulations",
+        "emails",
+        "attendees",
+        "reviewed",
+        "staff_refs",
+    }
+)
 
 
 def key_order(model: type[BaseModel]) -> list[str]:
