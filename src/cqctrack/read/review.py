@@ -422,7 +422,7 @@ def concerns(ctx: Workspace, query: Query) -> list[ConcernStatus]:
     out = []
     from cqctrack.rules.measures import assess_concerns  # only --concerns needs it
 
-    for status in assess_concerns(ctx.snap, ctx.today):
+    for status in assess_concerns(ctx.snap, ctx.today, ctx.catalogue):
         concern = status.concern
         if query.trackers and status.tracker not in query.trackers:
             continue
