@@ -134,6 +134,7 @@ def _register() -> None:
         record,
         reference,
         review,
+        show,
     )
 
     check.register(app)
@@ -145,6 +146,7 @@ def _register() -> None:
     people.register(app)
     reference.register(app)
     review.register(app)
+    show.register(app)
 
 
 _register()
