@@ -242,6 +242,7 @@ def summary(
 
     Example:
 
+    \b
         cqctrack summary --as-of 2026-11-23
     """
     from cqctrack.read import review as core
