@@ -274,7 +274,7 @@ def test_an_evidence_file_whose_text_identifies_a_person_is_refused(git_repo: Pa
     result = evidence_add(git_repo, "evidence/mar-check.md")
     assert result.exit_code == 1, result.output
     assert (
-        "  - evidence/mar-check.md:2: evidence/mar-check.md:2 contains 'Mrs Jones', which looks "
+        "  - evidence/mar-check.md:2: the text contains 'Mrs Jones', which looks "
         "like a person's title and name [privacy-evidence-file]\n" in result.output
     )
     assert head(git_repo) == before

@@ -107,8 +107,9 @@ def init(
     committed = create.commit_scaffold(path, written)
     console.print(committed, markup=False)
     console.print(
-        "Next: `cqctrack new tracker SLUG`, then `cqctrack new concern` and "
-        "`cqctrack new action`; `cqctrack check` at any time.",
+        "Next: `cqctrack people add` for everyone who owns, reviews or verifies actions, "
+        "`cqctrack new tracker SLUG`, then `cqctrack new concern` and `cqctrack new action`; "
+        "`cqctrack check` at any time.",
         markup=False,
     )
 

@@ -431,7 +431,8 @@ def _measure_text(shown: Shown) -> list[str]:
         out += ["", "Corrections"]
         for e in fixes:
             c = e.record
-            out.append(f"  {date_text(c.date)}  {c.entry} {c.change} ({c.by}): {c.reason}")
+            what = f" by {c.replacement}" if c.replacement else ""
+            out.append(f"  {date_text(c.date)}  {c.entry} {c.change}{what} ({c.by}): {c.reason}")
     return out
 
 

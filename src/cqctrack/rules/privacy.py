@@ -79,7 +79,8 @@ def scan_name(path: str) -> list[Hit]:
 
 
 def message(path: str, hit: Hit) -> str:
-    where = f"{path}:{hit.line}" if hit.line is not None else f"the file name {path}"
+    """What was found; a finding's location (the file and line) is said beside it."""
+    where = "the text" if hit.line is not None else f"the file name {path}"
     return f"{where} contains '{hit.text}', which looks like {hit.why}"
 
 

@@ -266,9 +266,9 @@ class Recorder:
         ]
         if self.recorder is not None:
             trailers = {**trailers, "Recorded-By": self.recorder}
-        first = self._staged[0].rel
+        first = docs[0].rel if docs else self._staged[0].rel
         others = tuple(
-            p.relative_to(self.root).as_posix() for p in paths[1:] if p != self.root / first
+            rel for rel in (p.relative_to(self.root).as_posix() for p in paths) if rel != first
         )
         notes = tuple(self._notes)
         self._staged, self._cited, self._notes = [], {}, []
