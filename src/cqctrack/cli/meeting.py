@@ -200,7 +200,9 @@ def _walk(
     st = state(ctx)
     root = st.root()
     context = core.load(root, parse_date(as_of), st.caches(root))
-    rows = core.review(context, core.Query(trackers=tuple(trackers), everything=everything))
+    # Closed actions are not decided on at a meeting: --all walks every open one.
+    open_ones = ("open", "in-progress", "awaiting-verification") if everything else ()
+    rows = core.review(context, core.Query(trackers=tuple(trackers), statuses=open_ones))
     when = date_text(day or context.today)
     scope = ", ".join(trackers) or "every tracker"
     typer.echo(

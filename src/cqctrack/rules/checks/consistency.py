@@ -57,8 +57,11 @@ def concern_without_measure(ctx: RuleContext) -> Iterator[Finding]:
 
 def concern_without_action(ctx: RuleContext) -> Iterator[Finding]:
     """Every concern has at least one action."""
+    concerns = list(items(ctx, "concern"))
+    if not concerns:  # a write judging only an action file: no record built for nothing
+        return
     acted = {a.concern for a in ctx.snap.actions.values()}
-    for concern, path, _ in items(ctx, "concern"):
+    for concern, path, _ in concerns:
         if concern.id not in acted:
             yield finding(
                 path,
