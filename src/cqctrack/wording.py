@@ -54,3 +54,20 @@ def times_text(n: int) -> str:
 def count(n: int, word: str, plural: str | None = None) -> str:
     """'1 file', '3 files', '2 entries' (with plural='entries')."""
     return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def ranges(numbers: list[int]) -> str:
+    """Row numbers as people write them: [4, 5, 6, 9] -> '4-6 and 9'."""
+    spans: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if spans and n == spans[-1][-1] + 1:
+            spans[-1].append(n)
+        else:
+            spans.append([n])
+    words = [f"{s[0]}-{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+def met_text(met: int, total: int) -> str:
+    """'1 of 3 requirements met': an action's evidence progress."""
+    return f"{met} of {total} requirement{'' if total == 1 else 's'} met"

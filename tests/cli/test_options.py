@@ -28,6 +28,7 @@ READING = {
     "schemas export",
     "init",
     "people list",
+    "export",  # writes a spreadsheet, never a tracker file
 }
 
 
@@ -55,6 +56,7 @@ def test_the_recording_commands_are_the_ones_expected() -> None:
                 "correct",
                 "evidence add",
                 "extend",
+                "import",
                 "measure record",
                 "meeting",
                 "new action",

@@ -135,6 +135,7 @@ def _register() -> None:
         reference,
         review,
         show,
+        spreadsheet,
     )
 
     check.register(app)
@@ -147,6 +148,7 @@ def _register() -> None:
     reference.register(app)
     review.register(app)
     show.register(app)
+    spreadsheet.register(app)
 
 
 _register()

@@ -77,7 +77,7 @@ def review(
         typer.Option(
             "--weak",
             help="Actions awaiting verification or closed whose evidence does not meet "
-            "their requirements.",
+            "their requirements, and closures imported from a spreadsheet not yet confirmed.",
         ),
     ] = False,
     stale: Annotated[

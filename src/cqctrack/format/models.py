@@ -473,6 +473,11 @@ class Closure(Model):
     date: IsoDate
     verified_by: PersonId
     outcome: Text
+    imported: bool | None = Field(
+        None,
+        description="true: copied from a spreadsheet by `cqctrack import`, as the plan recorded "
+        "it; not verified in cqctrack (see README, 'Importing a spreadsheet')",
+    )
 
 
 class Cancellation(Model):
@@ -510,6 +515,25 @@ class RequirementChange(Model):
         return self
 
 
+class Imported(Model):
+    """Where an action created by `cqctrack import` came from: one row of a spreadsheet."""
+
+    file: Text = Field(description="The spreadsheet's file name, e.g. action-plan.xlsx")
+    sheet: str | None = Field(None, description="The worksheet (none for a CSV file)")
+    row: int = Field(ge=1, description="The row, numbered as the spreadsheet numbers it")
+    part: int | None = Field(
+        None, ge=1, description="Which of several actions written in one cell (1, 2 ...)"
+    )
+    ref: str | None = Field(None, description="The plan's own reference for the row")
+    section: str | None = Field(None, description="The section it sat under, e.g. Must do")
+    status: str | None = Field(None, description="The status as the plan wrote it")
+    rag: Literal["red", "amber", "green", "blue"] | None = Field(
+        None, description="The plan's own RAG or BRAG rating, from the cell's text or fill colour"
+    )
+    date: IsoDate = Field(description="When it was imported")
+    by: PersonId = Field(description="Who imported it")
+
+
 class Action(Model):
     """`actions/<ID>.yaml`: one action, with its append-only logs."""
 
@@ -542,6 +566,9 @@ class Action(Model):
     requirement_changes: list[RequirementChange] = Field(default_factory=list)
     closure: Closure | None = None
     cancellation: Cancellation | None = None
+    imported: Imported | None = Field(
+        None, description="Only on actions made by `cqctrack import`: the row it came from"
+    )
 
     @property
     def is_open(self) -> bool:

@@ -40,14 +40,14 @@ from cqctrack.format.vocab import (
     Status,
 )
 
-RECORD_VERSION = 3  # bump when any record's fields change: old cache entries are dropped
+RECORD_VERSION = 4  # bump when any record's fields change: old cache entries are dropped
 
 
 class Person(NamedTuple):
     name: str
     role: str
     emails: tuple[str, ...]
-    left: dt.date | None
+    left: dt.date | None = None
 
     def left_by(self, day: dt.date) -> bool:
         """Had this person left by the end of `day`?"""
@@ -89,10 +89,12 @@ class Tracker(NamedTuple):
     location_id: str | None
     framework: str | None
     description: str | None
-    created: dt.date | None
-    created_by: str | None
-    reviews: tuple[Review, ...]
-    meetings: tuple[Meeting, ...]
+    # Defaults so code that builds a tracker record by hand (tests, importers) need not
+    # name the fields a new tracker leaves empty.
+    created: dt.date | None = None
+    created_by: str | None = None
+    reviews: tuple[Review, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
 
 
 class Concern(NamedTuple):
@@ -231,6 +233,7 @@ class Closure(NamedTuple):
     date: dt.date
     verified_by: str
     outcome: str
+    imported: bool | None = None  # copied from a spreadsheet, not verified in cqctrack
 
 
 class Cancellation(NamedTuple):
@@ -264,6 +267,25 @@ class RequirementChange(NamedTuple):
     reason: str
 
 
+class Imported(NamedTuple):
+    file: str
+    sheet: str | None
+    row: int
+    part: int | None
+    ref: str | None
+    section: str | None
+    status: str | None
+    rag: str | None
+    date: dt.date
+    by: str
+
+    @property
+    def where(self) -> str:
+        """'action-plan.xlsx, sheet Must do, row 14' (the part too, when a cell held several)."""
+        text = self.file + (f", sheet {self.sheet}" if self.sheet else "") + f", row {self.row}"
+        return text + (f" (action {self.part} in the cell)" if self.part else "")
+
+
 class Action(NamedTuple):
     id: str
     title: str
@@ -290,6 +312,7 @@ class Action(NamedTuple):
     requirement_changes: tuple[RequirementChange, ...]
     closure: Closure | None
     cancellation: Cancellation | None
+    imported: Imported | None = None
 
     @property
     def is_open(self) -> bool:

@@ -241,7 +241,7 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
         listing = query.filters_attention or query.everything or query.statuses
         if not (listing or verdict.needs_attention):
             continue
-        rows.append(_row(ctx, action, verdict))
+        rows.append(build_row(ctx, action, verdict))
     rows.sort(key=_urgency)
     return rows
 
@@ -283,7 +283,7 @@ def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
         return False
     if query.owners and action.owner not in query.owners:
         return False
-    if query.statements and not _cites(ctx, action, query.statements):
+    if query.statements and not cites(ctx, action, query.statements):
         return False
     return not query.key_questions or bool(
         set(query.key_questions).intersection(ctx.key_questions(action))
@@ -296,7 +296,7 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         query.due_within is None or is_due_within(facts, today, query.due_within),
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
-        not query.weak or drift.is_weak(facts),
+        not query.weak or drift.is_weak(facts) or drift.is_unconfirmed_import(facts.action),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)
@@ -314,7 +314,7 @@ def is_stale(facts: drift.Facts, today: date, days: int) -> bool:
     return (today - facts.last_changed).days >= days
 
 
-def _cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
+def cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
     own = ctx.snap.framework_for(ctx.snap.tracker_of(action.id))
     cited = {_qualified(ref, own) for ref in action.statements}
     return any(_qualified(ref, own) in cited for ref in wanted)
@@ -325,7 +325,7 @@ def _qualified(ref: str, framework: str) -> tuple[str, str]:
     return (set_id or framework, item)
 
 
-def _row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
+def build_row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
     slug = ctx.snap.tracker_of(action.id)
     tracker = ctx.snap.trackers.get(slug)
     escalate_to: tuple[Named, ...] = ()

@@ -98,16 +98,44 @@ def compare(old: Version | None, new: Version, audit: Audit) -> list[Event]:
 
 def _created(commit: Commit | None, data: dict[str, Any], audit: Audit) -> Event:
     requirements = len(data.get("evidence_required") or [])
+    imported = data.get("imported")
+    made = "created"
+    if isinstance(imported, dict):
+        made = f"created by import from {_origin(imported)}"
     text = (
-        f"created: owner {data.get('owner')}, due {value_date(data.get('due'))}, "
+        f"{made}: owner {data.get('owner')}, due {value_date(data.get('due'))}, "
         f"status {data.get('status')}, {requirements} evidence requirement"
         f"{'' if requirements == 1 else 's'}"
     )
     found: list[Finding] = []
+    if isinstance(imported, dict):
+        # An imported row's dates are the plan's, written before cqctrack saw them, so
+        # they are not flagged one by one as back-dated; a closure it brings is flagged
+        # once, as what it is: the spreadsheet's word, not a verification.
+        closure = data.get("closure")
+        if isinstance(closure, dict) and closure.get("imported") is True:
+            message = (
+                f"closure imported from {imported.get('file')}, dated "
+                f"{value_date(closure.get('date'))} and verified by {closure.get('verified_by')} "
+                "as the plan recorded it; not verified in cqctrack"
+            )
+            found.append(_flag("audit-imported-closure", message, commit, audit.subject))
+        return Event(commit, "created", text, tuple(found))
     for log in LOGS:
         for entry in data.get(log) or []:
             found += _backdated(commit, entry, log, audit)
     return Event(commit, "created", text, tuple(found))
+
+
+def _origin(imported: dict[str, Any]) -> str:
+    """'plan.xlsx, sheet Must do, row 6 (action 2 in the cell)', from an `imported:` block."""
+    text = str(imported.get("file"))
+    if imported.get("sheet"):
+        text += f", sheet {imported.get('sheet')}"
+    text += f", row {imported.get('row')}"
+    if imported.get("part"):
+        text += f" (action {imported.get('part')} in the cell)"
+    return text
 
 
 _SCALARS = (
@@ -450,7 +478,14 @@ def _closure_changes(
     if isinstance(closure, dict) and closure != old.get("closure"):
         verifier = closure.get("verified_by")
         found = _backdated(commit, closure, "closure", audit)
-        found += _committed_by_verifier(commit, str(verifier), audit)
+        if closure.get("imported") is True:
+            message = (
+                f"closure marked as imported, verified by {verifier} as a spreadsheet "
+                "recorded it; not verified in cqctrack"
+            )
+            found.append(_flag("audit-imported-closure", message, commit, audit.subject))
+        else:
+            found += _committed_by_verifier(commit, str(verifier), audit)
         events.append(
             Event(
                 commit,

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Where a finding shows: `check` (a problem in the files), `review` (a reason for a
-# BRAG rating) or `history` (a flag in an action's audit trail).
-CHECK, REVIEW, HISTORY = "check", "review", "history"
+# BRAG rating), `history` (a flag in an action's audit trail) or `import` (the report
+# of `cqctrack import` on a spreadsheet's rows).
+CHECK, REVIEW, HISTORY, IMPORT = "check", "review", "history", "import"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,11 @@ _CODES = (
     ),
     Code("due-soon", (REVIEW,), "due within the policy's window (Amber)"),
     Code("reopened", (REVIEW,), "closed once, then reopened (Amber)"),
+    Code(
+        "imported-closure",
+        (REVIEW,),
+        "closed in an imported spreadsheet and not yet confirmed in cqctrack (Amber)",
+    ),
     # Audit flags in an action's history (rules/audit.py).
     Code("audit-extension-logged-late", (HISTORY,), "an extension logged long after its move"),
     Code("audit-file-deleted", (HISTORY,), "the action file was deleted"),
@@ -161,6 +167,32 @@ _CODES = (
         "a closure whose verifier has no e-mail to check it against",
     ),
     Code("audit-backdated", (HISTORY,), "an entry dated well before the commit that added it"),
+    Code(
+        "audit-imported-closure",
+        (HISTORY,),
+        "a closure copied from a spreadsheet, not verified in cqctrack",
+    ),
+    # Reading a spreadsheet plan (write/plan/, write/importing.py).
+    Code("import-no-headings", (IMPORT,), "a sheet with no headings cqctrack recognises"),
+    Code("import-column-ignored", (IMPORT,), "a column cqctrack does not import"),
+    Code("import-missing", (IMPORT,), "a row without a value an action needs"),
+    Code("import-bad-date", (IMPORT,), "a value that is not a date"),
+    Code("import-date-read", (IMPORT,), "a date read from text or an Excel date number"),
+    Code("import-unknown-person", (IMPORT,), "a name not in the people register"),
+    Code("import-ambiguous-person", (IMPORT,), "a name that could be more than one person"),
+    Code("import-person-matched", (IMPORT,), "a name matched by initials, part of a name or role"),
+    Code("import-unknown-status", (IMPORT,), "a status or RAG rating cqctrack does not know"),
+    Code("import-colour-read", (IMPORT,), "a RAG rating read from a cell's fill colour"),
+    Code("import-unknown-risk", (IMPORT,), "a risk or priority cqctrack does not know"),
+    Code("import-unknown-statement", (IMPORT,), "a quality statement cqctrack does not know"),
+    Code("import-unknown-regulation", (IMPORT,), "not one of Regulations 9 to 20A"),
+    Code("import-split-cell", (IMPORT,), "several actions in one cell, imported one by one"),
+    Code("import-not-closed", (IMPORT,), "marked complete, but the closure rule is not met"),
+    Code("import-cancelled", (IMPORT,), "marked cancelled in the plan, so not imported"),
+    Code(
+        "import-already-imported", (IMPORT,), "a row the tracker holds already, not imported again"
+    ),
+    Code("import-invalid", (IMPORT,), "the action a row makes would fail `check`"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -30,6 +30,7 @@ words) or None. `assess` runs them all:
 | awaiting verification too long | amber | manager   |
 | due soon               | amber  | none               |
 | reopened               | amber  | none               |
+| imported closure       | amber  | manager            |
 
 Facts (what git or the evidence files say) are gathered elsewhere and handed in
 as `Facts`; nothing here touches disk or git. Each finding is a `findings.Finding`
@@ -183,6 +184,40 @@ def is_weak(facts: Facts) -> bool:
     if status is Status.CLOSED and facts.action.closure is None:
         return True
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
+
+
+def import_confirmation(action: Action) -> Review | None:
+    """The approve-closure decision that confirms a closure copied from a spreadsheet.
+
+    `closure.imported: true` means the closure is what an imported plan said: its
+    date, verifier and outcome were never checked in cqctrack. It is confirmed by an
+    approve-closure review recorded on or after the import (or the closure, for a
+    hand-marked one) by someone other than the owner, with no reject-closure after it.
+    """
+    closure = action.closure
+    if closure is None or not closure.imported:
+        return None
+    since = action.imported.date if action.imported is not None else closure.date
+    standing = None
+    for review in sorted(action.current_reviews, key=lambda r: r.date):
+        if review.date < since:
+            continue
+        if review.decision is Decision.APPROVE_CLOSURE and review.by != action.owner:
+            standing = review
+        elif review.decision is Decision.REJECT_CLOSURE:
+            standing = None
+    return standing
+
+
+def is_unconfirmed_import(action: Action) -> bool:
+    """Closed by an imported closure that no one has confirmed in cqctrack."""
+    closure = action.closure
+    return (
+        action.status is Status.CLOSED
+        and closure is not None
+        and bool(closure.imported)
+        and import_confirmation(action) is None
+    )
 
 
 def last_provider_review(facts: Facts) -> Review | None:
@@ -405,6 +440,19 @@ def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
     )
 
 
+def imported_closure(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # A closure copied from a spreadsheet is the plan's word that the work was done,
+    # not a verification anyone made in cqctrack. It is never rated Blue on trust: it
+    # stays amber, for the registered manager, until an approve-closure decision
+    # made since the import confirms it.
+    action = facts.action
+    if not is_unconfirmed_import(action):
+        return None
+    where = f" ({action.imported.where})" if action.imported is not None else ""
+    reason = f"closed in the imported plan{where}; the closure is not yet confirmed in cqctrack"
+    return _drift("imported-closure", Brag.AMBER, reason, Escalation.MANAGER)
+
+
 RULES: tuple[Rule, ...] = (
     owner_left,
     overdue,
@@ -418,6 +466,7 @@ RULES: tuple[Rule, ...] = (
     provider_scrutiny,
     due_soon,
     reopened,
+    imported_closure,
 )
 
 

@@ -233,8 +233,17 @@ def oversight(
     entry_date = rec.date(when)
     reviewer = rec.recorded_by(by, entry_date)
     role = rec.role(reviewer)
+    imported = action.closure is not None and bool(action.closure.imported)
     if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
-        _must_be_open(action, f"record {decision}")
+        # A closure copied from a spreadsheet is confirmed (or not) by this decision
+        # after the fact, so it is the one closed action a closure decision may follow.
+        if not (imported and action.status is Status.CLOSED):
+            _must_be_open(action, f"record {decision}")
+        if imported and reviewer == action.owner:
+            raise Refused(
+                f"{reviewer} owns {action.id}, so cannot confirm its imported closure",
+                hint="ask someone who may verify closures and did not own the action",
+            )
         _must_verify(rec, reviewer, decision.value.replace("-", " "))
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))

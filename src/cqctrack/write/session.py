@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, InvalidRepository, Refused, UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, Refused, UnknownId, WriteConflict
 from cqctrack.findings import Severity
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.policy import Policy
@@ -362,3 +362,56 @@ class Recorder:
                 hint=f"commit {CONFIG_FILE} first (`git commit {CONFIG_FILE}`)",
             )
         return found
+
+    # --- an import's many new files (write/importing.py checks them first) --------------
+
+    def create_many(
+        self,
+        files: list[tuple[str, type[BaseModel], str]],
+        *,
+        summary: str,
+        trailers: dict[str, str],
+        progress: Callable[[int], None] | None = None,
+    ) -> Outcome:
+        """Create several files (path, model, text) and commit them together, or none at all.
+
+        Every file is validated, and checked not to exist, before the first is written;
+        if a write or the commit fails, the files already written are removed again.
+        """
+        docs = [document.Document(self.root, rel, model, None, None) for rel, model, _ in files]
+        for doc, (_, _, text) in zip(docs, files, strict=True):
+            document.validate(doc, text)
+        for doc in docs:
+            if doc.path.exists():
+                raise WriteConflict(
+                    "the file already exists; nothing was written",
+                    path=doc.rel,
+                    hint="run the command again: it picks the next free ids",
+                )
+        written: list[Path] = []
+        try:
+            for doc, (_, _, text) in zip(docs, files, strict=True):
+                document.atomic_write(doc.path, text.encode("utf-8"), create=True)
+                written.append(doc.path)
+                if progress is not None:
+                    progress(len(written))
+            return self._commit(written, summary, trailers, f"{len(written)} files", undo=True)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+
+    def _commit(
+        self,
+        paths: list[Path],
+        summary: str,
+        trailers: dict[str, str],
+        rel: str,
+        undo: bool = False,
+    ) -> Outcome:
+        if not self.commit or self.repo is None:
+            return Outcome(rel, summary, None)
+        from cqctrack.git import commit
+
+        sha = commit.commit(self.repo, self.root, paths, summary, trailers, unstage_on_failure=undo)
+        return Outcome(rel, summary, sha)
