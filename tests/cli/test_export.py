@@ -167,7 +167,7 @@ def test_the_workbook_holds_every_action_with_the_reviews_judgements(
     assert rows[3][29:32] == [
         datetime(2026, 10, 25),
         "mpatel",
-        "Re-audit at 96% and supervision complete.",
+        "Re-audit at 96% complete and supervision done for both staff.",
     ]
     assert rows[4][9:13] == ["cancelled", None, "cancelled: not rated", None]
     # Every sheet: a frozen header and ID column, a filter, dates shown as people read them.

@@ -189,7 +189,7 @@ def test_review_lists_actions_needing_attention_most_urgent_first(trackers: Path
     assert result.stderr == ""
 
 
-def test_all_adds_open_actions_on_track_but_never_closed_ones(trackers: Path):
+def test_all_lists_every_open_and_closed_action(trackers: Path):
     assert review_ids(trackers, "--all") == [
         "CP-003",
         "MED-001",
@@ -197,7 +197,26 @@ def test_all_adds_open_actions_on_track_but_never_closed_ones(trackers: Path):
         "CP-001",
         "MED-003",
         "MED-004",
+        "MED-002",
     ]
+
+
+def test_status_closed_lists_closed_actions(trackers: Path):
+    assert review_ids(trackers, "--status", "closed") == ["MED-002"]
+    result = run(trackers, "review", "--status", "closed")
+    assert result.stdout.startswith("Actions as at 23 Nov 2026: status closed\n"), result.output
+    assert "MED-002  Blue" in result.stdout
+    assert review_ids(trackers, "--status", "closed", "--status", "awaiting-verification") == [
+        "CP-002",
+        "MED-002",
+    ]
+
+
+def test_statement_ids_are_taken_in_lower_case_as_new_takes_them(trackers: Path):
+    assert review_ids(trackers, "--all", "--statement", "s8") == review_ids(
+        trackers, "--all", "--statement", "S8"
+    )
+    assert review_ids(trackers, "--all", "--statement", "s8")
 
 
 def test_nothing_needing_attention_says_so_plainly(tmp_path: Path):
@@ -226,7 +245,7 @@ def test_nothing_needing_attention_says_so_plainly(tmp_path: Path):
         ),
         (["--owner", "tokafor"], ["MED-001", "MED-003"]),
         (["--statement", "WL5"], ["MED-003"]),
-        (["--statement", "saf-quality-statements:S8", "--all"], ["MED-001", "MED-004"]),
+        (["--statement", "saf-quality-statements:S8", "--all"], ["MED-001", "MED-004", "MED-002"]),
         (["--key-question", "effective"], ["CP-003", "CP-002", "CP-001"]),
         (["--key-question", "Well-led"], ["MED-003"]),
         (["--key-question", "well led", "--key-question", "safe"], ["MED-001", "MED-003"]),
@@ -552,11 +571,12 @@ def test_summary_is_one_screen_of_counts(trackers: Path):
     assert result.stdout.splitlines() == [
         "Test Care Ltd: improvement actions as at 23 Nov 2026",
         "",
-        "Open actions  6 (1 closed, 0 cancelled)",
-        "BRAG          Red 2   Amber 3   Green 1   Blue 1",
-        "Overdue       1, the same as a week earlier (16 Nov 2026)",
-        "Escalations   1 to provider level, 3 to registered managers",
-        "Concerns      2, none resolved (details: `cqctrack review --concerns`)",
+        "Open actions   6 (1 closed, 0 cancelled)",
+        "BRAG           Red 2   Amber 3   Green 1   Blue 1",
+        "Overdue        1, the same as a week earlier (16 Nov 2026)",
+        "Escalations    1 to provider level, 3 to registered managers",
+        "Concerns       2, none resolved (details: `cqctrack review --concerns`)",
+        "Staff repeats  none",
         "",
         "By tracker          Open  Red  Amber  Green  Blue  Overdue  A week ago  To provider  To manager",
         "Maple Court            3    1      2      0     0        0           0            1           2",

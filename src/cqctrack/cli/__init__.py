@@ -59,12 +59,14 @@ def _debug(ctx: ClickContext) -> bool:
 
 
 def _report(error: CqcError) -> None:
-    from cqctrack.wording import visible  # messages quote file content: never raw
+    # Messages quote file content: never raw. Line breaks are cqctrack's own layout (a
+    # detail's hint on the line below it) and harmless, so they stay.
+    from cqctrack.wording import visible_lines
 
     console = err_console()
 
     def say(text: str) -> None:
-        console.print(visible(text), markup=False, highlight=False)
+        console.print(visible_lines(text), markup=False, highlight=False)
 
     say(f"{error.location()}error: {error.message}")
     for detail in error.details:
@@ -130,15 +132,32 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, merging, new, record, reference, review, spreadsheet
+    from cqctrack.cli import (
+        check,
+        correct,
+        history,
+        meeting,
+        merging,
+        new,
+        people,
+        record,
+        reference,
+        review,
+        show,
+        spreadsheet,
+    )
 
     check.register(app)
     history.register(app)
     merging.register(app)
     new.register(app)
     record.register(app)
+    meeting.register(app)
+    correct.register(app)
+    people.register(app)
     reference.register(app)
     review.register(app)
+    show.register(app)
     spreadsheet.register(app)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -67,6 +67,22 @@ def parse_date(value: str | None, option: str = "--as-of") -> date:
         raise InvalidInput(
             f"{option} {value}: not a date", hint="give the date as YYYY-MM-DD, e.g. 2026-11-23"
         ) from None
+
+
+def require(**given: object) -> tuple[Any, ...]:
+    """The values of required options, or one error naming every one that is missing.
+
+    Click stops at the first missing option; a manager filling in a long command
+    wants to hear about all of them at once (issue 11).
+    """
+    missing = [name for name, value in given.items() if value is None or value == []]
+    if missing:
+        options = [f"--{name.replace('_', '-')}" for name in missing]
+        listed = (
+            options[0] if len(options) == 1 else ", ".join(options[:-1]) + " and " + options[-1]
+        )
+        raise InvalidInput(f"missing {listed}", hint="see --help for what each one takes")
+    return tuple(given.values())
 
 
 def out_console() -> Console:

@@ -31,6 +31,7 @@ def history(
 
     Example:
 
+    \b
         cqctrack history MED-003
         cqctrack history MED-003 --format json
     """

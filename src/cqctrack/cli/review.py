@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +18,16 @@ if TYPE_CHECKING:
 
     from cqctrack.read import review as core
     from cqctrack.rules.measures import ConcernStatus
+
+
+class ReviewStatus(StrEnum):
+    """What `--status` takes: cancelled actions are not rated, so not reviewed."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    AWAITING_VERIFICATION = "awaiting-verification"
+    CLOSED = "closed"
+
 
 # The core and the renderers are imported inside the commands, so that every other
 # command starts without them (see issue 5 on start-up time).
@@ -114,8 +125,20 @@ def review(
             show_default=False,
         ),
     ] = None,
+    status: Annotated[
+        list[ReviewStatus] | None,
+        typer.Option(
+            "--status",
+            help="Only actions with this status (repeatable); closed ones are listed too "
+            "when named.",
+            show_default=False,
+        ),
+    ] = None,
     everything: Annotated[
-        bool, typer.Option("--all", help="Every open action, not only those needing attention.")
+        bool,
+        typer.Option(
+            "--all", help="Every open and closed action, not only those needing attention."
+        ),
     ] = False,
     concerns: Annotated[
         bool,
@@ -141,8 +164,10 @@ def review(
         cqctrack review --overdue
         cqctrack review --due-within 14 --tracker riverside-homecare
         cqctrack review --unreviewed --key-question safe --format markdown
+        cqctrack review --status closed
         cqctrack review --concerns
     """
+    from cqctrack.format.catalogue import normalise_statement
     from cqctrack.read import review as core
 
     today = parse_date(as_of)
@@ -158,8 +183,9 @@ def review(
         stale=stale,
         trackers=tuple(tracker or ()),
         owners=tuple(owner or ()),
-        statements=tuple(statement or ()),
+        statements=tuple(normalise_statement(s) for s in statement or ()),
         key_questions=tuple(core.key_question_id(context.catalogue, k) for k in key_question or ()),
+        statuses=tuple(s.value for s in status or ()),
         everything=everything,
     )
     if concerns:
@@ -234,6 +260,7 @@ def summary(
 
     Example:
 
+    \b
         cqctrack summary --as-of 2026-11-23
     """
     from cqctrack.read import review as core

@@ -113,6 +113,15 @@ def import_plan(
     output: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
     ] = "text",
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="When it was imported (YYYY-MM-DD; default today, or --as-of).",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommit = False,
     as_of: AsOf = None,
 ) -> None:
@@ -153,7 +162,13 @@ def import_plan(
     )
     commit = not (no_commit or dry_run)
     rows = sum(len(s.rows) for s in workbook.sheets)
-    with Recorder(root, commit=commit, today=parse_date(as_of), caches=st.caches(root)) as rec:
+    # Every entry an import writes is dated the day of the import (issue 11: --date on
+    # every recording command); it may not be after the day judged.
+    today = parse_date(as_of)
+    imported_on = parse_date(when, "--date") if when is not None else today
+    if imported_on > today:
+        raise InvalidInput(f"--date {imported_on.isoformat()} is in the future")
+    with Recorder(root, commit=commit, today=imported_on, caches=st.caches(root)) as rec:
         with progress_bar("Checking", rows) as tick:
             result = importing.plan(rec, workbook, plan_mapping, options, tick)
         blocked = bool(result.errors) and not skip_invalid

@@ -9,10 +9,11 @@ What "needing attention" means: with no attention filter (--overdue, --due-withi
 --unreviewed, --extended, --weak, --stale) the review lists every open action
 rated Red or Amber, that is with at least one drift finding; `--all` lists every
 open action. An attention filter lists what matches it whatever the rating. All
-filters given must match (they combine with "and"). Closed actions appear only
-under `--weak` (closed with evidence short of its requirements): `check` already
-fails on those, and looking at every closed action's evidence files would cost
-the weekly review most of its time at scale.
+filters given must match (they combine with "and"). Closed actions appear under
+`--all`, under `--status closed` and under `--weak` (closed with evidence short
+of its requirements); the default review leaves them out, because looking at
+every closed action's evidence files would cost the weekly review most of its
+time at scale. Cancelled actions are not rated (see `cqctrack show`).
 
 `--as-of` judges the files as they are now against another date (as `check`
 does); only the summary's week-ago figures rebuild past state.
@@ -66,7 +67,8 @@ class Query:
     owners: tuple[str, ...] = ()
     statements: tuple[str, ...] = ()
     key_questions: tuple[str, ...] = ()
-    everything: bool = False  # --all
+    statuses: tuple[str, ...] = ()  # --status: only these (closed ones included when named)
+    everything: bool = False  # --all: every open and closed action
 
     @property
     def filters_attention(self) -> bool:
@@ -138,6 +140,7 @@ class Workspace:
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
+    _left: dict[str, date] | None = None
 
     @property
     def policy(self) -> Policy:
@@ -166,7 +169,16 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(action, history, self.policy, unmet, self.names)
+        return drift.facts_for(
+            action, history, self.policy, unmet, self.names, self.left, self.above(action)
+        )
+
+    def above(self, action: Action) -> tuple[Review, ...]:
+        """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
+        concern = self.snap.concerns.get(action.concern)
+        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
+        found = concern.reviews if concern is not None else ()
+        return found + (tracker.reviews if tracker is not None else ())
 
     @property
     def file_check(self) -> FileCheck:
@@ -180,6 +192,13 @@ class Workspace:
             people = self.snap.config.people if self.snap.config else {}
             self._names = {pid: person.name for pid, person in people.items()}
         return self._names
+
+    @property
+    def left(self) -> dict[str, date]:
+        if self._left is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._left = {pid: p.left for pid, p in people.items() if p.left is not None}
+        return self._left
 
     def key_questions(self, action: Action) -> tuple[str, ...]:
         framework = self.snap.framework_for(self.snap.tracker_of(action.id))
@@ -264,7 +283,8 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
         if not _matches(facts, query, policy, today):
             continue
         verdict = drift.assess(facts, policy, today)
-        if not (query.filters_attention or query.everything or verdict.needs_attention):
+        listing = query.filters_attention or query.everything or query.statuses
+        if not (listing or verdict.needs_attention):
             continue
         rows.append(build_row(ctx, action, verdict))
     rows.sort(key=_urgency)
@@ -279,6 +299,10 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
     """
     weak = {Status.AWAITING_VERIFICATION.value, Status.CLOSED.value}
     statuses = weak if query.weak else {s.value for s in OPEN_STATUSES}
+    if query.everything and not query.weak:
+        statuses = statuses | {Status.CLOSED.value}
+    if query.statuses:
+        statuses = statuses & set(query.statuses) if query.weak else set(query.statuses)
     due_before = None
     if query.overdue:
         due_before = ctx.today
@@ -291,10 +315,14 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
 def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
     if action.status is Status.CANCELLED:
         return False
+    if query.statuses and action.status.value not in query.statuses:
+        return False
     if query.weak:
         if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             return False
-    elif not action.is_open:
+    elif not (
+        action.is_open or query.statuses or (query.everything and action.status is Status.CLOSED)
+    ):
         return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
         return False
@@ -418,7 +446,7 @@ def check_query(ctx: Workspace, query: Query) -> None:
 
 def refuse_action_filters(query: Query, option: str) -> None:
     """Views of concerns take only the filters that apply to concerns."""
-    given = query.filters_attention or query.owners or query.everything
+    given = query.filters_attention or query.owners or query.everything or query.statuses
     if given:
         raise InvalidInput(
             f"{option} lists concerns; it takes only --tracker, --statement and --key-question",
@@ -450,7 +478,7 @@ def concerns(ctx: Workspace, query: Query) -> list[ConcernStatus]:
     out = []
     from cqctrack.rules.measures import assess_concerns  # only --concerns needs it
 
-    for status in assess_concerns(ctx.snap, ctx.today):
+    for status in assess_concerns(ctx.snap, ctx.today, ctx.catalogue):
         concern = status.concern
         if query.trackers and status.tracker not in query.trackers:
             continue

@@ -24,6 +24,23 @@ CATEGORY_NAMES = {
     "policy": "policy",
     "drift": "drift",
 }
+# The closure rule has several conditions; counting an owner who verified their own
+# action under "closure without evidence" told a manager the wrong thing (issue 11).
+GROUP_OF_CODE = {
+    "closure-unknown-verifier": "closure verification",
+    "closure-verifier-is-owner": "closure verification",
+    "closure-verifier-role": "closure verification",
+    "closure-before-evidence": "closure dates",
+    "closure-future-date": "closure dates",
+    "closure-before-created": "closure dates",
+    "closure-not-approved": "closure approval",
+    "closure-outcome-too-short": "closure outcome",
+}
+
+
+def group(finding: Finding) -> str:
+    """The line a finding is counted under in the summary."""
+    return GROUP_OF_CODE.get(finding.code) or CATEGORY_NAMES.get(finding.category, finding.category)
 
 
 def _location(p: Finding) -> str:
@@ -51,10 +68,10 @@ def render_text(result: CheckResult) -> list[tuple[str, str]]:
         lines.append(("", ""))
     lines.append((summary_line(result), "bold"))
     if result.findings:
-        counts = Counter(p.category for p in result.findings)
-        width = max(len(CATEGORY_NAMES.get(c, c)) for c in counts)
-        for category, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append((f"  {CATEGORY_NAMES.get(category, category):<{width}}  {count}", ""))
+        counts = Counter(group(p) for p in result.findings)
+        width = max(len(label) for label in counts)
+        for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append((f"  {label:<{width}}  {count}", ""))
     return lines
 
 

@@ -65,7 +65,7 @@ def _evidence(entry: Entry, catalogue: Catalogue) -> str | None:
         [
             f"{e.id} [{', '.join(e.satisfies)}] {e.kind}: {e.reference} ({date_text(e.date)}): "
             f"{e.summary}"
-            for e in entry.row.action.evidence
+            for e in entry.row.action.current_evidence
         ]
     )
 
@@ -133,7 +133,9 @@ COLUMNS: tuple[Column, ...] = (
         "Latest progress",
         40,
         "wrap",
-        lambda e, c: e.row.action.progress[-1].note if e.row.action.progress else None,
+        lambda e, c: (
+            e.row.action.current_progress[-1].note if e.row.action.current_progress else None
+        ),
     ),
     Column(
         "Last oversight",

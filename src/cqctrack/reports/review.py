@@ -84,12 +84,13 @@ def describe(query: Query) -> list[str]:
     words += [f"owner {o}" for o in query.owners]
     words += [f"statement {s}" for s in query.statements]
     words += [f"key question {k}" for k in query.key_questions]
+    words += [f"status {s}" for s in query.statuses]
     return words
 
 
 def heading(query: Query, as_of: date) -> str:
-    what = "All open actions" if query.everything else "Actions needing attention"
-    if query.filters_attention:
+    what = "All actions" if query.everything else "Actions needing attention"
+    if query.filters_attention or query.statuses:
         what = "Actions"
     filters = describe(query)
     return f"{what} as at {date_text(as_of)}" + (f": {', '.join(filters)}" if filters else "")
@@ -97,10 +98,10 @@ def heading(query: Query, as_of: date) -> str:
 
 def empty_message(query: Query, as_of: date) -> str:
     filters = describe(query)
-    if query.filters_attention:
+    if query.filters_attention or query.statuses:
         return f"No actions match ({', '.join(filters)}) as at {date_text(as_of)}."
     scope = f" ({', '.join(filters)})" if filters else ""
-    what = "open actions" if query.everything else "actions need attention"
+    what = "actions" if query.everything else "actions need attention"
     return f"No {what}{scope} as at {date_text(as_of)}."
 
 

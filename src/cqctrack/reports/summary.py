@@ -1,8 +1,9 @@
 """Render `cqctrack summary`: the one-screen dashboard, as text, JSON, CSV or Markdown.
 
 JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
-{now, week_ago, change}, by_tracker and by_key_question (lists of tallies), and
-concerns {total, resolved}. A tally is {key, name, open, brag {red, amber, green,
+{now, week_ago, change}, by_tracker and by_key_question (lists of tallies),
+concerns {total, resolved} and staff_repeats [{tracker, ref, actions,
+competency_checks}] (staff references on several actions: rules/staff.py). A tally is {key, name, open, brag {red, amber, green,
 blue}, overdue, overdue_week_ago, escalations {provider, registered-manager},
 extensions {logged, unlogged}} (extensions of open actions; unlogged: due-date moves
 the extension log does not record, judged as the review and `check` judge them).
@@ -66,7 +67,23 @@ def headline(summary: Summary) -> list[tuple[str, str]]:
             f"{summary.concerns}, {resolved or 'none'} resolved "
             "(details: `cqctrack review --concerns`)",
         ),
+        ("Staff repeats", _repeats(summary)),
     ]
+
+
+def _repeats(summary: Summary) -> str:
+    """e.g. '2 staff references on several actions: CW-014 (3, riverside-homecare), ...'."""
+    found = summary.staff_repeats
+    if not found:
+        return "none"
+    unchecked = sum(1 for _, r in found if not r.checked)
+    listed = ", ".join(f"{r.ref} ({len(r.actions)}, {slug})" for slug, r in found)
+    text = (
+        f"{len(found)} staff reference{'s' if len(found) != 1 else ''} on several actions: {listed}"
+    )
+    if unchecked:
+        text += f"; {unchecked} with no competency check recorded"
+    return text
 
 
 def _title(summary: Summary) -> str:
@@ -139,6 +156,15 @@ def render_json(summary: Summary) -> str:
         "by_tracker": [tally_json(x) for x in summary.by_tracker],
         "by_key_question": [tally_json(x) for x in summary.by_key_question],
         "concerns": {"total": summary.concerns, "resolved": summary.concerns_resolved},
+        "staff_repeats": [
+            {
+                "tracker": slug,
+                "ref": r.ref,
+                "actions": list(r.actions),
+                "competency_checks": list(r.checked),
+            }
+            for slug, r in summary.staff_repeats
+        ],
     }
     return json_text(payload)
 

@@ -78,6 +78,14 @@ _CODES = (
     ),
     Code("consistency-duplicate-id", (CHECK,), "two requirements or evidence entries share an id"),
     Code("consistency-extension", (CHECK,), "an extension that is not later, or out of sequence"),
+    Code("consistency-duplicate-evidence", (CHECK,), "the same evidence recorded twice"),
+    Code(
+        "consistency-correction",
+        (CHECK,),
+        "a correction of an entry that does not exist, or out of order",
+    ),
+    Code("consistency-person-left", (CHECK,), "someone acting for the service after they left"),
+    Code("consistency-meeting", (CHECK,), "a meeting listing a decision the files do not hold"),
     Code(
         "drift-unlogged-extension",
         (CHECK, HISTORY),
@@ -97,6 +105,12 @@ _CODES = (
     Code("privacy-postcode", (CHECK,), "a postcode (information only)"),
     Code("privacy-name", (CHECK,), "a name on the local deny-list"),
     Code("text-hidden-character", (CHECK,), "a control character or bidi control in text"),
+    Code("privacy-staff-ref", (CHECK,), "a staff reference that is not pseudonymous"),
+    Code(
+        "privacy-evidence-file",
+        (CHECK,),
+        "an evidence file whose name (or, when recording, text) identifies a person",
+    ),
     Code("closure-missing", (CHECK,), "status closed without a closure record"),
     Code("closure-evidence-file", (CHECK,), "a closed action's evidence file is missing"),
     Code("closure-missing-evidence", (CHECK,), "a closed action's requirement has no evidence"),
@@ -116,7 +130,9 @@ _CODES = (
         (CHECK,),
         "no approve-closure review before the closure (when policy requires one)",
     ),
+    Code("closure-outcome-too-short", (CHECK,), "an outcome statement with too few words"),
     # Drift: the reasons for an action's BRAG rating (rules/drift.py).
+    Code("owner-left", (REVIEW,), "open, and its owner has left (Red)"),
     Code("overdue", (REVIEW,), "open past its due date (Red)"),
     Code("extended", (REVIEW,), "extended, logged or not (Red from the policy threshold)"),
     Code("high-risk-unreviewed", (REVIEW,), "a high-risk action not reviewed in time (Red)"),

@@ -28,6 +28,9 @@ class RuleContext:
     # store for the personal-data rule, and the local deny-list of names.
     evidence_texts: Mapping[str, str] = field(default_factory=dict)
     deny_names: tuple[str, ...] = ()
+    # Judge only the items in these files (a recording command checks what it is about
+    # to write); lookups still see the whole repository. None: every file.
+    only: frozenset[str] | None = None
 
     @property
     def policy(self) -> Policy:

@@ -72,9 +72,10 @@ def _tracker_of_concern(
 
 
 def _check_people(rec: Recorder, **given: str | None) -> None:
+    """People given new responsibilities: in the register, and not leavers."""
     for option, person in given.items():
         if person is not None:
-            rec.person(person, "--" + option.replace("_", "-"))
+            rec.current_person(person, "--" + option.replace("_", "-"))
 
 
 def _check_statements(rec: Recorder, slug: str, refs: list[str]) -> None:
@@ -85,7 +86,14 @@ def _check_statements(rec: Recorder, slug: str, refs: list[str]) -> None:
             raise InvalidInput(f"--statement {ref}: {found.error}", hint=found.hint)
 
 
-def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
+def new_tracker(
+    rec: Recorder,
+    slug: str,
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
+    when: date | None = None,
+) -> Outcome:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
         raise InvalidInput(
             f"tracker name '{slug}' is not a slug",
@@ -105,6 +113,8 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
         nominated_individual=fields["nominated_individual"],
         provider_representative=fields.get("provider_representative"),
     )
+    created = rec.date(when)
+    fields = {**fields, "created": created, "created_by": rec.recorded_by(by, created)}
     rel = tracker_file(slug)
     text = edits.new_file_text("tracker", 2, fields)
     return rec.create(
@@ -116,14 +126,22 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
     )
 
 
-def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
+def new_concern(
+    rec: Recorder, tracker: str, fields: dict[str, Any], *, by: str | None = None
+) -> Outcome:
     if tracker not in rec.snap.trackers:
         raise UnknownId(
             f"there is no tracker {tracker}",
             hint="trackers: " + (", ".join(rec.snap.trackers) or "none"),
         )
     _check_statements(rec, tracker, fields["statements"])
-    _check_people(rec, raised_by=fields.get("raised_by"))
+    raised = rec.date(fields["raised"])
+    # Who raised it is who records it, unless --by names someone else.
+    order = ["title", "source", "source_ref", "raised", "raised_by"]
+    fields = {**fields, "raised": raised, "raised_by": rec.recorded_by(by, raised)}
+    fields = {key: fields[key] for key in order} | {
+        k: v for k, v in fields.items() if k not in order
+    }
     rec.reserve_ids(tracker)
     concern_id = next_id(rec, rec.snap.trackers[tracker].id_prefix, "C")
     rel = item_file(tracker, "concern", concern_id)
@@ -137,8 +155,17 @@ def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
     )
 
 
-def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outcome:
+def new_measure(
+    rec: Recorder,
+    concern_id: str,
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
+    when: date | None = None,
+) -> Outcome:
     concern, slug, tracker = _tracker_of_concern(rec, concern_id)
+    created = rec.date(when)
+    fields = {**fields, "created": created, "created_by": rec.recorded_by(by, created)}
     rec.reserve_ids(slug)
     measure_id = next_id(rec, tracker.id_prefix, "M")
     rel = item_file(slug, "measure", measure_id)
@@ -153,7 +180,12 @@ def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outco
 
 
 def new_action(
-    rec: Recorder, concern_id: str, requirements: list[RequirementSpec], fields: dict[str, Any]
+    rec: Recorder,
+    concern_id: str,
+    requirements: list[RequirementSpec],
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
 ) -> Outcome:
     concern, slug, tracker = _tracker_of_concern(rec, concern_id)
     if not requirements:
@@ -165,7 +197,8 @@ def new_action(
     regulations = fields.pop("regulations") or list(concern.regulations)
     _check_statements(rec, slug, statements)
     _check_people(rec, owner=fields["owner"])
-    created: date = fields.pop("created")
+    created: date = rec.date(fields.pop("created"))
+    recorder = rec.recorded_by(by, created)
     if fields["due"] < created:
         raise InvalidInput(f"--due {fields['due']} is before today ({created})")
     rec.reserve_ids(slug)
@@ -180,7 +213,9 @@ def new_action(
         "owner": fields["owner"],
         "risk": fields["risk"],
         "person_ref": fields.get("person_ref"),
+        "staff_refs": fields.get("staff_refs"),
         "created": created,
+        "created_by": recorder,
         "due": fields["due"],
         "status": Status.OPEN,
         "evidence_required": [

@@ -154,6 +154,36 @@ CHECKS: tuple[CheckRule, ...] = (
         consistency.duplicate_log_ids,
     ),
     CheckRule(
+        "duplicate-evidence",
+        ("consistency-duplicate-evidence",),
+        "the same evidence is not recorded twice",
+        consistency.duplicate_evidence,
+    ),
+    CheckRule(
+        "corrections",
+        ("consistency-correction",),
+        "corrections point at entries that exist, replaced by later ones",
+        consistency.corrections,
+    ),
+    CheckRule(
+        "leavers",
+        ("consistency-person-left",),
+        "no one acts for the service after the day they left",
+        consistency.leavers,
+    ),
+    CheckRule(
+        "leaders-left",
+        ("consistency-person-left",),
+        "each tracker's leaders are still in post",
+        consistency.leaders_left,
+    ),
+    CheckRule(
+        "meetings",
+        ("consistency-meeting",),
+        "a meeting's decisions are in the files it lists",
+        consistency.meetings,
+    ),
+    CheckRule(
         "extension-dates",
         ("consistency-extension",),
         "extensions move the due date later, each from where the last ended",
@@ -198,6 +228,18 @@ CHECKS: tuple[CheckRule, ...] = (
         privacy.hidden_text,
     ),
     CheckRule(
+        "staff-refs",
+        ("privacy-staff-ref",),
+        "staff appear only by pseudonymous references",
+        evidence.staff_refs,
+    ),
+    CheckRule(
+        "evidence-names",
+        ("privacy-evidence-file",),
+        "evidence file names carry no identifiable data about people",
+        evidence.evidence_names,
+    ),
+    CheckRule(
         "closure",
         (
             "closure-missing",
@@ -211,6 +253,7 @@ CHECKS: tuple[CheckRule, ...] = (
             "closure-future-date",
             "closure-before-created",
             "closure-not-approved",
+            "closure-outcome-too-short",
         ),
         "no action is closed without evidence that practice has changed",
         evidence.closure,
