@@ -521,7 +521,10 @@ def _live(life: Life) -> None:  # one story, told in order
         "Gaps discussed and corrected",
         code=1,
     )
-    assert "looks like a person's title and name [privacy-evidence-file]" in refused
+    assert (
+        "holds what looks like a person's title and name (Mr* *****) [privacy-title-name]"
+        in refused
+    )
     note = life.file(
         "follow-up-cw014.md",
         "Follow-up, 9 Sep: SU-0412 MAR gaps discussed with CW-014.\n"

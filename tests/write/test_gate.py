@@ -274,8 +274,8 @@ def test_an_evidence_file_whose_text_identifies_a_person_is_refused(git_repo: Pa
     result = evidence_add(git_repo, "evidence/mar-check.md")
     assert result.exit_code == 1, result.output
     assert (
-        "  - evidence/mar-check.md:2: the text contains 'Mrs Jones', which looks "
-        "like a person's title and name [privacy-evidence-file]\n" in result.output
+        "  - evidence/mar-check.md:2: this evidence file holds what looks like a person's title "
+        "and name (Mr* *****) [privacy-title-name]\n" in result.output
     )
     assert head(git_repo) == before
     assert "evidence:" not in (git_repo / A1).read_text()
@@ -288,7 +288,10 @@ def test_an_evidence_file_whose_name_identifies_a_person_is_refused_and_not_copi
     outside.write_text("MAR check\n")
     result = evidence_add(git_repo, str(outside), "--copy")
     assert result.exit_code == 1, result.output
-    assert "looks like a person's title and name [privacy-evidence-file]" in result.output
+    assert (
+        "the file name evidence/riverside/mrs-jones-mar-check.md contains 'mrs-jones', which "
+        "looks like it identifies a person [privacy-evidence-file]" in result.output
+    )
     assert not (git_repo / "evidence" / "riverside").exists()
 
 

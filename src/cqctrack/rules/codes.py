@@ -104,12 +104,15 @@ _CODES = (
     Code("privacy-email", (CHECK,), "an e-mail address outside the people register's domains"),
     Code("privacy-postcode", (CHECK,), "a postcode (information only)"),
     Code("privacy-name", (CHECK,), "a name on the local deny-list"),
+    Code(
+        "privacy-title-name", (CHECK,), "a title and a name (Mrs Jones) in text or an evidence file"
+    ),
     Code("text-hidden-character", (CHECK,), "a control character or bidi control in text"),
     Code("privacy-staff-ref", (CHECK,), "a staff reference that is not pseudonymous"),
     Code(
         "privacy-evidence-file",
         (CHECK,),
-        "an evidence file whose name (or, when recording, text) identifies a person",
+        "an evidence file whose name identifies a person",
     ),
     Code("closure-missing", (CHECK,), "status closed without a closure record"),
     Code("closure-evidence-file", (CHECK,), "a closed action's evidence file is missing"),

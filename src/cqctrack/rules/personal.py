@@ -18,7 +18,14 @@ position, so the check rule (rules/checks/privacy.py) can name the file and line
 - e-mail addresses outside the organisation: any address whose domain is not one of
   the people register's;
 - postcodes (low severity: a service's own address is not personal data);
-- names on the local deny-list (never committed; see README), whole words, any case.
+- names on the local deny-list (never committed; see README), whole words, any case;
+- a title and a name ("Mrs Jones", "Mr A. Smith"): people who use services are
+  written of that way, staff by their names from the register;
+- an NHS number written after its label ("NHS number 943 476 5910") even when the
+  digits fail the check (a mistyped NHS number still points at a person).
+
+`scan_name` judges evidence file names the same way (`mrs-jones-mar-chart.md`), so a
+file is never committed, or cited, under a name that identifies someone.
 
 Everything here is pure: text in, matches out.
 """
@@ -75,7 +82,17 @@ WHAT = {
     "privacy-email": "an e-mail address outside the organisation",
     "privacy-postcode": "a postcode",
     "privacy-name": "a name on the local deny-list",
+    "privacy-title-name": "a person's title and name",
 }
+
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.\s*)*[A-Z][a-z]{1,}")
+_TITLED_IN_NAME = re.compile(r"(?:^|[\s_.-])(?:mr|mrs|ms|miss|mx)[\s_.-]+[a-z]{2,}", re.IGNORECASE)
+_NHS_LABEL = re.compile(r"\bNHS\s*(?:number|no\.?|num)[:#\s.-]*(\d[\d /.-]{0,12}\d)", re.IGNORECASE)
+_ID_LABEL = re.compile(
+    r"\b(?:NHS\s*(?:number|no\.?|num)|date\s+of\s+birth|d\.?o\.?b\.?|born|"
+    r"NI\s*(?:number|no\.?)|national\s+insurance\s*(?:number|no\.?)?)[:#\s.-]*\d[\d /.-]{0,12}\d",
+    re.IGNORECASE,
+)
 
 
 def _mask(text: str) -> str:
@@ -89,7 +106,13 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
     if not text:
         return []
     if _NEEDS.search(text) is None:  # no digit, no '@': only a name could be here
-        return _names_only(text, names)
+        named = _names_only(text, names)
+        spans = [(m.start, m.start + len(m.shown)) for m in named]
+        titled = [
+            m for m in _titled(text)
+            if not any(s < m.start + len(m.shown) and m.start < e for s, e in spans)
+        ]  # fmt: skip
+        return sorted(named + titled, key=lambda match: match.start)
     found: list[Match] = []
     taken: list[tuple[int, int]] = []
 
@@ -104,6 +127,8 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
     for m in _NHS.finditer(text):
         if nhs.is_valid(m.group(1) + m.group(3) + m.group(4)):
             add("privacy-nhs-number", m.start(), m.end())
+    for m in _NHS_LABEL.finditer(text):
+        add("privacy-nhs-number", m.start(1), m.end(1))
     for m in _NINO.finditer(text):
         add("privacy-ni-number", m.start(), m.end())
     if True:  # a digit or '@' is in the text (see _NEEDS)
@@ -124,7 +149,31 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
             continue
         for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", lowered):
             add("privacy-name", m.start(), m.end())
+    for match in _titled(text):
+        add(match.code, match.start, match.start + len(match.shown))
     found.sort(key=lambda match: match.start)
+    return found
+
+
+def _titled(text: str) -> list[Match]:
+    return [
+        Match("privacy-title-name", m.start(), _mask(m.group()), WHAT["privacy-title-name"])
+        for m in _TITLED.finditer(text)
+    ]
+
+
+def scan_name(path: str) -> list[str]:
+    """What in a file's name (not its folders) looks like identifiable data, as written."""
+    name = path.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    words = re.sub(r"[_.-]+", " ", stem)
+    found = []
+    titled = _TITLED_IN_NAME.search(stem) or _TITLED.search(words)
+    if titled:
+        found.append(titled.group(0).strip(" _.-"))
+    labelled = _ID_LABEL.search(words)
+    if labelled:
+        found.append(labelled.group(0).strip())
     return found
 
 

@@ -15,7 +15,7 @@ the same commit as the entry that cites it:
   document; `--document` makes that explicit.
 
 Every cited file is checked for identifiable data before it is committed (see
-gate.py and rules/privacy.py).
+gate.py and rules/personal.py).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ line in the new text. There is no second copy of any rule here.
   fresh clone will hold: a new tracker naming people added to the working copy only
   is refused, not committed.
 - Evidence files the change cites are scanned for identifiable data
-  (`rules/privacy.py`), their names and, for text files, their text.
+  (the personal-data rule, `rules/personal.py`), their names and, for text files, their text.
 """
 
 from __future__ import annotations
@@ -39,14 +39,12 @@ from cqctrack.format import dialect, records
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, FileCheck
 from cqctrack.format.snapshot import Actions, Lazy, Snapshot, Source
-from cqctrack.rules import privacy
 from cqctrack.rules.checks import run_checks
 from cqctrack.rules.context import RuleContext
 
 L = TypeVar("L", bound=Lazy)
 
 # Codes the recorder itself adds, for evidence files' text.
-PRIVACY_CODE = "privacy-evidence-file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +111,23 @@ def _copy(source: Lazy, target: L) -> L:
 
 
 def judge(
-    snap: Snapshot, file_check: FileCheck, today: date, only: frozenset[str] | None
+    snap: Snapshot,
+    file_check: FileCheck,
+    today: date,
+    only: frozenset[str] | None,
+    evidence_texts: Mapping[str, str] | None = None,
+    deny_names: tuple[str, ...] = (),
 ) -> list[Finding]:
-    """The check rules' errors on `snap`, for the files in `only` (every file when None)."""
-    ctx = RuleContext(snap, load_catalogue(), file_check, today, only=only)
+    """The check rules' errors on `snap`, for the files in `only` (every file when None),
+    and for the evidence files whose texts are given (the personal-data rule reads them)."""
+    texts = dict(evidence_texts or {})
+    ctx = RuleContext(
+        snap, load_catalogue(), file_check, today, only=only, evidence_texts=texts,
+        deny_names=deny_names,
+    )  # fmt: skip
     found = run_checks(ctx)
-    return [f for f in found if f.severity is Severity.ERROR and (only is None or f.path in only)]
+    shown = None if only is None else only | frozenset(texts)
+    return [f for f in found if f.severity is Severity.ERROR and (shown is None or f.path in shown)]
 
 
 def refuse_problems(
@@ -138,13 +147,13 @@ def refuse_problems(
         base = replace(before, config=committed_config)
     new = after(base, written, None)
     only = None if config_changes else paths
-    now = judge(new, file_check, today, only)
-    was = judge(base, file_check, today, only if not config_changes else None)
+    texts, names = _evidence(cited or {}, root)
+    now = judge(new, file_check, today, only, texts, names)
+    was = judge(base, file_check, today, only if not config_changes else None, {}, names)
     known = {(f.path, f.code, f.message) for f in was}
     texts = {item.rel: item.text for item in written}
     brought = [f for f in now if (f.path, f.code, f.message) not in known]
     already = [f for f in now if (f.path, f.code, f.message) in known and f.path in paths]
-    brought += _privacy(cited or {})
     if brought:
         note = []
         if committed_config is not None and not config_changes:
@@ -166,26 +175,21 @@ def refuse_problems(
         )
 
 
-def _privacy(cited: Mapping[str, Path]) -> list[Finding]:
-    found = []
+def _evidence(cited: Mapping[str, Path], root: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The text of each evidence file the change cites, and the local deny-list of names,
+    read as `check` reads them, so the personal-data rule judges them before the commit."""
+    from cqctrack.rules.personal import deny_list
+    from cqctrack.store import files
+
+    texts = {}
     for rel, path in cited.items():
-        hits = list(privacy.scan_name(rel))
+        if not rel.lower().endswith(files.TEXT_SUFFIXES):
+            continue  # not text (a PDF, a scan): only its name can be judged here
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""  # not text (a PDF, a scan): only its name can be judged here
-        hits += privacy.scan_text(text)
-        for hit in hits:
-            found.append(
-                Finding(
-                    code=PRIVACY_CODE,
-                    message=privacy.message(rel, hit),
-                    hint=privacy.HINT,
-                    path=rel,
-                    line=hit.line,
-                )
-            )
-    return found
+            texts[rel] = path.read_bytes()[: files.TEXT_LIMIT].decode("utf-8", "replace")
+        except OSError:
+            continue
+    return texts, deny_list(files.deny_list_text(files.deny_list_path(root)))
 
 
 def _lines(found: list[Finding], texts: Mapping[str, str], root: Path) -> list[str]:

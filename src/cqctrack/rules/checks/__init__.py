@@ -217,6 +217,7 @@ CHECKS: tuple[CheckRule, ...] = (
             "privacy-email",
             "privacy-postcode",
             "privacy-name",
+            "privacy-title-name",
         ),
         "no identifiable details of people who use services in text or evidence files",
         privacy.personal_data,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from cqctrack.findings import Finding, Loc
 from cqctrack.format.records import standing
 from cqctrack.format.vocab import Status
-from cqctrack.rules import privacy
+from cqctrack.rules import personal
 from cqctrack.rules.checks.base import evidence_file, finding, items
 from cqctrack.rules.closure import closure_gaps
 from cqctrack.rules.context import RuleContext
@@ -81,7 +81,7 @@ def staff_refs(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def evidence_names(ctx: RuleContext) -> Iterator[Finding]:
-    """Evidence file names carry no identifiable data about people (see rules/privacy.py)."""
+    """Evidence file names carry no identifiable data about people (see rules/personal.py)."""
     cited: list[tuple[str, str, Loc, str | None]] = []
     for measure, path, _ in items(ctx, "measure"):
         for index, reading in enumerate(measure.readings):
@@ -92,12 +92,14 @@ def evidence_names(ctx: RuleContext) -> Iterator[Finding]:
     for path, subject, loc, ref in cited:
         if ref is None:
             continue
-        for hit in privacy.scan_name(ref):
+        for shown in personal.scan_name(ref):
             yield finding(
                 path,
                 "privacy-evidence-file",
-                privacy.message(ref, hit),
-                hint=privacy.HINT + "; rename the file",
+                f"the file name {ref} contains '{shown}', which looks like it identifies a person",
+                hint="evidence is pushed with the trackers: rename the file, refer to people who "
+                "use services only by pseudonymous references (e.g. SU-0412), and keep "
+                "identifiable records in the care system, cited with --document",
                 loc=loc,
                 subject=subject,
             )
