@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, CheckFormat, parse_date, print_lines, state
+from cqctrack.cli._options import AsOf, CheckFormat, emit, parse_date, print_lines, state
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 
@@ -62,6 +63,16 @@ def check(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
     ] = False,
+    deny_names: Annotated[
+        Path | None,
+        typer.Option(
+            "--deny-names",
+            metavar="FILE",
+            help="Names of people who use services to look for, one a line (default: "
+            ".git/info/cqctrack-deny-names, which is never committed).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
@@ -81,7 +92,7 @@ def check(
     from cqctrack.reports import check as render
 
     if list_rules:
-        typer.echo(render.render_rules())
+        emit(render.render_rules())
         return
     chosen = _codes(select, "--select")
     left_out = _codes(ignore, "--ignore") or set()
@@ -90,11 +101,14 @@ def check(
 
     st = state(ctx)
     root = st.root()
-    result = check_repository(root, parse_date(as_of), st.caches(root)).only(chosen, left_out)
+    if deny_names is not None and not deny_names.is_file():
+        raise InvalidInput(f"--deny-names {deny_names}: no such file")
+    result = check_repository(root, parse_date(as_of), st.caches(root), deny_names)
+    result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
-        typer.echo(render.render_json(result))
+        emit(render.render_json(result))
     elif output is CheckFormat.GITHUB:
-        typer.echo("\n".join(render.render_github(result)))
+        emit("\n".join(render.render_github(result)))
     else:
         print_lines(render.render_text(result))
     failing = result.errors or (

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import print_lines, state
+from cqctrack.cli._options import emit, print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -31,6 +31,7 @@ def history(
 
     Example:
 
+    \b
         cqctrack history MED-003
         cqctrack history MED-003 --format json
     """
@@ -41,9 +42,18 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
+    if config is None:
+        from cqctrack.errors import InvalidRepository
+
+        raise InvalidRepository(
+            "cqctrack.yaml cannot be read, so the people register the history's flags are "
+            "checked against is unknown; nothing is reported",
+            path="cqctrack.yaml",
+            hint="fix cqctrack.yaml (see `cqctrack check`) and run the command again",
+        )
     timeline = core.action_history(root, action.strip().upper(), config)
     if output is HistoryFormat.JSON:
-        typer.echo(render.render_json(timeline))
+        emit(render.render_json(timeline))
         return
     print_lines(render.render_text(timeline))
 

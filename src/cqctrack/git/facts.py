@@ -65,13 +65,26 @@ def summarise(data: Any) -> Summary:
                 if isinstance(to, str) and iso_date(to) is not None:
                     start = entry.get("from")
                     entries.append((start if isinstance(start, str) else "", to))
+    # A reopening that sets a due date logs that move as an extension entry does: it
+    # is recorded, with who and why, and it is not an extension (see REOPENED).
+    reopened = data.get("reopenings")
+    if isinstance(reopened, list):
+        for entry in reopened:
+            if isinstance(entry, dict):
+                to = entry.get("due")
+                if isinstance(to, str) and iso_date(to) is not None:
+                    entries.append((REOPENED, to))
     return (due if isinstance(due, str) and iso_date(due) is not None else None), tuple(entries)
+
+
+REOPENED = "reopened"  # the `from` of a key that is a reopening's due date, not an extension
 
 
 def summarise_record(action: records.Action) -> Summary:
     """The same summary, from a validated action (the working-tree version)."""
-    entries = tuple((e.from_.isoformat(), e.to.isoformat()) for e in action.extensions)
-    return action.due.isoformat(), entries
+    entries = [(e.from_.isoformat(), e.to.isoformat()) for e in action.extensions]
+    entries += [(REOPENED, r.due.isoformat()) for r in action.reopenings if r.due is not None]
+    return action.due.isoformat(), tuple(entries)
 
 
 def summarise_blob(content: bytes) -> Summary:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from cqctrack import cache
-from cqctrack.findings import Finding, Severity, sort_key
+from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
+from cqctrack.format.layout import FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
 from cqctrack.store import discover, files, load
@@ -35,7 +37,9 @@ class CheckResult:
         return replace(self, findings=kept)
 
 
-def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResult:
+def check_repository(
+    root: Path, today: date, caches: cache.Caches, deny_list: Path | None = None
+) -> CheckResult:
     """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
 
     The result is cached, keyed by every tracker file's signature, the commit the
@@ -44,30 +48,67 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
     """
     listing = discover.discover(root)
     where = facts.scope(root)
-    key = (listing.fingerprint(), where.head if where else None, today.toordinal())
+    deny_path = deny_list if deny_list is not None else files.deny_list_path(root)
+    deny_text = files.deny_list_text(deny_path)
+    key = (
+        listing.fingerprint(),
+        where.head if where else None,
+        today.toordinal(),
+        hashlib.sha256(deny_text.encode()).hexdigest(),
+    )
     file_check = files.checker(root)
-    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
+    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2][1], int))
     if cached is not None and cached[0] == key:
-        _, refs, result = cached
-        if all(file_check(ref) == state for ref, state in refs):
-            return result  # type: ignore[no-any-return]
+        _, refs, (plain, files_checked) = cached
+        if all(_state(root, file_check, ref) == state for ref, state in refs):
+            return CheckResult([from_plain(f) for f in plain], files_checked)
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
     from cqctrack.rules.checks import run_checks
     from cqctrack.rules.context import RuleContext
+    from cqctrack.rules.personal import deny_list as names_of
 
     snap = load.load(root, caches, listing)
     history = facts.read_history(root, snap, caches, where)
     history.prefetch(snap.actions)
-    ctx = RuleContext(snap, load_catalogue(), file_check, today, history, in_git=where is not None)
+    refs_used = _evidence_refs(snap)
+    texts = {
+        ref: text
+        for ref in refs_used
+        if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
+    }
+    ctx = RuleContext(
+        snap,
+        load_catalogue(),
+        file_check,
+        today,
+        history,
+        in_git=where is not None,
+        evidence_texts=texts,
+        deny_names=names_of(deny_text),
+    )
     with load.quiet_gc():
         found = run_checks(ctx)
     findings = load.attach_lines(root, [*snap.findings, *found])
     findings.sort(key=sort_key)
+    findings = capped(findings)
+    findings.sort(key=sort_key)
     result = CheckResult(findings, snap.file_count)
-    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
-    caches.write("check", (key, refs, result))
+    refs = [(ref, _state(root, file_check, ref)) for ref in refs_used]
+    caches.write("check", (key, refs, ([to_plain(f) for f in findings], snap.file_count)))
     return result
+
+
+def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tuple[int, ...]]:
+    """What the cached result depends on for one evidence file: its problem, and for a
+    file whose text is scanned, its stat signature (so an edit is seen)."""
+    problem = file_check(ref)
+    if problem is not None or not ref.lower().endswith(files.TEXT_SUFFIXES):
+        return problem, ()
+    try:
+        return None, cache.signature((root / ref).stat())
+    except OSError:
+        return None, ()
 
 
 def _evidence_refs(snap: Snapshot) -> list[str]:

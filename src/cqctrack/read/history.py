@@ -9,15 +9,19 @@ rules/extensions.py, from the same git facts the review and `check` read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cqctrack.errors import UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
 from cqctrack.findings import Finding
 from cqctrack.format.history import Version
 from cqctrack.format.records import Config
 from cqctrack.git import facts, run
 from cqctrack.rules.audit import Audit, Event, compare
+from cqctrack.store.files import Unreadable
+from cqctrack.store.load import read_bytes
+from cqctrack.wording import visible
 
 
 @dataclass
@@ -36,7 +40,15 @@ class Timeline:
         return [f for event in self.events for f in event.findings]
 
 
+_ACTION_ID = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d{1,5}$")  # as format/models.py's ACTION_ID
+
+
 def action_history(root: Path, action_id: str, config: Config | None) -> Timeline:
+    if not _ACTION_ID.match(action_id):
+        raise InvalidInput(
+            f"{visible(action_id)} is not an action id",
+            hint="give an id such as MED-003 (not a path, not a pattern)",
+        )
     where = facts.scope(root)
     if where is None:
         if run.toplevel(root) is None:
@@ -50,6 +62,13 @@ def action_history(root: Path, action_id: str, config: Config | None) -> Timelin
         )
     base = where.trackers
     on_disk = sorted((where.top / base).glob(f"*/actions/{action_id}.yaml"))
+    if len(on_disk) > 1:
+        raise InvalidRepository(
+            f"action id {action_id} is used by {len(on_disk)} files, so cqctrack cannot tell "
+            "which history you mean: "
+            + ", ".join(p.relative_to(where.top).as_posix() for p in on_disk),
+            hint="give each its own id (see `cqctrack check`), then run the command again",
+        )
     if on_disk:
         # An exact path lets git use its changed-path Bloom filters: 0.01 s instead
         # of 0.2 s at 10,000 actions. A deleted action is found by pattern instead.
@@ -88,7 +107,15 @@ def _working_copy(
         return None
     path = on_disk[0]
     rel = path.relative_to(where.top).as_posix()
-    current = facts.parse_version(None, rel, path.read_bytes())
+    try:
+        content = read_bytes(str(path), str(where.top.resolve()))
+    except (OSError, Unreadable) as err:
+        raise InvalidRepository(
+            f"the working copy cannot be read: {getattr(err, 'message', None) or err}",
+            path=rel,
+            hint="run `cqctrack check` for details",
+        ) from None
+    current = facts.parse_version(None, rel, content)
     last = versions[-1] if versions else None
     if last is not None and last.path == rel and last.data == current.data and not current.error:
         return None

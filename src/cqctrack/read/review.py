@@ -9,10 +9,11 @@ What "needing attention" means: with no attention filter (--overdue, --due-withi
 --unreviewed, --extended, --weak, --stale) the review lists every open action
 rated Red or Amber, that is with at least one drift finding; `--all` lists every
 open action. An attention filter lists what matches it whatever the rating. All
-filters given must match (they combine with "and"). Closed actions appear only
-under `--weak` (closed with evidence short of its requirements): `check` already
-fails on those, and looking at every closed action's evidence files would cost
-the weekly review most of its time at scale.
+filters given must match (they combine with "and"). Closed actions appear under
+`--all`, under `--status closed` and under `--weak` (closed with evidence short
+of its requirements); the default review leaves them out, because looking at
+every closed action's evidence files would cost the weekly review most of its
+time at scale. Cancelled actions are not rated (see `cqctrack show`).
 
 `--as-of` judges the files as they are now against another date (as `check`
 does); only the summary's week-ago figures rebuild past state.
@@ -33,10 +34,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation, Severity
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation
 from cqctrack.format.catalogue import Catalogue, load_catalogue
-from cqctrack.format.layout import FileCheck
+from cqctrack.format.layout import CONFIG_FILE, FileCheck
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Review
 from cqctrack.format.snapshot import Snapshot
@@ -66,7 +67,8 @@ class Query:
     owners: tuple[str, ...] = ()
     statements: tuple[str, ...] = ()
     key_questions: tuple[str, ...] = ()
-    everything: bool = False  # --all
+    statuses: tuple[str, ...] = ()  # --status: only these (closed ones included when named)
+    everything: bool = False  # --all: every open and closed action
 
     @property
     def filters_attention(self) -> bool:
@@ -115,6 +117,16 @@ class Row:
         return self.assessment.facts
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A tracker file the review cannot see: shown as a Red row, never silently left out."""
+
+    path: str
+    id: str  # the file name's stem: the id it should hold
+    tracker: str
+    reason: str
+
+
 @dataclass
 class Workspace:
     """Everything a read command loads once and shares across every action."""
@@ -128,6 +140,7 @@ class Workspace:
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
+    _left: dict[str, date] | None = None
 
     @property
     def policy(self) -> Policy:
@@ -136,14 +149,36 @@ class Workspace:
     @property
     def skipped_files(self) -> int:
         """Files that could not be read or validated, so are not in the review."""
-        return len({f.path for f in self.snap.findings if f.severity is Severity.ERROR})
+        return len(self.snap.unread)
+
+    def unread(self, query: Query | None = None) -> list[Unread]:
+        """Each tracker file the review cannot see, as a Red row (its tracker filter applied)."""
+        out = []
+        for path, finding in sorted(self.snap.unread.items()):
+            parts = path.split("/")
+            tracker = parts[1] if len(parts) > 2 and parts[0] == "trackers" else ""
+            if query is not None and query.trackers and tracker not in query.trackers:
+                continue
+            stem = parts[-1].removesuffix(".yaml")
+            where = f"line {finding.line}: " if finding.line else ""
+            out.append(Unread(path, stem, tracker, f"cannot be read ({where}{finding.message})"))
+        return out
 
     def facts(self, action: Action) -> drift.Facts:
         unmet: tuple[str, ...] = ()
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(action, history, self.policy, unmet, self.names)
+        return drift.facts_for(
+            action, history, self.policy, unmet, self.names, self.left, self.above(action)
+        )
+
+    def above(self, action: Action) -> tuple[Review, ...]:
+        """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
+        concern = self.snap.concerns.get(action.concern)
+        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
+        found = concern.reviews if concern is not None else ()
+        return found + (tracker.reviews if tracker is not None else ())
 
     @property
     def file_check(self) -> FileCheck:
@@ -157,6 +192,13 @@ class Workspace:
             people = self.snap.config.people if self.snap.config else {}
             self._names = {pid: person.name for pid, person in people.items()}
         return self._names
+
+    @property
+    def left(self) -> dict[str, date]:
+        if self._left is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._left = {pid: p.left for pid, p in people.items() if p.left is not None}
+        return self._left
 
     def key_questions(self, action: Action) -> tuple[str, ...]:
         framework = self.snap.framework_for(self.snap.tracker_of(action.id))
@@ -178,24 +220,46 @@ class Workspace:
 
 
 def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Workspace:
-    """Read the repository, and its git facts once unless `git` is False."""
+    """Read the repository, and its git facts once unless `git` is False.
+
+    Refuses when cqctrack.yaml cannot be read: without it there is no policy and
+    no people register, and judging by the defaults would quietly mislead.
+    """
     snap = load_snapshot(root, caches)
+    refuse_without_config(snap)
     where = git_facts.scope(root) if git else None
     found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
     return Workspace(root, snap, today, load_catalogue(), found, where is not None)
 
 
+def refuse_without_config(snap: Snapshot) -> None:
+    if snap.config is not None:
+        return
+    problems = [f for f in snap.findings if f.path == CONFIG_FILE]
+    first = problems[0] if problems else None
+    raise InvalidRepository(
+        f"{CONFIG_FILE} cannot be read, so the people register and the policy the "
+        "review judges by are unknown; nothing is reported",
+        path=CONFIG_FILE,
+        line=first.line if first else None,
+        details=[p.message for p in problems[:5]],
+        hint=f"fix {CONFIG_FILE} (see `cqctrack check`) and run the command again",
+    )
+
+
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
     out = []
-    skipped = ctx.skipped_files
-    if skipped:
-        files = (
-            "1 file could not be read and is"
-            if skipped == 1
-            else (f"{skipped} files could not be read and are")
+    unread = ctx.unread(query)
+    if unread:
+        files = "1 tracker file" if len(unread) == 1 else f"{len(unread)} tracker files"
+        out.append(
+            f"error: {files} cannot be read, so this is not the whole tracker (shown as Red rows):"
         )
-        out.append(f"warning: {files} left out; run `cqctrack check` for details")
+        out += [f"  {u.path}: {u.reason}" for u in unread[:20]]
+        if len(unread) > 20:
+            out.append(f"  ... and {len(unread) - 20} more")
+        out.append("  hint: run `cqctrack check` for details, fix the files and run it again")
     if query.stale is not None and not ctx.in_git:
         out.append(
             f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "
@@ -219,9 +283,10 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
         if not _matches(facts, query, policy, today):
             continue
         verdict = drift.assess(facts, policy, today)
-        if not (query.filters_attention or query.everything or verdict.needs_attention):
+        listing = query.filters_attention or query.everything or query.statuses
+        if not (listing or verdict.needs_attention):
             continue
-        rows.append(_row(ctx, action, verdict))
+        rows.append(build_row(ctx, action, verdict))
     rows.sort(key=_urgency)
     return rows
 
@@ -234,6 +299,10 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
     """
     weak = {Status.AWAITING_VERIFICATION.value, Status.CLOSED.value}
     statuses = weak if query.weak else {s.value for s in OPEN_STATUSES}
+    if query.everything and not query.weak:
+        statuses = statuses | {Status.CLOSED.value}
+    if query.statuses:
+        statuses = statuses & set(query.statuses) if query.weak else set(query.statuses)
     due_before = None
     if query.overdue:
         due_before = ctx.today
@@ -246,16 +315,20 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
 def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
     if action.status is Status.CANCELLED:
         return False
+    if query.statuses and action.status.value not in query.statuses:
+        return False
     if query.weak:
         if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             return False
-    elif not action.is_open:
+    elif not (
+        action.is_open or query.statuses or (query.everything and action.status is Status.CLOSED)
+    ):
         return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
         return False
     if query.owners and action.owner not in query.owners:
         return False
-    if query.statements and not _cites(ctx, action, query.statements):
+    if query.statements and not cites(ctx, action, query.statements):
         return False
     return not query.key_questions or bool(
         set(query.key_questions).intersection(ctx.key_questions(action))
@@ -268,7 +341,7 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         query.due_within is None or is_due_within(facts, today, query.due_within),
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
-        not query.weak or drift.is_weak(facts),
+        not query.weak or drift.is_weak(facts) or drift.is_unconfirmed_import(facts.action),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)
@@ -286,7 +359,7 @@ def is_stale(facts: drift.Facts, today: date, days: int) -> bool:
     return (today - facts.last_changed).days >= days
 
 
-def _cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
+def cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
     own = ctx.snap.framework_for(ctx.snap.tracker_of(action.id))
     cited = {_qualified(ref, own) for ref in action.statements}
     return any(_qualified(ref, own) in cited for ref in wanted)
@@ -297,7 +370,7 @@ def _qualified(ref: str, framework: str) -> tuple[str, str]:
     return (set_id or framework, item)
 
 
-def _row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
+def build_row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
     slug = ctx.snap.tracker_of(action.id)
     tracker = ctx.snap.trackers.get(slug)
     escalate_to: tuple[Named, ...] = ()
@@ -373,7 +446,7 @@ def check_query(ctx: Workspace, query: Query) -> None:
 
 def refuse_action_filters(query: Query, option: str) -> None:
     """Views of concerns take only the filters that apply to concerns."""
-    given = query.filters_attention or query.owners or query.everything
+    given = query.filters_attention or query.owners or query.everything or query.statuses
     if given:
         raise InvalidInput(
             f"{option} lists concerns; it takes only --tracker, --statement and --key-question",
@@ -405,7 +478,7 @@ def concerns(ctx: Workspace, query: Query) -> list[ConcernStatus]:
     out = []
     from cqctrack.rules.measures import assess_concerns  # only --concerns needs it
 
-    for status in assess_concerns(ctx.snap, ctx.today):
+    for status in assess_concerns(ctx.snap, ctx.today, ctx.catalogue):
         concern = status.concern
         if query.trackers and status.tracker not in query.trackers:
             continue

@@ -24,6 +24,13 @@ class RuleContext:
     # Git facts by action id; empty outside git. `in_git` says whether history was read.
     history: Mapping[str, ActionHistory] = field(default_factory=dict)
     in_git: bool = False
+    # The text of evidence files kept in the repository (path -> text), read by the
+    # store for the personal-data rule, and the local deny-list of names.
+    evidence_texts: Mapping[str, str] = field(default_factory=dict)
+    deny_names: tuple[str, ...] = ()
+    # Judge only the items in these files (a recording command checks what it is about
+    # to write); lookups still see the whole repository. None: every file.
+    only: frozenset[str] | None = None
 
     @property
     def policy(self) -> Policy:
