@@ -192,12 +192,12 @@ _KEEP = frozenset(
 
 def _redacted(pack: model.Pack, workspaces: list[Workspace]) -> model.Pack:
     """The pack with every pseudonymous person reference in free text replaced."""
-    scrubbers = [
-        redact.redactor(
-            ws.policy.privacy.person_ref_pattern, [t.id_prefix for t in ws.snap.trackers.values()]
-        )
-        for ws in workspaces
-    ]
+    scrubbers = []
+    for ws in workspaces:
+        prefixes = [t.id_prefix for t in ws.snap.trackers.values()]
+        privacy = ws.policy.privacy
+        scrubbers.append(redact.redactor(privacy.person_ref_pattern, prefixes))
+        scrubbers.append(redact.redactor(privacy.staff_ref_pattern, prefixes, redact.STAFF))
 
     def scrub(value: object, key: str | None = None) -> object:
         if key in _KEEP:
