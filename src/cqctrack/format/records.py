@@ -38,13 +38,14 @@ from cqctrack.format.vocab import (
     Status,
 )
 
-RECORD_VERSION = 2  # bump when any record's fields change: old cache entries are dropped
+RECORD_VERSION = 3  # bump when any record's fields change: old cache entries are dropped
 
 
 class Person(NamedTuple):
     name: str
     role: str
     emails: tuple[str, ...]
+    signing_keys: tuple[str, ...]
 
 
 class Config(NamedTuple):
