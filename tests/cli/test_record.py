@@ -179,6 +179,7 @@ def test_extend_refuses_a_date_that_is_not_later_and_self_approval(git_repo: Pat
         "error: MED-001 was not extended\n"
         "  - the new due date 2026-10-31 is not later than the current one (2026-10-31)\n"
         "  - tokafor owns the action and cannot approve its own extension\n"
+        "  - tokafor is a medicines-lead, who may not approve extensions\n"
     )
     assert (git_repo / A1).read_bytes() == before
 

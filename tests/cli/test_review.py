@@ -346,6 +346,7 @@ def test_json_is_a_documented_list_of_objects_and_nothing_else(trackers: Path):
             "level": "registered-manager",
             "to": [{"id": "mpatel", "name": "Meera Patel", "role": "registered manager"}],
             "reasons": ["overdue by 10 days"],
+            "note": None,
         },
     }
 

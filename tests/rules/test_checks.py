@@ -82,6 +82,15 @@ CASES: dict[str, dict[str, str | None]] = {
         A1: ACTION + "extensions:\n  - from: 2026-10-01\n    to: 2026-10-15\n    reason: Leave\n"
         "    approved_by: mpatel\n    date: 2026-09-20\n"
     },
+    "oversight-roles": {
+        A1: ACTION + "reviews:\n  - date: 2026-10-01\n    by: tokafor\n    level: weekly\n"
+        "    decision: on-track\n    note: Mine.\n"
+    },
+    "approval-roles": {
+        A1: ACTION.replace("due: 2026-10-31", "due: 2026-11-15")
+        + "extensions:\n  - from: 2026-10-31\n    to: 2026-11-15\n    reason: Leave\n"
+        "    approved_by: tokafor\n    date: 2026-10-20\n"
+    },
     "evidence-files": {
         A1: ACTION + "evidence:\n  - id: E1\n    satisfies: [R1]\n    kind: observation\n"
         "    file: evidence/missing.md\n    date: 2026-10-01\n    added_by: tokafor\n"

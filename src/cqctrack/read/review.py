@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.errors import InvalidInput, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation, Severity
+from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Severity
 from cqctrack.format.catalogue import Catalogue, load_catalogue
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.policy import Policy
@@ -143,7 +143,24 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(action, history, self.policy, unmet, self.names)
+        return drift.facts_for(
+            action,
+            history,
+            self.policy,
+            unmet,
+            self.names,
+            people=self.snap.people,
+            leaders=self.leaders(action),
+        )
+
+    def leaders(self, action: Action) -> drift.Leaders:
+        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
+        if tracker is None:
+            return drift.Leaders()
+        provider: tuple[str, ...] = (tracker.nominated_individual,)
+        if tracker.provider_representative:
+            provider += (tracker.provider_representative,)
+        return drift.Leaders(tracker.registered_manager, provider)
 
     @property
     def file_check(self) -> FileCheck:
@@ -300,14 +317,13 @@ def _qualified(ref: str, framework: str) -> tuple[str, str]:
 def _row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
     slug = ctx.snap.tracker_of(action.id)
     tracker = ctx.snap.trackers.get(slug)
-    escalate_to: tuple[Named, ...] = ()
-    if tracker is not None and verdict.escalation is Escalation.PROVIDER:
-        escalate_to = (ctx.person(tracker.nominated_individual, "nominated individual"),)
+    roles: dict[str, str] = {}
+    if tracker is not None:
+        roles[tracker.registered_manager] = "registered manager"
         if tracker.provider_representative:
-            rep = ctx.person(tracker.provider_representative, "provider representative")
-            escalate_to += (rep,)
-    elif tracker is not None and verdict.escalation is Escalation.MANAGER:
-        escalate_to = (ctx.person(tracker.registered_manager, "registered manager"),)
+            roles[tracker.provider_representative] = "provider representative"
+        roles[tracker.nominated_individual] = "nominated individual"
+    escalate_to = tuple(ctx.person(p, roles.get(p)) for p in verdict.route)
     return Row(
         action=action,
         tracker=slug,

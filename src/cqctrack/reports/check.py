@@ -23,6 +23,8 @@ CATEGORY_NAMES = {
     "privacy": "personal data",
     "policy": "policy",
     "drift": "drift",
+    "oversight": "oversight by the right people",
+    "approval": "approvals by the right people",
 }
 
 

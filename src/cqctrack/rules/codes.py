@@ -80,6 +80,23 @@ _CODES = (
         (CHECK,),
         "an evidence file that is missing or outside the repository",
     ),
+    Code("oversight-by-owner", (CHECK,), "an owner recorded oversight of their own action"),
+    Code(
+        "oversight-wrong-role",
+        (CHECK,),
+        "oversight recorded by a role that may not record its level",
+    ),
+    Code(
+        "oversight-decision-role",
+        (CHECK,),
+        "a closure decision by a role that may not verify closures",
+    ),
+    Code("approval-by-owner", (CHECK,), "an owner approved their own action's extension"),
+    Code(
+        "approval-wrong-role",
+        (CHECK,),
+        "an extension or cancellation approved by a role that may not",
+    ),
     Code("privacy-person-ref", (CHECK,), "a person reference that is not pseudonymous"),
     Code("closure-missing", (CHECK,), "status closed without a closure record"),
     Code("closure-evidence-file", (CHECK,), "a closed action's evidence file is missing"),

@@ -30,6 +30,19 @@ words) or None. `assess` runs them all:
 | due soon               | amber  | none               |
 | reopened               | amber  | none               |
 
+Which reviews reset the cadence clocks is decided in rules/oversight.py: not the
+owner's own, not one by a role that may not record that level, not one committed
+long after the date it carries; the reasons say when an entry did not count.
+
+History's flags about the action (a sign-off git does not prove, an entry dated
+after its commit, evidence removed after closure, ...; see rules/governance.py)
+are reasons too: Red for errors, Amber for warnings, for the registered manager.
+
+Escalation never routes to the person it is about: when the registered manager
+owns the action or caused the lapse (committed the unlogged due-date move or a
+flagged entry), it goes to provider level instead, and provider level leaves out
+whichever of its people owns the action or caused the lapse.
+
 Facts (what git or the evidence files say) are gathered elsewhere and handed in
 as `Facts`; nothing here touches disk or git. Each finding is a `findings.Finding`
 carrying its BRAG contribution and escalation; its code is stable (the review's
@@ -45,15 +58,23 @@ from datetime import date
 from cqctrack.findings import ESCALATION_ORDER, Brag, Escalation, Finding, Severity
 from cqctrack.format.history import ActionHistory, DueMove
 from cqctrack.format.policy import Policy
-from cqctrack.format.records import Action, Review
+from cqctrack.format.records import Action, Person, Review
 from cqctrack.format.vocab import Decision, ReviewLevel, Risk, Status
-from cqctrack.rules import extensions
+from cqctrack.rules import extensions, oversight
 from cqctrack.wording import date_text, days_text, times_text
 
 
 def _drift(code: str, brag: Brag, message: str, escalate: Escalation | None = None) -> Finding:
     severity = Severity.ERROR if brag is Brag.RED else Severity.WARNING
     return Finding(code=code, message=message, severity=severity, brag=brag, escalate=escalate)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaders:
+    """Who an action's tracker escalates to: its registered manager, then provider level."""
+
+    manager: str | None = None
+    provider: tuple[str, ...] = ()  # nominated individual, provider representative
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +87,12 @@ class Facts:
     last_changed: date | None = None  # last commit touching the file; None outside git
     unmet: tuple[str, ...] = ()  # requirement ids without usable evidence (see closure.py)
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for reasons
+    people: Mapping[str, Person] = field(default_factory=dict)  # the register, for roles
+    # Review index -> days from the date it carries to the commit that added it (git).
+    review_lags: Mapping[int, int] = field(default_factory=dict)
+    leaders: Leaders = field(default_factory=Leaders)
+    causers: frozenset[str] = frozenset()  # people whose commits caused a flagged lapse
+    flags: tuple[Finding, ...] = ()  # history's flags about the action (rules/governance.py)
 
     def name(self, person_id: str) -> str:
         return self.names.get(person_id, person_id)
@@ -85,16 +112,18 @@ def facts_for(
     policy: Policy,
     unmet: tuple[str, ...] = (),
     names: Mapping[str, str] | None = None,
+    **more: object,
 ) -> Facts:
     """Combine the file's own logs with git's record of its due-date moves.
 
     Which moves the extension log records is decided in rules/extensions.py, the
-    same judgement `history` and `check` show.
+    same judgement `history` and `check` show. `more` passes the other `Facts`
+    fields (people, review lags, leaders, causers, flags).
     """
     moves = history.due_moves if history is not None else ()
     unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
-    return Facts(action, unlogged, moves, last, unmet, names or {})
+    return Facts(action, unlogged, moves, last, unmet, names or {}, **more)  # type: ignore[arg-type]
 
 
 # --- small facts the rules and filters share ------------------------------------------
@@ -115,10 +144,20 @@ def last_review(action: Action, level: ReviewLevel | None = None) -> Review | No
     return found
 
 
-def days_unreviewed(action: Action, today: date, level: ReviewLevel | None = None) -> int:
-    """Days since the last review (of `level`), or since creation when there is none."""
-    review = last_review(action, level)
-    since = review.date if review is not None else action.created
+def cadence_review(
+    facts: Facts, policy: Policy, level: ReviewLevel | None = None
+) -> tuple[Review | None, list[oversight.Discount]]:
+    """The latest review counting towards the cadence of `level` (None: management review),
+    and later entries that do not count (judged in rules/oversight.py)."""
+    return oversight.counting_review(facts.action, level, facts.people, policy, facts.review_lags)
+
+
+def days_unreviewed(
+    facts: Facts, policy: Policy, today: date, level: ReviewLevel | None = None
+) -> int:
+    """Days since the last review counting towards `level`'s cadence, or since creation."""
+    review, _ = cadence_review(facts, policy, level)
+    since = review.date if review is not None else facts.action.created
     return max((today - since).days, 0)
 
 
@@ -143,11 +182,11 @@ def is_unreviewed(facts: Facts, policy: Policy, today: date) -> bool:
     action = facts.action
     if not action.is_open:
         return False
-    days = days_unreviewed(action, today)
+    days = days_unreviewed(facts, policy, today)
     return (
         days > policy.cadence.weekly_days
         or (action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days)
-        or _provider_scrutiny_missed(action, policy, today)
+        or _provider_scrutiny_missed(facts, policy, today)
     )
 
 
@@ -163,18 +202,23 @@ def is_weak(facts: Facts) -> bool:
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
 
 
-def _provider_scrutiny_missed(action: Action, policy: Policy, today: date) -> bool:
-    return days_unreviewed(action, today, ReviewLevel.MONTHLY) > policy.cadence.monthly_days
+def _provider_scrutiny_missed(facts: Facts, policy: Policy, today: date) -> bool:
+    days = days_unreviewed(facts, policy, today, ReviewLevel.MONTHLY)
+    return days > policy.cadence.monthly_days
 
 
 # --- wording -------------------------------------------------------------------------
 
 
-def _unreviewed_for(action: Action, today: date, level: ReviewLevel | None = None) -> str:
-    days = days_text(days_unreviewed(action, today, level))
-    if last_review(action, level) is None:
-        return f"since it was created {days} ago"
-    return f"for {days}"
+def _unreviewed_for(
+    facts: Facts, policy: Policy, today: date, level: ReviewLevel | None = None
+) -> str:
+    review, passed = cadence_review(facts, policy, level)
+    days = days_text(days_unreviewed(facts, policy, today, level))
+    text = f"since it was created {days} ago" if review is None else f"for {days}"
+    if passed:
+        text += "; " + "; ".join(oversight.discount_text(d, facts.names) for d in passed)
+    return text
 
 
 # --- the rules -----------------------------------------------------------------------
@@ -231,9 +275,10 @@ def high_risk_unreviewed(facts: Facts, policy: Policy, today: date) -> Finding |
     action, limit = facts.action, policy.drift.high_risk_review_days
     if not action.is_open or action.risk is not Risk.HIGH:
         return None
-    if days_unreviewed(action, today) <= limit:
+    if days_unreviewed(facts, policy, today) <= limit:
         return None
-    reason = f"high-risk action not reviewed {_unreviewed_for(action, today)} (policy: {limit})"
+    since = _unreviewed_for(facts, policy, today)
+    reason = f"high-risk action not reviewed {since} (policy: {limit})"
     return _drift("high-risk-unreviewed", Brag.RED, reason, Escalation.MANAGER)
 
 
@@ -242,12 +287,13 @@ def unreviewed(facts: Facts, policy: Policy, today: date) -> Finding | None:
     # review exactly `weekly_days` ago is on time (same weekday, one week on). A
     # high-risk action already reported red by the rule above is not repeated here.
     action, limit = facts.action, policy.cadence.weekly_days
-    days = days_unreviewed(action, today)
+    days = days_unreviewed(facts, policy, today)
     if not action.is_open or days <= limit:
         return None
     if action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days:
         return None
-    reason = f"not reviewed {_unreviewed_for(action, today)} (policy: every {days_text(limit)})"
+    since = _unreviewed_for(facts, policy, today)
+    reason = f"not reviewed {since} (policy: every {days_text(limit)})"
     return _drift("unreviewed", Brag.AMBER, reason, Escalation.MANAGER)
 
 
@@ -256,9 +302,9 @@ def provider_scrutiny(facts: Facts, policy: Policy, today: date) -> Finding | No
     # representative or quality lead) is how the provider shows it is challenging
     # progress; an open action that has missed it is amber and goes to them.
     action, limit = facts.action, policy.cadence.monthly_days
-    if not action.is_open or not _provider_scrutiny_missed(action, policy, today):
+    if not action.is_open or not _provider_scrutiny_missed(facts, policy, today):
         return None
-    since = _unreviewed_for(action, today, ReviewLevel.MONTHLY)
+    since = _unreviewed_for(facts, policy, today, ReviewLevel.MONTHLY)
     reason = f"no provider-level review {since} (policy: every {days_text(limit)})"
     return _drift("no-provider-review", Brag.AMBER, reason, Escalation.PROVIDER)
 
@@ -365,12 +411,27 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def flagged(facts: Facts) -> list[Finding]:
+    # A flag in the action's history (a sign-off git does not prove, an entry dated
+    # after its commit, evidence removed after closure...) needs a manager's eye
+    # whether the action is open or closed: Red for errors, Amber for warnings.
+    out = []
+    for flag in facts.flags:
+        if flag.severity is Severity.INFO:
+            continue
+        brag = Brag.RED if flag.severity is Severity.ERROR else Brag.AMBER
+        out.append(flag._replace(brag=brag, escalate=Escalation.MANAGER))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     facts: Facts
     brag: Brag
     findings: tuple[Finding, ...]
     escalation: Escalation | None
+    route: tuple[str, ...] = ()  # the people it escalates to (person ids)
+    route_note: str | None = None  # why it goes where it goes, when not the usual place
 
     @property
     def reasons(self) -> list[str]:
@@ -378,7 +439,10 @@ class Assessment:
 
     @property
     def escalation_reasons(self) -> list[str]:
-        return [f.message for f in self.findings if f.escalate is self.escalation]
+        levels = {self.escalation}
+        if self.route_note is not None:
+            levels.add(Escalation.MANAGER)  # raised from the registered manager
+        return [f.message for f in self.findings if f.escalate in levels]
 
     @property
     def needs_attention(self) -> bool:
@@ -386,8 +450,9 @@ class Assessment:
 
 
 def assess(facts: Facts, policy: Policy, today: date) -> Assessment:
-    """Rate one action and decide its escalation; reasons in rule order."""
-    findings = tuple(f for rule in RULES if (f := rule(facts, policy, today)) is not None)
+    """Rate one action and decide its escalation; reasons in rule order, then flags."""
+    found = [f for rule in RULES if (f := rule(facts, policy, today)) is not None]
+    findings = tuple(found + flagged(facts))
     if any(f.brag is Brag.RED for f in findings):
         brag = Brag.RED
     elif findings:
@@ -396,4 +461,40 @@ def assess(facts: Facts, policy: Policy, today: date) -> Assessment:
         brag = Brag.GREEN if facts.action.is_open else Brag.BLUE
     levels = [f.escalate for f in findings if f.escalate is not None]
     escalation = min(levels, key=ESCALATION_ORDER.__getitem__) if levels else None
-    return Assessment(facts, brag, findings, escalation)
+    escalation, route, note = route_escalation(facts, escalation)
+    return Assessment(facts, brag, findings, escalation, route, note)
+
+
+def route_escalation(
+    facts: Facts, level: Escalation | None
+) -> tuple[Escalation | None, tuple[str, ...], str | None]:
+    """Where an escalation goes: never to the person who owns the action or caused the lapse.
+
+    The registered manager's own action (or a lapse she caused) goes one level up,
+    to provider level; provider level leaves out whichever of its people owns the
+    action or caused the lapse. Returns the level, the people and, when the route
+    is not the usual one, why.
+    """
+    if level is None:
+        return None, (), None
+    leaders, owner = facts.leaders, facts.action.owner
+    involved = facts.causers | {owner}
+    note = None
+    if level is Escalation.MANAGER:
+        manager = leaders.manager
+        if manager is None:
+            return level, (), None
+        if manager not in involved:
+            return level, (manager,), None
+        why = "owns the action" if manager == owner else "caused the lapse"
+        note = f"the registered manager, {facts.name(manager)}, {why}"
+        level = Escalation.PROVIDER
+    route = tuple(p for p in leaders.provider if p not in involved)
+    left_out = [p for p in leaders.provider if p in involved]
+    if left_out:
+        names = ", ".join(facts.name(p) for p in left_out)
+        extra = f"{names} {'owns the action or caused the lapse'}"
+        note = f"{note}; {extra}" if note else extra
+        if not route:
+            note += "; no one else at provider level is named for this tracker"
+    return level, route, note

@@ -17,7 +17,7 @@ from typing import Any
 from cqctrack.errors import InvalidInput, Refused
 from cqctrack.format import models
 from cqctrack.format.catalogue import load_catalogue
-from cqctrack.format.records import Action, Closure
+from cqctrack.format.records import Action, Cancellation, Closure, Extension, Review
 from cqctrack.format.vocab import (
     OPEN_STATUSES,
     PERIOD_EXAMPLES,
@@ -27,6 +27,7 @@ from cqctrack.format.vocab import (
     Status,
 )
 from cqctrack.rules import closure as closure_rule
+from cqctrack.rules import oversight as oversight_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
 from cqctrack.write import edits
@@ -35,13 +36,6 @@ from cqctrack.write.session import Outcome, Recorder
 ORDER = edits.key_order(models.Action)
 MEASURE_ORDER = edits.key_order(models.Measure)
 
-# Who usually records which level of oversight, when --level is not given.
-_LEVEL_BY_ROLE = {
-    "registered-manager": ReviewLevel.WEEKLY,
-    "deputy-manager": ReviewLevel.WEEKLY,
-    "nominated-individual": ReviewLevel.MONTHLY,
-    "provider-representative": ReviewLevel.MONTHLY,
-}
 _DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
@@ -58,14 +52,19 @@ def _must_be_open(action: Action, doing: str) -> None:
         )
 
 
-def _must_verify(rec: Recorder, person: str, doing: str) -> None:
-    """Closure decisions and cancellations are for the roles that may verify closures."""
-    roles = rec.policy.closure.verifier_roles
-    if rec.role(person) not in roles:
-        raise Refused(
-            f"{person} is a {rec.role(person)}, who may not {doing}",
-            hint="roles that may: " + ", ".join(roles),
-        )
+def _level_for(rec: Recorder, person: str) -> ReviewLevel:
+    """The level someone usually records when --level is not given: provider scrutiny for
+    the roles that may record it, management review for those who may record that."""
+    role, roles = rec.role(person), rec.policy.roles
+    if role in roles.monthly_review:
+        return ReviewLevel.MONTHLY
+    return ReviewLevel.WEEKLY if role in roles.weekly_review else ReviewLevel.AD_HOC
+
+
+def _refuse(message: str, problems: list[Any], hint: str | None = None) -> None:
+    """Refuse with every problem the rules found (each a finding), before anything is written."""
+    if problems:
+        raise Refused(message, details=[p.message for p in problems], hint=hint)
 
 
 def resolve_reference(rec: Recorder, ref: str, document: bool) -> dict[str, str]:
@@ -178,8 +177,10 @@ def extend(
             f"the new due date {to.isoformat()} is not later than the current one "
             f"({action.due.isoformat()})"
         )
-    if approver == action.owner:
-        reasons.append(f"{approver} owns the action and cannot approve its own extension")
+    entry_date = rec.date(when)
+    record = Extension(action.due, to, reason, approver, entry_date)
+    problems = oversight_rule.extension_problems(action, record, rec.snap.people, rec.policy)
+    reasons += [p.message for p in problems]
     if reasons:
         raise Refused(f"{action.id} was not extended", details=reasons)
     entry = {
@@ -187,7 +188,7 @@ def extend(
         "to": to,
         "reason": reason,
         "approved_by": approver,
-        "date": rec.date(when),
+        "date": entry_date,
     }
 
     def mutate(data: Any) -> None:
@@ -216,10 +217,14 @@ def oversight(
 ) -> Outcome:
     action, rel = rec.action(action_id)
     reviewer = rec.person(by, "--by")
-    role = rec.role(reviewer)
     if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
         _must_be_open(action, f"record {decision}")
-        _must_verify(rec, reviewer, decision.value.replace("-", " "))
+    level = level or _level_for(rec, reviewer)
+    record = Review(rec.date(when), reviewer, level, decision, note)
+    _refuse(
+        f"the {level} oversight of {action.id} was not recorded",
+        oversight_rule.review_problems(action, record, rec.snap.people, rec.policy),
+    )
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))
         if unmet:
@@ -229,9 +234,9 @@ def oversight(
                 hint="record a reject-closure or challenge instead, or add evidence first",
             )
     entry = {
-        "date": rec.date(when),
+        "date": record.date,
         "by": reviewer,
-        "level": level or _LEVEL_BY_ROLE.get(role, ReviewLevel.AD_HOC),
+        "level": level,
         "decision": decision,
         "note": note,
     }
@@ -361,8 +366,12 @@ def cancel(
     action, rel = rec.action(action_id)
     _must_be_open(action, "cancel it")
     approver = rec.person(approved_by, "--approved-by")
-    _must_verify(rec, approver, "approve a cancellation")
-    entry = {"date": rec.date(when), "approved_by": approver, "reason": reason}
+    record = Cancellation(rec.date(when), approver, reason)
+    _refuse(
+        f"{action.id} was not cancelled",
+        oversight_rule.cancellation_problems(action, record, rec.snap.people, rec.policy),
+    )
+    entry = {"date": record.date, "approved_by": approver, "reason": reason}
 
     def mutate(data: Any) -> None:
         edits.set_value(data, "status", Status.CANCELLED, ORDER)

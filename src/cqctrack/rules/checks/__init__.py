@@ -10,7 +10,7 @@ prints them all; `--select` and `--ignore` pick by code.
 from __future__ import annotations
 
 from cqctrack.findings import Finding
-from cqctrack.rules.checks import consistency, evidence, references, repository
+from cqctrack.rules.checks import consistency, evidence, references, repository, roles
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
 
@@ -164,6 +164,18 @@ CHECKS: tuple[CheckRule, ...] = (
         ("drift-unlogged-extension",),
         "every due-date move later is in the extension log",
         consistency.unlogged_extensions,
+    ),
+    CheckRule(
+        "oversight-roles",
+        ("oversight-by-owner", "oversight-wrong-role", "oversight-decision-role"),
+        "oversight is recorded by roles that may record its level, never by the owner",
+        roles.oversight_roles,
+    ),
+    CheckRule(
+        "approval-roles",
+        ("approval-by-owner", "approval-wrong-role"),
+        "extensions and cancellations are approved by roles that may, never by the owner",
+        roles.approval_roles,
     ),
     CheckRule(
         "evidence-files",
