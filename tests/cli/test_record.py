@@ -376,10 +376,11 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "97.5",
         "--evidence",
         "QMS-AUD-2026-10",
+        on="2026-11-03",
     )
     assert ok.exit_code == 0, ok.output
     assert (
-        "  - period: 2026-10\n    value: 97.5\n    document: QMS-AUD-2026-10\n    recorded: 2026-10-20\n    recorded_by: mpatel\n"
+        "  - period: 2026-10\n    value: 97.5\n    document: QMS-AUD-2026-10\n    recorded: 2026-11-03\n    recorded_by: mpatel\n"
         in (git_repo / f"{BASE}/measures/MED-M1.yaml").read_text()
     )
     again = cli(
@@ -393,6 +394,7 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "90",
         "--evidence",
         "X",
+        on="2026-11-03",
     )
     assert again.exit_code == 1, again.output
     assert (

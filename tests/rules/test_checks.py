@@ -61,6 +61,7 @@ CASES: dict[str, dict[str, str | None]] = {
     "concern-action": {f"{BASE}/concerns/MED-C2.yaml": CONCERN.replace("MED-C1", "MED-C2")},
     "percentages": {M1: MEASURE.replace("target: 95", "target: 150")},
     "reading-periods": {M1: MEASURE.replace("period: 2026-09", "period: 2026-W41")},
+    "readings-too-early": {M1: MEASURE + READING.replace("2026-09", "2026-11")},
     "duplicate-readings": {M1: MEASURE + READING},
     "reading-order": {M1: MEASURE + READING.replace("2026-09", "2026-08")},
     "due-before-created": {A1: ACTION.replace("due: 2026-10-31", "due: 2026-08-01")},

@@ -61,6 +61,11 @@ _CODES = (
     Code("reference-unknown-kind", (CHECK,), "an evidence kind or category cqctrack does not know"),
     Code("reference-unknown-requirement", (CHECK,), "evidence for a requirement the action lacks"),
     Code("consistency-future-date", (CHECK,), "an entry dated after the day judged"),
+    Code(
+        "consistency-period-not-ended",
+        (CHECK,),
+        "a reading recorded before its period ended",
+    ),
     Code("consistency-no-measure", (CHECK,), "a concern with no measurable target"),
     Code("consistency-no-action", (CHECK,), "a concern with no actions"),
     Code("consistency-order", (CHECK,), "readings not listed oldest first"),

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from cqctrack.format.records import Concern, Measure, Reading
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import PERIOD_PATTERNS, Direction, Period, Status
-from cqctrack.wording import month_text
+from cqctrack.wording import date_text, month_text
 
 _PERIOD_NOUN = {Period.WEEKLY: "week", Period.MONTHLY: "month", Period.QUARTERLY: "quarter"}
 
@@ -132,6 +132,21 @@ def period_ended(period: Period, text: str, day: date) -> bool:
     """Had the period ended by the end of `day`? (2026-11 has on 30 Nov 2026, not before.)"""
     end = period_end(period, text)
     return end is not None and end <= day
+
+
+def premature(measure: Measure, reading: Reading, recorded: date) -> str | None:
+    """Why `reading` was recorded before its period ended (on `recorded`), or None.
+
+    A period is over at the end of its last day, so November's reading can be
+    recorded from 1 December. Used by `measure record` (which refuses) and `check`.
+    """
+    end = period_end(measure.period, reading.period)
+    if end is None or end < recorded:
+        return None
+    return (
+        f"the reading for {period_label(measure.period, reading.period)} was recorded on "
+        f"{date_text(recorded)}, before the period ended ({date_text(end)})"
+    )
 
 
 def usable_readings(measure: Measure, today: date) -> list[tuple[int, Reading]]:

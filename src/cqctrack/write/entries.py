@@ -17,7 +17,7 @@ from typing import Any
 from cqctrack.errors import InvalidInput, Refused
 from cqctrack.format import models
 from cqctrack.format.catalogue import load_catalogue
-from cqctrack.format.records import Action, Cancellation, Closure, Extension, Review
+from cqctrack.format.records import Action, Cancellation, Closure, Extension, Reading, Review
 from cqctrack.format.vocab import (
     OPEN_STATUSES,
     PERIOD_EXAMPLES,
@@ -27,6 +27,7 @@ from cqctrack.format.vocab import (
     Status,
 )
 from cqctrack.rules import closure as closure_rule
+from cqctrack.rules import measures as measures_rule
 from cqctrack.rules import oversight as oversight_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
@@ -406,6 +407,12 @@ def record_reading(
         reasons.append(f"{measure.id} already has a reading for {period}")
     if measure.unit == "percent" and not 0 <= value <= 100:
         reasons.append(f"{value:g} is not a percentage")
+    if not reasons:
+        early = measures_rule.premature(
+            measure, Reading(None, ref, period, value, rec.today, None, None), rec.today
+        )
+        if early is not None:
+            reasons.append(early)
     if reasons:
         raise Refused("the reading was not recorded", details=reasons)
     entry = {

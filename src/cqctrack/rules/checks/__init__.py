@@ -118,6 +118,12 @@ CHECKS: tuple[CheckRule, ...] = (
         consistency.reading_periods,
     ),
     CheckRule(
+        "readings-too-early",
+        ("consistency-period-not-ended",),
+        "readings are recorded once their period has ended",
+        consistency.readings_too_early,
+    ),
+    CheckRule(
         "duplicate-readings",
         ("consistency-duplicate-entry",),
         "one reading per period",

@@ -9,6 +9,7 @@ from datetime import date
 from cqctrack.findings import Finding, Loc, Severity, dotted
 from cqctrack.format.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Status
 from cqctrack.rules import extensions
+from cqctrack.rules.measures import premature
 from cqctrack.rules.checks.base import finding, future_date, items
 from cqctrack.rules.context import RuleContext
 
@@ -99,6 +100,23 @@ def reading_periods(ctx: RuleContext) -> Iterator[Finding]:
                     f"readings[{index + 1}].period: '{reading.period}' "
                     f"is not a {measure.period} period",
                     hint=f"{measure.period} periods look like {PERIOD_EXAMPLES[measure.period]}",
+                    loc=("readings", index, "period"),
+                    subject=measure.id,
+                )
+
+
+def readings_too_early(ctx: RuleContext) -> Iterator[Finding]:
+    """Readings are recorded once their period has ended (`recorded`, else the day judged)."""
+    for measure, path, _ in items(ctx, "measure"):
+        for index, reading in enumerate(measure.readings):
+            why = premature(measure, reading, reading.recorded or ctx.today)
+            if why is not None:
+                yield finding(
+                    path,
+                    "consistency-period-not-ended",
+                    why,
+                    hint="a period's reading is recorded after it ends; remove it and record "
+                    "it again then",
                     loc=("readings", index, "period"),
                     subject=measure.id,
                 )
