@@ -93,8 +93,7 @@ def test_a_reading_for_a_month_that_has_not_ended_is_refused(git_repo: Path) -> 
 def test_check_reports_a_reading_recorded_before_its_period_ended(git_repo: Path) -> None:
     measure = git_repo / "trackers/riverside/measures/MED-M1.yaml"
     measure.write_text(
-        measure.read_text()
-        + "  - period: 2026-12\n    value: 99\n    document: QMS-AUD-2026-12\n"
+        measure.read_text() + "  - period: 2026-12\n    value: 99\n    document: QMS-AUD-2026-12\n"
         "    recorded: 2026-12-01\n"
     )
     result = runner.invoke(

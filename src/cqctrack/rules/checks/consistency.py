@@ -9,9 +9,9 @@ from datetime import date
 from cqctrack.findings import Finding, Loc, Severity, dotted
 from cqctrack.format.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Status
 from cqctrack.rules import extensions
-from cqctrack.rules.measures import premature
 from cqctrack.rules.checks.base import finding, future_date, items
 from cqctrack.rules.context import RuleContext
+from cqctrack.rules.measures import premature
 
 
 def future_dates(ctx: RuleContext) -> Iterator[Finding]:
