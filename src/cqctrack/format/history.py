@@ -9,8 +9,10 @@ decides whether that counts as logged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 TRAILER = "Cqctrack-Version:"  # every commit cqctrack makes carries it
@@ -75,7 +77,174 @@ class DueMove(NamedTuple):
 
 
 class ActionHistory(NamedTuple):
-    """The git facts the review needs about one action file."""
+    """The git facts the review needs about one action (or measure) file.
+
+    `added` maps each entry's identity (see `entries_of_data`) to the commit that
+    first held it, as plain values (sha, ISO author date, name, e-mail, position):
+    `added_by` turns one into an `Added` when a rule asks. `events` are the changes
+    a reviewer may need to see: (what, which id, commit), e.g. ("evidence-removed-
+    after-closure", "E2", ...).
+    """
 
     last_changed: datetime | None = None
     due_moves: tuple[DueMove, ...] = ()
+    added: Mapping[int, tuple[Any, ...]] = MappingProxyType({})
+    events: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
+
+    def added_by(self, key: int) -> Added | None:
+        """The commit that first held the entry with this identity; None when none did
+        (the entry is not committed yet)."""
+        return as_added(self.added.get(key))
+
+
+# --- log entries and the commits that added them --------------------------------------
+#
+# Every dated entry in a file (an action's evidence, extensions, reviews, progress
+# notes, reopenings, closure and cancellation, the action's creation; a measure's
+# readings) has an identity: a number made from its log and every field it holds.
+# git/facts.py records, per file, the first commit in which each identity appears;
+# rules look up the entries of the current file by the same identity. Both read
+# the identity from this one function, from parsed YAML (any version in git) or
+# from a record (the validated working tree), so they always agree. An entry
+# edited later has a new identity: whoever edited it recorded it anew.
+
+# Fields of each log that make an entry what it is, in order; the first is its date,
+# the second (when present) the person it names as acting.
+ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
+    "reviews": ("date", "by", "level", "decision", "note"),
+    "extensions": ("date", "approved_by", "from", "to", "reason"),
+    "evidence": ("date", "added_by", "id", "kind", "file", "document", "summary"),
+    "progress": ("date", "by", "note"),
+    "reopenings": ("date", "by", "reason"),
+    "closure": ("date", "verified_by", "outcome"),
+    "cancellation": ("date", "approved_by", "reason"),
+    "readings": ("recorded", "recorded_by", "period", "value", "file", "document"),
+}
+LISTS = ("evidence", "extensions", "reviews", "progress", "reopenings", "readings")
+SINGLE = ("closure", "cancellation")
+# Record attribute names where they differ from the file's keys.
+_ATTRIBUTE = {"from": "from_"}
+
+
+class Entry(NamedTuple):
+    """One dated entry of a file, as the governance rules judge it."""
+
+    log: str  # reviews, extensions, evidence, progress, reopenings, closure, cancellation,
+    # readings, or "created" (the action itself)
+    position: int | None  # its place in its log; None for closure, cancellation, created
+    day: date | None  # the date the entry carries (a reading's `recorded`), if valid
+    person: str | None  # who it names as acting (by, approved_by, verified_by, ...)
+    decision: str | None  # reviews only
+    key: int  # its identity (see above)
+
+    @property
+    def loc(self) -> tuple[str | int, ...]:
+        if self.log == "created":
+            return ("created",)
+        return (self.log,) if self.position is None else (self.log, self.position)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(getattr(value, "value", value))
+
+
+def entry_key(log: str, values: list[Any]) -> int:
+    import zlib
+
+    return zlib.crc32("\x1f".join([log, *(_text(v) for v in values)]).encode())
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _entry(log: str, index: int | None, values: list[Any]) -> Entry:
+    fields = ENTRY_FIELDS[log]
+    decision = values[fields.index("decision")] if log == "reviews" else None
+    person = values[1] if len(fields) > 1 else None
+    return Entry(
+        log,
+        index,
+        _day(values[0]),
+        _text(person) or None,
+        _text(decision) or None,
+        entry_key(log, values),
+    )
+
+
+def entries_of_data(data: dict[str, Any]) -> list[Entry]:
+    """The dated entries of one parsed version of an action or measure file."""
+    out: list[Entry] = []
+    if "created" in data:
+        created = data.get("created")
+        out.append(
+            Entry("created", None, _day(created), None, None, entry_key("created", [created]))
+        )
+    for log in LISTS:
+        items = data.get(log)
+        if not isinstance(items, list):
+            continue
+        fields = ENTRY_FIELDS[log]
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                out.append(_entry(log, index, [item.get(f) for f in fields]))
+    for log in SINGLE:
+        item = data.get(log)
+        if isinstance(item, dict):
+            out.append(_entry(log, None, [item.get(f) for f in ENTRY_FIELDS[log]]))
+    return out
+
+
+def entries_of_record(record: Any) -> list[Entry]:
+    """The same entries, from an action or measure record (identities equal to the above)."""
+    out: list[Entry] = []
+    created = getattr(record, "created", None)
+    if created is not None:
+        out.append(Entry("created", None, created, None, None, entry_key("created", [created])))
+    for log in LISTS:
+        items = getattr(record, log, None)
+        if not items:
+            continue
+        fields = [_ATTRIBUTE.get(f, f) for f in ENTRY_FIELDS[log]]
+        for index, item in enumerate(items):
+            out.append(_entry(log, index, [getattr(item, f) for f in fields]))
+    for log in SINGLE:
+        item = getattr(record, log, None)
+        if item is not None:
+            fields = [_ATTRIBUTE.get(f, f) for f in ENTRY_FIELDS[log]]
+            out.append(_entry(log, None, [getattr(item, f) for f in fields]))
+    return out
+
+
+class Added(NamedTuple):
+    """The commit that first held an entry (or made a change): who, when, and its place."""
+
+    sha: str
+    when: datetime  # author date
+    name: str
+    email: str
+    seq: int  # position in the history read, oldest first (orders commits on one line)
+
+    @property
+    def day(self) -> date:
+        return self.when.date()
+
+
+def as_added(plain: tuple[Any, ...] | None) -> Added | None:
+    """A commit as the facts keep it (sha, ISO date, name, e-mail, position), as an `Added`."""
+    if plain is None or plain[0] is None:
+        return None
+    return Added(plain[0], datetime.fromisoformat(plain[1]), plain[2], plain[3], plain[4])
