@@ -33,6 +33,7 @@ commit can be known (`config_versions`).
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -280,9 +281,11 @@ class FileFacts:
 
     # Cached as plain values (tuples, lists, dicts of text): no objects of ours.
     def to_plain(self) -> tuple[Any, ...]:
+        # The head's entries are left out: an update parses that version again, and
+        # every warm run reads a cache half the size.
         return (
             self.last,
-            self.head,
+            self.head[:2] + (None,) if self.head is not None else None,
             self.head_blob,
             self.seen,
             self.moves,
@@ -406,7 +409,9 @@ class RepoHistory(Mapping[str, ActionHistory]):
         self._slot = slot  # `--at` keeps its own, so going back never spoils today's
         self._prefix = "" if where.prefix == "." else where.prefix + "/"
         self._made: dict[str, ActionHistory] = {}
-        self._facts: dict[str, tuple[Any, ...]] = {}
+        # Path -> the file's facts, marshalled: a warm run loads them all as bytes and
+        # decodes only the files it asks about.
+        self._facts: dict[str, bytes] = {}
         self._pending_keys: frozenset[str] = frozenset()
         self._pending: dict[str, list[_Change]] | None = None
         self._config: list[tuple[Author, str | None]] = []
@@ -508,29 +513,23 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def _apply(self, changes: list[_Change]) -> None:
         """Work the changes (oldest first) into the files' facts, reading only blobs needed."""
         state = {
-            path: FileFacts.from_plain(self._facts[path]) if path in self._facts else FileFacts()
+            path: _unpack(self._facts[path]) if path in self._facts else FileFacts()
             for path in {c[0] for c in changes}
         }
-        heads = {path: facts.head_blob for path, facts in state.items()}
-        wanted: set[str] = set()
-        for path, _, before, after in changes:
-            if before and before != heads.get(path):
-                wanted.add(before)
-            if after:
-                wanted.add(after)
-            heads[path] = after
+        # The cached head keeps only its due date and extensions (see `to_plain`), so
+        # the version before each change is parsed too: one more blob per file updated.
+        wanted = {blob for _, _, before, after in changes for blob in (before, after) if blob}
         summaries = _summaries(self._root, sorted(wanted))
         for path, author, before, after in changes:
             facts = state[path]
-            if before and before == facts.head_blob:
-                prior = facts.head
-            else:
-                prior = summaries.get(before) if before else None
+            prior = summaries.get(before) if before else None
+            if before and prior is None and before == facts.head_blob:
+                prior = facts.head  # unreadable: compare with the last version that was read
             current = summaries.get(after) if after else None
             facts.change(author, prior, current, deleted=after is None)
             facts.head_blob = after
         for path, facts in state.items():
-            self._facts[path] = facts.to_plain()
+            self._facts[path] = marshal.dumps(facts.to_plain())
 
     def prefetch(self, item_ids: Iterable[str]) -> None:
         """Work out the facts of these actions in one pass (one `cat-file`, every core)."""
@@ -597,7 +596,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
             raise KeyError(item_id)
         if key not in self._facts:
             self.prefetch([item_id])
-        facts = FileFacts.from_plain(self._facts[key])
+        facts = _unpack(self._facts[key])
         action = self._snap.actions.get(item_id)
         if action is not None:
             current = summarise_record(action)
@@ -614,6 +613,10 @@ class RepoHistory(Mapping[str, ActionHistory]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def _unpack(blob: bytes) -> FileFacts:
+    return FileFacts.from_plain(marshal.loads(blob))
 
 
 def _plain_config(content: bytes) -> Any:

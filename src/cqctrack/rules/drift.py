@@ -93,6 +93,8 @@ class Facts:
     leaders: Leaders = field(default_factory=Leaders)
     causers: frozenset[str] = frozenset()  # people whose commits caused a flagged lapse
     flags: tuple[Finding, ...] = ()  # history's flags about the action (rules/governance.py)
+    # Which review counts for each cadence, worked out once per action (several rules ask).
+    cadence: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def name(self, person_id: str) -> str:
         return self.names.get(person_id, person_id)
@@ -149,7 +151,13 @@ def cadence_review(
 ) -> tuple[Review | None, list[oversight.Discount]]:
     """The latest review counting towards the cadence of `level` (None: management review),
     and later entries that do not count (judged in rules/oversight.py)."""
-    return oversight.counting_review(facts.action, level, facts.people, policy, facts.review_lags)
+    key = (level, id(policy))
+    found = facts.cadence.get(key)
+    if found is None:
+        found = facts.cadence[key] = oversight.counting_review(
+            facts.action, level, facts.people, policy, facts.review_lags
+        )
+    return found  # type: ignore[return-value]
 
 
 def days_unreviewed(
