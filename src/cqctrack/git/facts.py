@@ -285,7 +285,7 @@ class FileFacts:
         # every warm run reads a cache half the size.
         return (
             self.last,
-            self.head[:2] + (None,) if self.head is not None else None,
+            (*self.head[:2], None) if self.head is not None else None,
             self.head_blob,
             self.seen,
             self.moves,
