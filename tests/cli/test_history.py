@@ -137,7 +137,8 @@ def test_history_flags_a_closure_committed_by_someone_other_than_the_verifier(
     result = history(git_repo, "MED-001", "--format", "json")
     closed = [e for e in json.loads(result.stdout)["events"] if e["event"] == "closed"]
     assert closed[0]["flags"] == [
-        "closure committed by Tunde Okafor <tunde@example.org>, not by the recorded verifier mpatel"
+        "the closure was committed by Tunde Okafor <tunde@example.org>, not by the verifier, "
+        "mpatel (policy signoff.proof: author)"
     ]
 
 

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from cqctrack.cache import Caches
+from cqctrack.format import dialect
 from cqctrack.format.catalogue import load_catalogue
+from cqctrack.format.history import ActionHistory, entries_of_data
 from cqctrack.git.facts import NoHistory
 from cqctrack.rules import codes
 from cqctrack.rules.checks import CHECKS
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
+from cqctrack.rules.governance import Governance
 from cqctrack.store import files
 from cqctrack.store.load import load
 from tests.helpers import (
@@ -99,13 +102,28 @@ CASES: dict[str, dict[str, str | None]] = {
     },
     "person-refs": {A1: ACTION.replace("risk: high\n", "risk: high\nperson_ref: John Smith\n")},
     "closure": {"evidence/audit.md": None},
+    "history": {},  # its facts come from git: see HISTORY below
+}
+
+# The git facts of the `history` rule's case: MED-002's closure (verified by mpatel)
+# was first committed by someone else. Facts are plain data, as git/facts.py keeps them.
+CLOSURE_KEY = next(
+    e.key for e in entries_of_data(dialect.parse(CLOSED_ACTION.encode())) if e.log == "closure"
+)
+HISTORY = {
+    "MED-002": ActionHistory(
+        added={CLOSURE_KEY: ("a" * 40, "2026-10-25T10:00:00+00:00", "Sam Jones", "sam@x.org", 1)}
+    )
 }
 
 
-def context(root: Path) -> RuleContext:
+def context(root: Path, history: dict[str, ActionHistory] | None = None) -> RuleContext:
     snap = load(root, Caches(root, enabled=False))
     assert not [f for f in snap.findings if f.severity == "error"], snap.findings
-    return RuleContext(snap, load_catalogue(), files.checker(root), TODAY, NoHistory())
+    facts = history if history is not None else NoHistory()
+    return RuleContext(
+        snap, load_catalogue(), files.checker(root), TODAY, facts, governance=Governance()
+    )
 
 
 def test_every_rule_has_a_case_below() -> None:
@@ -116,7 +134,8 @@ def test_every_rule_has_a_case_below() -> None:
 def test_a_rule_reports_its_own_problem_and_only_with_its_codes(
     tmp_path: Path, rule: CheckRule
 ) -> None:
-    found = list(rule.run(context(minimal_repo(tmp_path, **CASES[rule.name]))))
+    history = HISTORY if rule.name == "history" else None
+    found = list(rule.run(context(minimal_repo(tmp_path, **CASES[rule.name]), history)))
     assert found, f"{rule.name} found nothing in its case"
     assert {f.code for f in found} <= set(rule.codes)
     assert all(f.path for f in found), "every finding names its file"

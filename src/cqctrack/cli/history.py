@@ -41,7 +41,7 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
-    timeline = core.action_history(root, action.strip().upper(), config)
+    timeline = core.action_history(root, action.strip().upper(), config, st.caches(root))
     if output is HistoryFormat.JSON:
         typer.echo(render.render_json(timeline))
         return

@@ -136,6 +136,7 @@ class Entry(NamedTuple):
     person: str | None  # who it names as acting (by, approved_by, verified_by, ...)
     decision: str | None  # reviews only
     key: int  # its identity (see above)
+    ref: str | None = None  # evidence: its id; readings: the period
 
     @property
     def loc(self) -> tuple[str | int, ...]:
@@ -175,6 +176,7 @@ def _entry(log: str, index: int | None, values: list[Any]) -> Entry:
     fields = ENTRY_FIELDS[log]
     decision = values[fields.index("decision")] if log == "reviews" else None
     person = values[1] if len(fields) > 1 else None
+    ref = values[2] if log in ("evidence", "readings") else None
     return Entry(
         log,
         index,
@@ -182,17 +184,25 @@ def _entry(log: str, index: int | None, values: list[Any]) -> Entry:
         _text(person) or None,
         _text(decision) or None,
         entry_key(log, values),
+        _text(ref) or None,
     )
+
+
+def entry_of(log: str, item: dict[str, Any], position: int | None = None) -> Entry:
+    """One entry of a parsed file (`log` as in ENTRY_FIELDS), with its identity."""
+    return _entry(log, position, [item.get(f) for f in ENTRY_FIELDS[log]])
+
+
+def created_entry(data: dict[str, Any]) -> Entry:
+    created = data.get("created")
+    return Entry("created", None, _day(created), None, None, entry_key("created", [created]))
 
 
 def entries_of_data(data: dict[str, Any]) -> list[Entry]:
     """The dated entries of one parsed version of an action or measure file."""
     out: list[Entry] = []
     if "created" in data:
-        created = data.get("created")
-        out.append(
-            Entry("created", None, _day(created), None, None, entry_key("created", [created]))
-        )
+        out.append(created_entry(data))
     for log in LISTS:
         items = data.get(log)
         if not isinstance(items, list):
@@ -229,6 +239,16 @@ def entries_of_record(record: Any) -> list[Entry]:
     return out
 
 
+# What the facts record of a change a reviewer may need to see (git/facts.py finds
+# them, rules/governance.py judges them): (event, the evidence or requirement id, commit).
+EVIDENCE_EDITED = "evidence-edited-after-closure"
+EVIDENCE_REMOVED = "evidence-removed-after-closure"
+REQUIREMENT_REMOVED = "requirement-removed"
+REQUIREMENT_CHANGED = "requirement-changed"
+CLOSURE_EDITED = "closure-edited"
+DELETED = "deleted"
+
+
 class Added(NamedTuple):
     """The commit that first held an entry (or made a change): who, when, and its place."""
 
@@ -248,3 +268,29 @@ def as_added(plain: tuple[Any, ...] | None) -> Added | None:
     if plain is None or plain[0] is None:
         return None
     return Added(plain[0], datetime.fromisoformat(plain[1]), plain[2], plain[3], plain[4])
+
+
+class Signature(NamedTuple):
+    """What git says of a commit's signature (see git/signatures.py)."""
+
+    status: str  # %G?: G good, U good but key of unknown validity, N none, B bad,
+    # E cannot be checked, X/Y expired signature/key, R revoked key
+    principal: str  # SSH: the allowed-signers principal, i.e. the person's id
+    fingerprint: str  # the signing key's fingerprint
+    primary: str  # OpenPGP: the primary key's fingerprint
+
+
+class Imported(NamedTuple):
+    """Where git's history stops being the governance record (policy signoff.imported_until,
+    and the edge of a shallow clone): changes made there count as recorded, not proven."""
+
+    until: date | None = None  # commits authored on or before this day
+    commits: frozenset[str] = frozenset()  # this commit and its ancestors
+    shallow: frozenset[str] = frozenset()  # the commits at a shallow clone's edge
+
+    def covers(self, sha: str | None, when: datetime | None) -> bool:
+        if sha is None:
+            return False
+        if sha in self.commits or sha in self.shallow:
+            return True
+        return self.until is not None and when is not None and when.date() <= self.until

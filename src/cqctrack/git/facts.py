@@ -43,6 +43,12 @@ from typing import Any, NamedTuple
 from cqctrack import cache
 from cqctrack.format import records
 from cqctrack.format.history import (
+    CLOSURE_EDITED,
+    DELETED,
+    EVIDENCE_EDITED,
+    EVIDENCE_REMOVED,
+    REQUIREMENT_CHANGED,
+    REQUIREMENT_REMOVED,
     ActionHistory,
     Commit,
     DueMove,
@@ -143,14 +149,6 @@ def summarise_blob(content: bytes) -> Summary:
 # entry that logs it, and where and when that entry was added.
 _Move = list[Any]
 _OLD, _NEW, _SHA, _WHEN, _NAME, _EMAIL, _LOGGED, _KEY, _LOG_SHA, _LOG_WHEN = range(10)
-
-# What happened in a change that a reviewer may need to see (judged in rules/governance.py).
-EVIDENCE_EDITED = "evidence-edited-after-closure"
-EVIDENCE_REMOVED = "evidence-removed-after-closure"
-REQUIREMENT_REMOVED = "requirement-removed"
-REQUIREMENT_CHANGED = "requirement-changed"
-CLOSURE_EDITED = "closure-edited"
-DELETED = "deleted"
 
 
 class FileFacts:
@@ -613,6 +611,39 @@ class RepoHistory(Mapping[str, ActionHistory]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def config_history(root: Path, caches: cache.Caches) -> list[tuple[Author, Any]]:
+    """Every committed version of cqctrack.yaml, for commands that read one file's history
+    (`cqctrack history`): the same as `RepoHistory.config_versions`, read on its own."""
+    text = run.run(
+        root,
+        "log",
+        "--reverse",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        f"--format={run.RS}%H{run.FS}%aI{run.FS}%an{run.FS}%ae",
+        "--",
+        CONFIG_FILE,
+    )
+    versions: list[tuple[Author, str | None]] = []
+    for seq, record in enumerate(text.split(run.RS)[1:]):
+        header, _, body = record.partition("\n")
+        sha, when, name, email = header.split(run.FS)
+        blob = None
+        for line in body.split("\n"):
+            if line.startswith(":"):
+                after = line.partition("\t")[0].split()[3]
+                blob = None if after == _NO_BLOB else after
+        versions.append(((sha, when, name, email, seq), blob))
+    known = caches.read("configs", lambda v: isinstance(v, dict)) or {}
+    missing = [b for _, b in versions if b is not None and b not in known]
+    if missing:
+        for blob, content in run.cat_blobs(root, missing):
+            known[blob] = _plain_config(content)
+        caches.write("configs", known)
+    return [(author, known.get(b) if b else None) for author, b in versions]
 
 
 def _unpack(blob: bytes) -> FileFacts:

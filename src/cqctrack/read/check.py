@@ -53,13 +53,25 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
             return result  # type: ignore[no-any-return]
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
+    from cqctrack.read import governance
     from cqctrack.rules.checks import run_checks
     from cqctrack.rules.context import RuleContext
 
     snap = load.load(root, caches, listing)
     history = facts.read_history(root, snap, caches, where)
-    history.prefetch(snap.actions)
-    ctx = RuleContext(snap, load_catalogue(), file_check, today, history, in_git=where is not None)
+    history.prefetch([*snap.actions, *snap.measures])
+    gov = governance.build(root, snap, history, caches, snap.actions.values())
+    deleted = {path.removeprefix(history.prefix): a for path, a in history.deleted().items()}
+    ctx = RuleContext(
+        snap,
+        load_catalogue(),
+        file_check,
+        today,
+        history,
+        in_git=where is not None,
+        governance=gov if where is not None else None,
+        deleted=deleted,
+    )
     with load.quiet_gc():
         found = run_checks(ctx)
     findings = load.attach_lines(root, [*snap.findings, *found])

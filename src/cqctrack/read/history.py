@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqctrack import cache
 from cqctrack.errors import UnknownId
 from cqctrack.findings import Finding
 from cqctrack.format.history import Version
 from cqctrack.format.records import Config
 from cqctrack.git import facts, run
+from cqctrack.read import governance as read_governance
+from cqctrack.rules import governance
 from cqctrack.rules.audit import Audit, Event, compare
 
 
@@ -36,7 +39,9 @@ class Timeline:
         return [f for event in self.events for f in event.findings]
 
 
-def action_history(root: Path, action_id: str, config: Config | None) -> Timeline:
+def action_history(
+    root: Path, action_id: str, config: Config | None, caches: cache.Caches
+) -> Timeline:
     where = facts.scope(root)
     if where is None:
         if run.toplevel(root) is None:
@@ -73,7 +78,22 @@ def action_history(root: Path, action_id: str, config: Config | None) -> Timelin
         versions[-1].path.removeprefix(prefix + "/") if prefix != "." else versions[-1].path,
         str(latest.data.get("title")) if latest and latest.data else None,
     )
-    audit = Audit(config, facts.facts_of_versions(versions).due_moves(), action_id)
+    file_facts = facts.facts_of_versions(versions)
+    gov = None
+    relaxed: tuple[governance.Relaxation, ...] = ()
+    if config is not None:
+        gov = read_governance.context(root, config.policy, facts.config_history(root, caches))
+        shas = [v.commit.sha for v in versions if v.commit is not None]
+        gov = read_governance.with_signatures(root, gov, shas, config.people, caches)
+        relaxed = tuple(governance.relaxations(gov))
+    audit = Audit(
+        config,
+        file_facts.due_moves(),
+        action_id,
+        tuple(file_facts.events),
+        gov,
+        relaxed,
+    )
     previous: Version | None = None
     for version in versions:
         timeline.events += compare(previous, version, audit)

@@ -1,22 +1,19 @@
 """The audit trail: the events between two versions of an action file, and what to flag.
 
 Works on the parsed YAML of each version (plain dictionaries), so a hand edit
-reads exactly like a change cqctrack made. `git/facts.py` finds the versions; the
-flags a reviewer must see are decided here, next to the change they are about,
-each a finding with a code:
+reads exactly like a change cqctrack made. `git/facts.py` finds the versions and
+the facts about them; this module words each change as an event. What to flag on
+an event is judged elsewhere, once, from the same facts `check` and the review
+read, and attached here to the event it is about:
 
 - a due date moved later without a logged extension (`drift-unlogged-extension`,
-  judged in rules/extensions.py, the same finding `check` and the review count);
-- evidence edited or removed after closure (`audit-evidence-edited-after-closure`,
-  `audit-evidence-removed-after-closure`);
-- an evidence requirement removed or changed after the action was agreed
-  (`audit-requirement-removed`, `audit-requirement-changed`);
-- a closure committed by someone other than its verifier, or whose verifier has
-  no e-mail to check it against (`audit-closure-not-by-verifier`,
-  `audit-verifier-no-email`);
-- entries dated well before the commit that added them (`audit-backdated`);
-- an extension logged long after its move (`audit-extension-logged-late`);
-- the file deleted (`audit-file-deleted`).
+  rules/extensions.py), and an extension logged long after its move
+  (`audit-extension-logged-late`);
+- every flag about how an entry came to be (a sign-off git does not prove, an
+  entry dated after its commit or back-dated, oversight committed by the owner,
+  a sign-off under a relaxed policy), and the changes a reviewer must see
+  (evidence edited or removed after closure, a requirement changed, a closure
+  edited, the file deleted): rules/governance.py.
 """
 
 from __future__ import annotations
@@ -26,12 +23,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from cqctrack.findings import Finding, Severity
-from cqctrack.format.history import Commit, DueMove, Logged, Version
+from cqctrack.format.history import (
+    CLOSURE_EDITED,
+    DELETED,
+    EVIDENCE_EDITED,
+    EVIDENCE_REMOVED,
+    REQUIREMENT_CHANGED,
+    REQUIREMENT_REMOVED,
+    Added,
+    Commit,
+    DueMove,
+    Logged,
+    Version,
+    created_entry,
+    entry_of,
+)
 from cqctrack.format.policy import DEFAULT_POLICY, Policy
 from cqctrack.format.records import Config
 from cqctrack.format.vocab import iso_date
-from cqctrack.rules import extensions
-from cqctrack.wording import date_text, value_date
+from cqctrack.rules import extensions, governance
+from cqctrack.wording import value_date
 
 LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings")
 
@@ -70,22 +81,48 @@ def _flag(code: str, message: str, commit: Commit | None, subject: str | None) -
 
 @dataclass(frozen=True, slots=True)
 class Audit:
-    """What comparing versions needs besides the versions: people, policy and git's moves."""
+    """What comparing versions needs besides the versions: people, policy, git's moves,
+    the changes git's facts found (events: (what, id, commit sha)), and the governance
+    context the flags are judged in."""
 
     config: Config | None
     moves: tuple[DueMove, ...]
     subject: str | None = None
+    events: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
+    gov: governance.Governance | None = None
+    relaxed: tuple[governance.Relaxation, ...] = ()
 
     @property
     def policy(self) -> Policy:
         return self.config.policy if self.config else DEFAULT_POLICY
 
+    def entry_flags(self, commit: Commit | None, log: str, item: Any, owner: Any) -> list[Finding]:
+        """The flags about one entry this commit added (rules/governance.py)."""
+        if commit is None or self.config is None or self.gov is None:
+            return []
+        if log != "created" and not isinstance(item, dict):
+            return []
+        entry = created_entry(item) if log == "created" else entry_of(log, item)
+        added = Added(commit.sha, commit.when, commit.author_name, commit.author_email, -1)
+        subject = self.subject or ""
+        who = owner if isinstance(owner, str) else None
+        found = governance.entry_findings(subject, who, entry, added, self.config, self.gov)
+        found += governance.under_relaxation(subject, who, entry, added, self.gov, self.relaxed)
+        return found
+
+    def event_flag(self, commit: Commit | None, what: str, ident: str = "") -> list[Finding]:
+        """The flag, if the facts found one, about a change this commit made."""
+        if commit is None or self.gov is None:
+            return []
+        events = [e for e in self.events if e[:2] == (what, ident) and e[2][0] == commit.sha]
+        return governance.event_findings(self.subject, events, self.policy, self.gov)
+
 
 def compare(old: Version | None, new: Version, audit: Audit) -> list[Event]:
     commit = new.commit
     if new.data is None:
-        found = _flag("audit-file-deleted", "the action file was deleted", commit, audit.subject)
-        return [Event(commit, "deleted", f"file {new.path} deleted", (found,))]
+        found = audit.event_flag(commit, DELETED)
+        return [Event(commit, "deleted", f"file {new.path} deleted", tuple(found))]
     if new.error:
         return [Event(commit, "unreadable", f"this version cannot be read: {new.error}")]
     before = old.data if old is not None and old.data else None
@@ -103,10 +140,12 @@ def _created(commit: Commit | None, data: dict[str, Any], audit: Audit) -> Event
         f"status {data.get('status')}, {requirements} evidence requirement"
         f"{'' if requirements == 1 else 's'}"
     )
-    found: list[Finding] = []
-    for log in LOGS:
-        for entry in data.get(log) or []:
-            found += _backdated(commit, entry, log, audit)
+    owner = data.get("owner")
+    found = audit.entry_flags(commit, "created", data, owner)
+    for log in (*LOGS, "closure", "cancellation"):
+        items = data.get(log)
+        for entry in items if isinstance(items, list) else [items] if items else []:
+            found += audit.entry_flags(commit, log, entry, owner)
     return Event(commit, "created", text, tuple(found))
 
 
@@ -163,13 +202,12 @@ def _requirement_changes(
     old_reqs = {r.get("id"): r for r in old.get("evidence_required") or [] if isinstance(r, dict)}
     new_reqs = {r.get("id"): r for r in new.get("evidence_required") or [] if isinstance(r, dict)}
     for rid in old_reqs.keys() - new_reqs.keys():
-        message = f"evidence requirement {rid} was removed after the action was agreed"
         events.append(
             Event(
                 commit,
                 "requirement-removed",
                 f"evidence requirement {rid} removed",
-                (_flag("audit-requirement-removed", message, commit, audit.subject),),
+                tuple(audit.event_flag(commit, REQUIREMENT_REMOVED, str(rid))),
             )
         )
     for rid in new_reqs.keys() - old_reqs.keys():
@@ -182,13 +220,12 @@ def _requirement_changes(
         )
     for rid in old_reqs.keys() & new_reqs.keys():
         if old_reqs[rid] != new_reqs[rid]:
-            message = f"evidence requirement {rid} was changed after the action was agreed"
             events.append(
                 Event(
                     commit,
                     "requirement-changed",
                     f"evidence requirement {rid} changed",
-                    (_flag("audit-requirement-changed", message, commit, audit.subject),),
+                    tuple(audit.event_flag(commit, REQUIREMENT_CHANGED, str(rid))),
                 )
             )
     return events
@@ -224,7 +261,7 @@ def _due_moved(
                 f" (extension logged: {str(entry.get('reason')).rstrip('.')}; "
                 f"approved by {entry.get('approved_by')})"
             )
-            found += _backdated(commit, entry, "extensions", audit)
+            found += audit.entry_flags(commit, "extensions", entry, new.get("owner"))
         else:
             text += f" ({extensions.describe(move, audit.policy)})"
         late = extensions.logged_late(move, audit.policy, audit.subject)
@@ -247,7 +284,7 @@ def _log_changes(
     commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events: list[Event] = []
-    was_closed = old.get("status") == "closed" or bool(old.get("reopenings"))
+    owner = new.get("owner")
     for entry in _new_entries(old.get("reviews"), new.get("reviews")):
         events.append(
             Event(
@@ -255,7 +292,7 @@ def _log_changes(
                 "review-added",
                 f"{entry.get('level')} oversight by {entry.get('by')}: "
                 f"{entry.get('decision')} ({entry.get('note')})",
-                tuple(_backdated(commit, entry, "reviews", audit)),
+                tuple(audit.entry_flags(commit, "reviews", entry, owner)),
             )
         )
     for entry in _new_entries(old.get("progress"), new.get("progress")):
@@ -264,7 +301,7 @@ def _log_changes(
                 commit,
                 "progress-added",
                 f"progress note by {entry.get('by')}: {entry.get('note')}",
-                tuple(_backdated(commit, entry, "progress", audit)),
+                tuple(audit.entry_flags(commit, "progress", entry, owner)),
             )
         )
     for entry in _new_entries(old.get("extensions"), new.get("extensions")):
@@ -275,20 +312,16 @@ def _log_changes(
                     "extension-logged",
                     f"extension logged {value_date(entry.get('from'))} → "
                     f"{value_date(entry.get('to'))}: {entry.get('reason')}",
-                    tuple(_backdated(commit, entry, "extensions", audit)),
+                    tuple(audit.entry_flags(commit, "extensions", entry, owner)),
                 )
             )
-    events += _evidence_changes(commit, old, new, was_closed, audit)
+    events += _evidence_changes(commit, old, new, audit)
     events += _closure_changes(commit, old, new, audit)
     return events
 
 
 def _evidence_changes(
-    commit: Commit | None,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    was_closed: bool,
-    audit: Audit,
+    commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events = []
     before = {e.get("id"): e for e in old.get("evidence") or [] if isinstance(e, dict)}
@@ -302,37 +335,15 @@ def _evidence_changes(
                     commit,
                     "evidence-added",
                     f"evidence {eid} added: {entry.get('kind')}, {where} (satisfies {satisfies})",
-                    tuple(_backdated(commit, entry, "evidence", audit)),
+                    tuple(audit.entry_flags(commit, "evidence", entry, new.get("owner"))),
                 )
             )
         elif before[eid] != entry:
-            found = (
-                (
-                    _flag(
-                        "audit-evidence-edited-after-closure",
-                        f"evidence {eid} was edited after closure",
-                        commit,
-                        audit.subject,
-                    ),
-                )
-                if was_closed
-                else ()
-            )
-            events.append(Event(commit, "evidence-edited", f"evidence {eid} edited", found))
+            found = audit.event_flag(commit, EVIDENCE_EDITED, str(eid))
+            events.append(Event(commit, "evidence-edited", f"evidence {eid} edited", tuple(found)))
     for eid in before.keys() - after.keys():
-        found = (
-            (
-                _flag(
-                    "audit-evidence-removed-after-closure",
-                    f"evidence {eid} was removed after closure",
-                    commit,
-                    audit.subject,
-                ),
-            )
-            if was_closed
-            else ()
-        )
-        events.append(Event(commit, "evidence-removed", f"evidence {eid} removed", found))
+        found = audit.event_flag(commit, EVIDENCE_REMOVED, str(eid))
+        events.append(Event(commit, "evidence-removed", f"evidence {eid} removed", tuple(found)))
     return events
 
 
@@ -340,11 +351,13 @@ def _closure_changes(
     commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events = []
+    owner = new.get("owner")
     closure = new.get("closure")
     if isinstance(closure, dict) and closure != old.get("closure"):
         verifier = closure.get("verified_by")
-        found = _backdated(commit, closure, "closure", audit)
-        found += _committed_by_verifier(commit, str(verifier), audit)
+        found = audit.entry_flags(commit, "closure", closure, owner)
+        if isinstance(old.get("closure"), dict):
+            found += audit.event_flag(commit, CLOSURE_EDITED)
         events.append(
             Event(
                 commit,
@@ -355,65 +368,16 @@ def _closure_changes(
         )
     for entry in _new_entries(old.get("reopenings"), new.get("reopenings")):
         text = f"reopened by {entry.get('by')}: {entry.get('reason')}"
-        events.append(
-            Event(commit, "reopened", text, tuple(_backdated(commit, entry, "reopenings", audit)))
-        )
+        flags = audit.entry_flags(commit, "reopenings", entry, owner)
+        events.append(Event(commit, "reopened", text, tuple(flags)))
     cancellation = new.get("cancellation")
     if isinstance(cancellation, dict) and cancellation != old.get("cancellation"):
-        found = _backdated(commit, cancellation, "cancellation", audit)
+        found = audit.entry_flags(commit, "cancellation", cancellation, owner)
         who, why = cancellation.get("approved_by"), cancellation.get("reason")
         events.append(
             Event(commit, "cancelled", f"cancelled, approved by {who}: {why}", tuple(found))
         )
     return events
-
-
-def _committed_by_verifier(commit: Commit | None, verifier: str, audit: Audit) -> list[Finding]:
-    config = audit.config
-    if commit is None or config is None or verifier not in config.people:
-        return []
-    emails = {e.lower() for e in config.people[verifier].emails}
-    if not emails:
-        message = (
-            f"closure committed by {commit.author_name}; {verifier} has no e-mail in the "
-            "people register to confirm it was them"
-        )
-        return [_flag("audit-verifier-no-email", message, commit, audit.subject)]
-    if commit.author_email.lower() not in emails:
-        message = (
-            f"closure committed by {commit.author_name} <{commit.author_email}>, "
-            f"not by the recorded verifier {verifier}"
-        )
-        return [_flag("audit-closure-not-by-verifier", message, commit, audit.subject)]
-    return []
-
-
-_WHAT = {
-    "evidence": "evidence {id}",
-    "reviews": "a review",
-    "progress": "a progress note",
-    "extensions": "an extension",
-    "closure": "the closure",
-    "reopenings": "a reopening",
-    "cancellation": "the cancellation",
-}
-
-
-def _backdated(commit: Commit | None, entry: Any, log: str, audit: Audit) -> list[Finding]:
-    if commit is None or not isinstance(entry, dict):
-        return []
-    when = iso_date(str(entry.get("date")))
-    if when is None:
-        return []
-    lag = (commit.when.date() - when).days
-    if lag <= audit.policy.audit.backdating_days:
-        return []
-    what = _WHAT.get(log, log).format(id=entry.get("id"))
-    message = (
-        f"{what} dated {date_text(when)} was committed {lag} days later "
-        f"({date_text(commit.when.date())})"
-    )
-    return [_flag("audit-backdated", message, commit, audit.subject)]
 
 
 def flags(events: Iterable[Event]) -> list[Finding]:

@@ -63,7 +63,7 @@ _CODES = (
     Code("consistency-future-date", (CHECK,), "an entry dated after the day judged"),
     Code(
         "consistency-period-not-ended",
-        (CHECK,),
+        (CHECK, HISTORY),
         "a reading recorded before its period ended",
     ),
     Code("consistency-no-measure", (CHECK,), "a concern with no measurable target"),
@@ -85,7 +85,11 @@ _CODES = (
         (CHECK,),
         "an evidence file that is missing or outside the repository",
     ),
-    Code("oversight-by-owner", (CHECK,), "an owner recorded oversight of their own action"),
+    Code(
+        "oversight-by-owner",
+        (CHECK, REVIEW, HISTORY),
+        "an owner recorded oversight of their own action",
+    ),
     Code(
         "oversight-wrong-role",
         (CHECK,),
@@ -141,32 +145,72 @@ _CODES = (
     ),
     Code("due-soon", (REVIEW,), "due within the policy's window (Amber)"),
     Code("reopened", (REVIEW,), "closed once, then reopened (Amber)"),
-    # Audit flags in an action's history (rules/audit.py).
+    # History's flags (rules/governance.py): in check, on the review's rows and in history.
+    Code(
+        "signoff-not-by-signer",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off committed by someone other than its signer",
+    ),
+    Code(
+        "signoff-no-email",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off whose signer has no e-mail to prove it by",
+    ),
+    Code(
+        "signoff-unsigned",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off committed without a signature (policy signed)",
+    ),
+    Code(
+        "signoff-bad-signature",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off whose signature is bad or not from the signer's registered key",
+    ),
+    Code(
+        "signoff-under-relaxation",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off recorded while a relaxation stood that the rules before it would refuse",
+    ),
+    Code(
+        "audit-dated-after-commit",
+        (CHECK, REVIEW, HISTORY),
+        "an entry dated after the commit that added it",
+    ),
+    Code(
+        "audit-backdated",
+        (CHECK, REVIEW, HISTORY),
+        "an entry dated well before the commit that added it",
+    ),
     Code("audit-extension-logged-late", (HISTORY,), "an extension logged long after its move"),
-    Code("audit-file-deleted", (HISTORY,), "the action file was deleted"),
-    Code("audit-evidence-edited-after-closure", (HISTORY,), "evidence edited after closure"),
-    Code("audit-evidence-removed-after-closure", (HISTORY,), "evidence removed after closure"),
+    Code("audit-file-deleted", (CHECK, HISTORY), "the action file was deleted"),
+    Code(
+        "audit-evidence-edited-after-closure",
+        (CHECK, REVIEW, HISTORY),
+        "evidence edited after closure",
+    ),
+    Code(
+        "audit-evidence-removed-after-closure",
+        (CHECK, REVIEW, HISTORY),
+        "evidence removed after closure",
+    ),
     Code(
         "audit-requirement-removed",
-        (HISTORY,),
+        (CHECK, REVIEW, HISTORY),
         "an evidence requirement removed after it was agreed",
     ),
     Code(
         "audit-requirement-changed",
-        (HISTORY,),
+        (CHECK, REVIEW, HISTORY),
         "an evidence requirement changed after it was agreed",
     ),
     Code(
-        "audit-closure-not-by-verifier",
-        (HISTORY,),
-        "a closure committed by someone other than the verifier",
+        "audit-closure-edited", (CHECK, REVIEW, HISTORY), "a closure edited after it was recorded"
     ),
     Code(
-        "audit-verifier-no-email",
-        (HISTORY,),
-        "a closure whose verifier has no e-mail to check it against",
+        "policy-relaxed",
+        (CHECK, REVIEW, HISTORY),
+        "a policy or register change that relaxed the rules",
     ),
-    Code("audit-backdated", (HISTORY,), "an entry dated well before the commit that added it"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -10,7 +10,7 @@ prints them all; `--select` and `--ignore` pick by code.
 from __future__ import annotations
 
 from cqctrack.findings import Finding
-from cqctrack.rules.checks import consistency, evidence, references, repository, roles
+from cqctrack.rules.checks import consistency, evidence, history, references, repository, roles
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
 
@@ -194,6 +194,29 @@ CHECKS: tuple[CheckRule, ...] = (
         ("privacy-person-ref",),
         "people who use services appear only by pseudonymous references",
         evidence.person_refs,
+    ),
+    CheckRule(
+        "history",
+        (
+            "signoff-not-by-signer",
+            "signoff-no-email",
+            "signoff-unsigned",
+            "signoff-bad-signature",
+            "signoff-under-relaxation",
+            "audit-dated-after-commit",
+            "audit-backdated",
+            "oversight-by-owner",
+            "consistency-period-not-ended",
+            "audit-evidence-edited-after-closure",
+            "audit-evidence-removed-after-closure",
+            "audit-requirement-removed",
+            "audit-requirement-changed",
+            "audit-closure-edited",
+            "audit-file-deleted",
+            "policy-relaxed",
+        ),
+        "git shows each entry recorded by whom it names, when it says, and changed only as allowed",
+        history.history_flags,
     ),
     CheckRule(
         "closure",

@@ -11,6 +11,7 @@ from cqctrack.format.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Status
 from cqctrack.rules import extensions
 from cqctrack.rules.checks.base import finding, future_date, items
 from cqctrack.rules.context import RuleContext
+from cqctrack.rules.governance import judged_moves
 from cqctrack.rules.measures import premature
 
 
@@ -277,5 +278,7 @@ def unlogged_extensions(ctx: RuleContext) -> Iterator[Finding]:
     for action, path, _ in items(ctx, "action"):
         history = ctx.history.get(action.id)
         moves = history.due_moves if history is not None else ()
+        if ctx.governance is not None:
+            moves = judged_moves(moves, ctx.governance)  # not in imported history
         for found in extensions.unlogged(action, moves, ctx.policy):
             yield found.located(path)
