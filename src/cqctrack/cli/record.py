@@ -17,6 +17,14 @@ from cqctrack.format.vocab import Decision, ReviewLevel, Status
 NoCommit = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but leave committing to you.")
 ]
+IncludeChanges = Annotated[
+    bool,
+    typer.Option(
+        "--include-changes",
+        help="Commit the file's uncommitted hand edits with this change (the commit says so); "
+        "without it a file with uncommitted changes is refused.",
+    ),
+]
 When = Annotated[
     str | None,
     typer.Option(
@@ -39,7 +47,11 @@ ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g.
 
 
 def run(
-    ctx: typer.Context, as_of: str | None, no_commit: bool, event: Callable[[Recorder], Outcome]
+    ctx: typer.Context,
+    as_of: str | None,
+    no_commit: bool,
+    event: Callable[[Recorder], Outcome],
+    include_changes: bool = False,
 ) -> None:
     """Open a recording session, apply one event, and say what was recorded."""
     from cqctrack.write.session import Recorder
@@ -47,8 +59,13 @@ def run(
     st = state(ctx)
     root = st.root()
     caches = st.caches(root)
-    with Recorder(root, commit=not no_commit, today=parse_date(as_of), caches=caches) as rec:
+    today = parse_date(as_of)
+    with Recorder(
+        root, commit=not no_commit, today=today, caches=caches, include_changes=include_changes
+    ) as rec:
         outcome = event(rec)
+    for note in rec.notes:
+        typer.echo(note, err=True)
     where = f"commit {outcome.commit[:8]}" if outcome.commit else "not committed (--no-commit)"
     out_console().print(f"{outcome.summary}\n  {outcome.path}: {where}", markup=False)
 
@@ -94,6 +111,7 @@ def evidence_add(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record evidence for an action's evidence requirement.
@@ -121,6 +139,7 @@ def evidence_add(
             when=_date(when),
             document=document,
         ),
+        include_changes=include_changes,
     )
 
 
@@ -137,6 +156,7 @@ def extend(
     ],
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Extend an action's due date, logging who approved it and why.
@@ -158,6 +178,7 @@ def extend(
         lambda rec: entries.extend(
             rec, action, to=new_due, reason=reason, approved_by=approved_by, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -180,6 +201,7 @@ def oversight(
     ] = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record a weekly, monthly or ad hoc oversight decision on an action.
@@ -198,6 +220,7 @@ def oversight(
         lambda rec: entries.oversight(
             rec, action, decision=decision, by=by, note=note, level=level, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -214,6 +237,7 @@ def update(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record progress: change the status, reassign the owner, or add a progress note.
@@ -231,6 +255,7 @@ def update(
         lambda rec: entries.update(
             rec, action, status=status, owner=owner, note=note, by=by, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -248,6 +273,7 @@ def close(
     ],
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Close an action, if its evidence meets every requirement; otherwise say what is missing.
@@ -269,6 +295,7 @@ def close(
         lambda rec: entries.close(
             rec, action, verified_by=verified_by, outcome=outcome, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -279,6 +306,7 @@ def reopen(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Reopen a closed or cancelled action; its closure is kept in the reopenings log.
@@ -294,6 +322,7 @@ def reopen(
         as_of,
         no_commit,
         lambda rec: entries.reopen(rec, action, reason=reason, by=by, when=_date(when)),
+        include_changes=include_changes,
     )
 
 
@@ -306,6 +335,7 @@ def cancel(
     ],
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Cancel an action that is no longer needed (for example, superseded).
@@ -323,6 +353,7 @@ def cancel(
         lambda rec: entries.cancel(
             rec, action, reason=reason, approved_by=approved_by, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -353,6 +384,7 @@ def measure_record(
     ] = False,
     by: By = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record one period's reading for a measure, with the evidence it comes from.
@@ -377,6 +409,7 @@ def measure_record(
             by=by,
             document=document,
         ),
+        include_changes=include_changes,
     )
 
 

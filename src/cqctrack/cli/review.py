@@ -69,6 +69,15 @@ def review(
             "their requirements.",
         ),
     ] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option(
+            "--flagged",
+            help="Actions, open or closed, with a flag in their history: a sign-off git does "
+            "not prove, an entry dated after its commit or back-dated, evidence removed after "
+            "closure, a due-date move never logged, and the like.",
+        ),
+    ] = False,
     stale: Annotated[
         int | None,
         typer.Option(
@@ -130,7 +139,9 @@ def review(
 
     With no filter it lists every open action rated Red or Amber: overdue, due
     soon, extended, not reviewed within the policy cadence, challenged or
-    escalated at review, closure rejected, or awaiting verification too long.
+    escalated at review, closure rejected, or awaiting verification too long;
+    and every closed or cancelled action with a flag in its history (a closure
+    git does not prove, evidence removed after closure...).
     Filters narrow the list; every filter given must match. Rules come from the
     policy in cqctrack.yaml.
 
@@ -140,6 +151,7 @@ def review(
         cqctrack review --overdue
         cqctrack review --due-within 14 --tracker riverside-homecare
         cqctrack review --unreviewed --key-question safe --format markdown
+        cqctrack review --flagged
         cqctrack review --concerns
     """
     from cqctrack.read import review as core
@@ -154,6 +166,7 @@ def review(
         unreviewed=unreviewed,
         extended=extended,
         weak=weak,
+        flagged=flagged,
         stale=stale,
         trackers=tuple(tracker or ()),
         owners=tuple(owner or ()),

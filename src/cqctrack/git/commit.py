@@ -83,16 +83,25 @@ def message(summary: str, trailers: dict[str, str]) -> str:
 
 
 def commit(
-    repo: Repo, root: Path, paths: list[Path], summary: str, trailers: dict[str, str]
+    repo: Repo,
+    root: Path,
+    paths: list[Path],
+    summary: str,
+    trailers: dict[str, str],
+    sign: bool = False,
 ) -> str:
-    """Commit exactly `paths` (whatever else is staged stays staged); return the commit id."""
+    """Commit exactly `paths` (whatever else is staged stays staged); return the commit id.
+
+    `sign`: sign the commit with the user's configured key (policy signoff.proof: signed).
+    """
     from git import GitCommandError
 
     top = Path(repo.working_tree_dir or root).resolve()
     rels = [str(p.resolve().relative_to(top)) for p in paths]
     try:
         repo.git.add("--", *rels)
-        repo.git.commit("--only", "-m", message(summary, trailers), "--", *rels)
+        signing = ["--gpg-sign"] if sign else []
+        repo.git.commit("--only", *signing, "-m", message(summary, trailers), "--", *rels)
     except GitCommandError as err:
         detail = (err.stderr or str(err)).strip().removeprefix("stderr:").strip(" '")
         raise GitError(

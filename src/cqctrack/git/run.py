@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from cqctrack.errors import GitError
@@ -159,6 +159,25 @@ def update_commit_graph(root: Path) -> None:
         "--no-progress",
         check=False,
     )
+
+
+def author_day(root: Path) -> date | None:
+    """The day git would date a commit made now (honouring GIT_AUTHOR_DATE), in its own
+    time zone; None when git cannot say (no identity configured)."""
+    try:
+        ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    except GitError:
+        return None
+    parts = ident.rsplit(" ", 2)
+    if len(parts) < 3 or not parts[1].isdigit():
+        return None
+    stamp, zone = int(parts[1]), parts[2]
+    try:
+        sign = -1 if zone.startswith("-") else 1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+    except ValueError:
+        offset = timedelta(0)
+    return datetime.fromtimestamp(stamp, timezone(offset)).date()
 
 
 def author_identity(root: Path) -> tuple[str, str] | None:

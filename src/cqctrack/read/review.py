@@ -9,10 +9,12 @@ What "needing attention" means: with no attention filter (--overdue, --due-withi
 --unreviewed, --extended, --weak, --stale) the review lists every open action
 rated Red or Amber, that is with at least one drift finding; `--all` lists every
 open action. An attention filter lists what matches it whatever the rating. All
-filters given must match (they combine with "and"). Closed actions appear only
-under `--weak` (closed with evidence short of its requirements): `check` already
-fails on those, and looking at every closed action's evidence files would cost
-the weekly review most of its time at scale.
+filters given must match (they combine with "and"). Closed actions appear under
+`--weak` (closed with evidence short of its requirements), and closed or cancelled
+actions with a flag in their history (rules/governance.py: a closure git does not
+prove, evidence removed after closure...) in the default review, `--all` and
+`--flagged`: the weekly review is where the people who act on them look. Their
+evidence files are checked only for those awaiting verification or closed.
 
 `--as-of` judges the files as they are now against another date (as `check`
 does); only the summary's week-ago figures rebuild past state.
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.errors import InvalidInput, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Severity
+from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Finding, Severity
 from cqctrack.format.catalogue import Catalogue, load_catalogue
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.policy import Policy
@@ -42,7 +44,8 @@ from cqctrack.format.records import Action, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
-from cqctrack.rules import closure, drift
+from cqctrack.read import governance as read_governance
+from cqctrack.rules import closure, drift, governance
 from cqctrack.store import files
 from cqctrack.store.load import load as load_snapshot
 
@@ -67,6 +70,7 @@ class Query:
     statements: tuple[str, ...] = ()
     key_questions: tuple[str, ...] = ()
     everything: bool = False  # --all
+    flagged: bool = False  # --flagged: a flag in the action's history, open or not
 
     @property
     def filters_attention(self) -> bool:
@@ -75,9 +79,16 @@ class Query:
             or self.unreviewed
             or self.extended
             or self.weak
+            or self.flagged
             or self.due_within is not None
             or self.stale is not None
         )
+
+    @property
+    def closed_too(self) -> bool:
+        """Closed and cancelled actions can appear: under --flagged, and in the default
+        review or --all when history flags them (a closure git does not prove...)."""
+        return self.flagged or not (self.filters_attention or self.weak)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +136,13 @@ class Workspace:
     catalogue: Catalogue
     history: git_facts.History
     in_git: bool
+    caches: cache.Caches | None = None
+    shallow: frozenset[str] = frozenset()  # a shallow clone's edge, read with --allow-shallow
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
+    _gov: governance.Governance | None = None
+    _relaxed: list[governance.Relaxation] | None = None
 
     @property
     def policy(self) -> Policy:
@@ -143,6 +158,15 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
+        flags: list[Finding] = []
+        lags: dict[int, int] = {}
+        config = self.snap.config
+        if history is not None and config is not None:
+            gov = self.gov
+            history = history._replace(due_moves=governance.judged_moves(history.due_moves, gov))
+            flags = governance.action_flags(action, history, config, gov, self.relaxations)
+            lags = governance.review_lags(action, history, gov)
+        moved = [m for m in history.due_moves if m.is_extension] if history else []
         return drift.facts_for(
             action,
             history,
@@ -151,7 +175,42 @@ class Workspace:
             self.names,
             people=self.snap.people,
             leaders=self.leaders(action),
+            review_lags=lags,
+            flags=tuple(flags),
+            causers=governance.causers(flags, moved, history, self.snap.people),
         )
+
+    @property
+    def gov(self) -> governance.Governance:
+        """What history's judgements need (rules/governance.py), gathered once."""
+        if self._gov is None:
+            caches = self.caches or cache.Caches(self.root, enabled=False)
+            self._gov = read_governance.build(
+                self.root, self.snap, self.history, caches, shallow=self.shallow
+            )
+        return self._gov
+
+    @property
+    def relaxations(self) -> list[governance.Relaxation]:
+        if self._relaxed is None:
+            self._relaxed = governance.relaxations(self.gov) if self.in_git else []
+        return self._relaxed
+
+    def prepare(self, actions: list[Action]) -> None:
+        """Ask git about the signatures these actions' sign-offs need (policy signed)."""
+        if not self.in_git:
+            return
+        gov = self.gov
+        shas = [
+            sha
+            for action in actions
+            for sha in governance.signed_commits(action, self.history.get(action.id), gov)
+        ]
+        if shas:
+            caches = self.caches or cache.Caches(self.root, enabled=False)
+            self._gov = read_governance.with_signatures(
+                self.root, gov, shas, self.snap.people, caches
+            )
 
     def leaders(self, action: Action) -> drift.Leaders:
         tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
@@ -199,7 +258,7 @@ def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Wor
     snap = load_snapshot(root, caches)
     where = git_facts.scope(root) if git else None
     found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
-    return Workspace(root, snap, today, load_catalogue(), found, where is not None)
+    return Workspace(root, snap, today, load_catalogue(), found, where is not None, caches)
 
 
 def notes(ctx: Workspace, query: Query) -> list[str]:
@@ -213,6 +272,13 @@ def notes(ctx: Workspace, query: Query) -> list[str]:
             else (f"{skipped} files could not be read and are")
         )
         out.append(f"warning: {files} left out; run `cqctrack check` for details")
+    for relaxation in governance.recent(
+        ctx.relaxations, ctx.today, ctx.policy.cadence.monthly_days
+    ):
+        out.append(
+            f"warning: policy {relaxation.describe()}; sign-offs recorded while it stood are "
+            "flagged on their actions (`cqctrack history cqctrack.yaml`)"
+        )
     if query.stale is not None and not ctx.in_git:
         out.append(
             f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "
@@ -231,6 +297,7 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
     rows = []
     chosen = [a for a in _candidates(ctx, query) if _in_scope(ctx, a, query)]
     ctx.history.prefetch(a.id for a in chosen)  # their git facts, in one pass
+    ctx.prepare(chosen)
     for action in chosen:
         facts = ctx.facts(action)
         if not _matches(facts, query, policy, today):
@@ -251,6 +318,8 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
     """
     weak = {Status.AWAITING_VERIFICATION.value, Status.CLOSED.value}
     statuses = weak if query.weak else {s.value for s in OPEN_STATUSES}
+    if query.closed_too:
+        statuses = {s.value for s in Status}
     due_before = None
     if query.overdue:
         due_before = ctx.today
@@ -261,13 +330,16 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
 
 
 def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
-    if action.status is Status.CANCELLED:
-        return False
-    if query.weak:
-        if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
+    # Closed and cancelled actions stay in scope only where they may be flagged (the
+    # flag itself is looked at once their facts are read, in `_matches`).
+    if not query.closed_too:
+        if action.status is Status.CANCELLED:
             return False
-    elif not action.is_open:
-        return False
+        weak_ones = (Status.AWAITING_VERIFICATION, Status.CLOSED)
+        if query.weak and action.status not in weak_ones:
+            return False
+        if not query.weak and not action.is_open:
+            return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
         return False
     if query.owners and action.owner not in query.owners:
@@ -286,6 +358,8 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
         not query.weak or drift.is_weak(facts),
+        not query.flagged or drift.is_flagged(facts),
+        facts.action.is_open or query.weak or drift.is_flagged(facts),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)

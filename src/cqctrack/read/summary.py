@@ -10,14 +10,15 @@ time had passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cqctrack.findings import Escalation
+from cqctrack.findings import Escalation, Severity
 from cqctrack.format.records import Action
 from cqctrack.format.vocab import Status
 from cqctrack.read.review import Workspace
-from cqctrack.rules import drift, measures
+from cqctrack.rules import drift, governance, measures
 
 WEEK = timedelta(days=7)
 
@@ -62,6 +63,9 @@ class Summary:
     cancelled: int
     concerns: int
     concerns_resolved: int
+    flagged: int = 0  # actions (any status) with a flag in their history
+    flags: dict[str, int] = field(default_factory=dict)  # flag code -> how many
+    relaxations: list[governance.Relaxation] = field(default_factory=list)  # recent ones
 
     @property
     def week_ago(self) -> date:
@@ -79,12 +83,20 @@ def summarise(ctx: Workspace) -> Summary:
     }
     kqs = {kq.id: Tally(kq.id, kq.name) for kq in ctx.catalogue.key_questions.values()}
     cancelled = 0
+    flagged = 0
+    flags: Counter[str] = Counter()
     ctx.history.prefetch(snap.actions)
+    ctx.prepare(list(snap.actions.values()))
     for action in snap.actions.values():
+        facts = ctx.facts(action)
+        if drift.is_flagged(facts):
+            flagged += 1
+            flags.update(f.code for f in facts.flags if f.severity is not Severity.INFO)
+            if facts.unlogged:
+                flags["drift-unlogged-extension"] += facts.unlogged
         if action.status is Status.CANCELLED:
             cancelled += 1
             continue
-        facts = ctx.facts(action)
         verdict = drift.assess(facts, policy, today)
         now, before = drift.is_overdue(facts, today), overdue_on(facts, today - WEEK)
         groups = [total, trackers[snap.tracker_of(action.id)]]
@@ -101,6 +113,9 @@ def summarise(ctx: Workspace) -> Summary:
         cancelled=cancelled,
         concerns=len(statuses),
         concerns_resolved=sum(s.resolved for s in statuses),
+        flagged=flagged,
+        flags=dict(sorted(flags.items())),
+        relaxations=governance.recent(ctx.relaxations, today, policy.cadence.monthly_days),
     )
 
 

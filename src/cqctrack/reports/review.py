@@ -71,6 +71,8 @@ def describe(query: Query) -> list[str]:
         words.append("repeatedly extended")
     if query.weak:
         words.append("weak evidence")
+    if query.flagged:
+        words.append("flagged in history")
     if query.stale is not None:
         words.append(f"no change for {days_text(query.stale)}")
     words += [f"tracker {t}" for t in query.trackers]

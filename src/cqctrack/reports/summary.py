@@ -2,7 +2,10 @@
 
 JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
 {now, week_ago, change}, by_tracker and by_key_question (lists of tallies), and
-concerns {total, resolved}. A tally is {key, name, open, brag {red, amber, green,
+concerns {total, resolved}, history_flags {actions, by_code: {code: count}} (actions
+of any status with a flag in their history, see rules/governance.py) and relaxations
+(policy relaxations made within the provider scrutiny cadence: setting, old, new, by,
+on, commit, put_back_on). A tally is {key, name, open, brag {red, amber, green,
 blue}, overdue, overdue_week_ago, escalations {provider, registered-manager},
 extensions {logged, unlogged}} (extensions of open actions; unlogged: due-date moves
 the extension log does not record, judged as the review and `check` judge them).
@@ -60,7 +63,18 @@ def headline(summary: Summary) -> list[tuple[str, str]]:
             f"{summary.concerns}, {resolved or 'none'} resolved "
             "(details: `cqctrack review --concerns`)",
         ),
+        ("History flags", _flags(summary)),
+        *(("Policy relaxed", r.describe()) for r in summary.relaxations),
     ]
+
+
+def _flags(summary: Summary) -> str:
+    """e.g. '2 actions (1 signoff-not-by-signer, 1 drift-unlogged-extension)'."""
+    if not summary.flagged:
+        return "none"
+    codes = ", ".join(f"{n} {code}" for code, n in summary.flags.items())
+    what = "action" if summary.flagged == 1 else "actions"
+    return f"{summary.flagged} {what} ({codes}; details: `cqctrack review --flagged`)"
 
 
 def _title(summary: Summary) -> str:
@@ -133,6 +147,19 @@ def render_json(summary: Summary) -> str:
         "by_tracker": [tally_json(x) for x in summary.by_tracker],
         "by_key_question": [tally_json(x) for x in summary.by_key_question],
         "concerns": {"total": summary.concerns, "resolved": summary.concerns_resolved},
+        "history_flags": {"actions": summary.flagged, "by_code": summary.flags},
+        "relaxations": [
+            {
+                "setting": r.setting,
+                "old": r.old,
+                "new": r.new,
+                "by": r.at.name,
+                "on": r.at.day.isoformat(),
+                "commit": r.at.sha,
+                "put_back_on": r.until.day.isoformat() if r.until else None,
+            }
+            for r in summary.relaxations
+        ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
 

@@ -210,6 +210,12 @@ def is_weak(facts: Facts) -> bool:
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
 
 
+def is_flagged(facts: Facts) -> bool:
+    """A flag in the action's history: a due-date move never logged, or any finding
+    rules/governance.py gives (an unproven sign-off, an entry dated after its commit...)."""
+    return facts.unlogged > 0 or any(f.severity is not Severity.INFO for f in facts.flags)
+
+
 def _provider_scrutiny_missed(facts: Facts, policy: Policy, today: date) -> bool:
     days = days_unreviewed(facts, policy, today, ReviewLevel.MONTHLY)
     return days > policy.cadence.monthly_days

@@ -579,6 +579,19 @@ def measure_flags(
     return found
 
 
+def review_lags(action: Action, history: ActionHistory, gov: Governance) -> dict[int, int]:
+    """Review index -> days between the date it carries and the commit that added it, for
+    reviews in judged history (imported ones, and uncommitted ones, are taken as dated)."""
+    lags = {}
+    for entry in entries_of_record(action):
+        if entry.log != "reviews" or entry.day is None or entry.position is None:
+            continue
+        added = history.added_by(entry.key)
+        if added is not None and not gov.covers(added):
+            lags[entry.position] = (added.day - entry.day).days
+    return lags
+
+
 def signed_commits(action: Action, history: ActionHistory | None, gov: Governance) -> list[str]:
     """The commits whose signatures the judgement of `action` needs (policy `signed`)."""
     if history is None:

@@ -31,7 +31,7 @@ from cqctrack.rules import measures as measures_rule
 from cqctrack.rules import oversight as oversight_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
-from cqctrack.write import edits
+from cqctrack.write import edits, guard
 from cqctrack.write.session import Outcome, Recorder
 
 ORDER = edits.key_order(models.Action)
@@ -181,9 +181,6 @@ def extend(
     entry_date = rec.date(when)
     record = Extension(action.due, to, reason, approver, entry_date)
     problems = oversight_rule.extension_problems(action, record, rec.snap.people, rec.policy)
-    reasons += [p.message for p in problems]
-    if reasons:
-        raise Refused(f"{action.id} was not extended", details=reasons)
     entry = {
         "from": action.due,
         "to": to,
@@ -191,6 +188,10 @@ def extend(
         "approved_by": approver,
         "date": entry_date,
     }
+    problems += guard.proof(rec, "extensions", entry)
+    reasons += [p.message for p in problems]
+    if reasons:
+        raise Refused(f"{action.id} was not extended", details=reasons)
 
     def mutate(data: Any) -> None:
         edits.append_entry(data, "extensions", entry, ORDER)
@@ -222,9 +223,17 @@ def oversight(
         _must_be_open(action, f"record {decision}")
     level = level or _level_for(rec, reviewer)
     record = Review(rec.date(when), reviewer, level, decision, note)
+    entry = {
+        "date": record.date,
+        "by": reviewer,
+        "level": level,
+        "decision": decision,
+        "note": note,
+    }
     _refuse(
         f"the {level} oversight of {action.id} was not recorded",
-        oversight_rule.review_problems(action, record, rec.snap.people, rec.policy),
+        oversight_rule.review_problems(action, record, rec.snap.people, rec.policy)
+        + guard.proof(rec, "reviews", entry),
     )
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))
@@ -234,13 +243,6 @@ def oversight(
                 f"{', '.join(unmet)} have no usable evidence",
                 hint="record a reject-closure or challenge instead, or add evidence first",
             )
-    entry = {
-        "date": record.date,
-        "by": reviewer,
-        "level": level,
-        "decision": decision,
-        "note": note,
-    }
     return rec.edit(
         rel,
         models.Action,
@@ -312,9 +314,10 @@ def close(
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "close it")
-    closure = Closure(date=when or rec.today, verified_by=verified_by, outcome=outcome)
+    closure = Closure(date=rec.date(when), verified_by=verified_by, outcome=outcome)
     context = RuleContext(rec.snap, load_catalogue(), files.checker(rec.root), rec.today)
     gaps = closure_rule.closure_gaps(action, closure, context)
+    gaps += guard.proof(rec, "closure", closure._asdict())
     if gaps:
         raise Refused(
             f"{action.id} cannot be closed:",
@@ -368,11 +371,12 @@ def cancel(
     _must_be_open(action, "cancel it")
     approver = rec.person(approved_by, "--approved-by")
     record = Cancellation(rec.date(when), approver, reason)
+    entry = {"date": record.date, "approved_by": approver, "reason": reason}
     _refuse(
         f"{action.id} was not cancelled",
-        oversight_rule.cancellation_problems(action, record, rec.snap.people, rec.policy),
+        oversight_rule.cancellation_problems(action, record, rec.snap.people, rec.policy)
+        + guard.proof(rec, "cancellation", entry),
     )
-    entry = {"date": record.date, "approved_by": approver, "reason": reason}
 
     def mutate(data: Any) -> None:
         edits.set_value(data, "status", Status.CANCELLED, ORDER)

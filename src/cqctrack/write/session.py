@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, Refused, UnknownId
 from cqctrack.findings import Severity
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.policy import Policy
@@ -44,14 +44,23 @@ class Recorder:
     """One recording command's session: lock, readiness checks, snapshot, write, commit."""
 
     def __init__(
-        self, root: Path, *, commit: bool, today: date, caches: cache.Caches | None = None
+        self,
+        root: Path,
+        *,
+        commit: bool,
+        today: date,
+        caches: cache.Caches | None = None,
+        include_changes: bool = False,
     ) -> None:
         self.root = root
         self.caches = caches or cache.Caches(root)
         self.commit = commit
         self.today = today
+        self.include_changes = include_changes  # commit uncommitted edits of the file too
         self.repo: Repo | None = None
         self.identity: Identity | None = None
+        self.commit_day: date | None = None  # the day git would date the commit
+        self.notes: list[str] = []  # said on stderr after the command
         self._lock = document.repository_lock(root)
         self.snap: Snapshot
 
@@ -74,6 +83,7 @@ class Recorder:
                 raise InvalidRepository(
                     f"{CONFIG_FILE} is invalid", hint="run `cqctrack check` to see why"
                 )
+            self._check_day()
         except BaseException:
             if self.repo is not None:
                 self.repo.close()
@@ -87,6 +97,26 @@ class Recorder:
         if self.repo is not None:
             self.repo.close()  # GitPython keeps git helper processes open until closed
         self._lock.__exit__(kind, err, tb)
+
+    def _check_day(self) -> None:
+        """Refuse to record as of a day after the one the commit will carry: entries
+        record what has happened, and one dated after its commit is an error in check."""
+        from cqctrack.git import run
+
+        self.commit_day = run.author_day(self.root)
+        if self.commit_day is not None and self.today > self.commit_day:
+            raise InvalidInput(
+                f"--as-of {self.today.isoformat()} is after the day the commit would carry "
+                f"({self.commit_day.isoformat()})",
+                hint="record events on or after the day they happen; --as-of on a recording "
+                "command may only go back",
+            )
+
+    def signing_key(self) -> str | None:
+        """The public key (or OpenPGP key id) git would sign this command's commit with."""
+        from cqctrack.git import signatures
+
+        return signatures.signing_key(self.root)[1]
 
     # --- looking things up ---------------------------------------------------------
 
@@ -162,6 +192,14 @@ class Recorder:
                 f"--date {when.isoformat()} is in the future",
                 hint="record events on or after the day they happen",
             )
+        lag = (self.commit_day or self.today) - when
+        limit = self.policy.audit.backdating_days
+        if lag.days > limit:
+            self.notes.append(
+                f"note: dated {lag.days} days before it is recorded; beyond policy "
+                f"audit.backdating_days ({limit}) history flags it as back-dated, and a "
+                "review dated so far back does not reset the review cadence"
+            )
         return when
 
     # --- writing -------------------------------------------------------------------
@@ -175,10 +213,36 @@ class Recorder:
         summary: str,
         trailers: dict[str, str],
     ) -> Outcome:
+        included = self._uncommitted(rel)
         doc = document.open_document(self.root, rel, model)
         mutate(doc.data)
         document.save(doc)
+        if included:
+            trailers = {**trailers, "Includes-Uncommitted-Changes": "yes"}
+            summary_body = (
+                f"{summary}\n\nThis commit also holds changes to {rel} that were made by "
+                "hand before this command and not committed (--include-changes)."
+            )
+            return self._commit([doc.path], summary_body, trailers, rel, shown=summary)
         return self._commit([doc.path], summary, trailers, rel)
+
+    def _uncommitted(self, rel: str) -> bool:
+        """Whether `rel` has changes git has not committed; refused unless told to include
+        them, so that a cqctrack commit holds only what cqctrack wrote."""
+        if not self.commit or self.repo is None:
+            return False
+        from cqctrack.git import run
+
+        status = run.run(self.root, "status", "--porcelain", "--", rel).strip()
+        if not status:
+            return False
+        if self.include_changes:
+            return True
+        raise Refused(
+            f"{rel} has changes that are not committed, so cqctrack will not commit it",
+            hint=f"commit them first (`git commit {rel}`) or discard them (`git restore {rel}`); "
+            "or pass --include-changes to commit them with this change",
+        )
 
     def create(
         self, rel: str, model: type[BaseModel], text: str, *, summary: str, trailers: dict[str, str]
@@ -188,11 +252,19 @@ class Recorder:
         return self._commit([doc.path], summary, trailers, rel)
 
     def _commit(
-        self, paths: list[Path], summary: str, trailers: dict[str, str], rel: str
+        self,
+        paths: list[Path],
+        summary: str,
+        trailers: dict[str, str],
+        rel: str,
+        shown: str | None = None,
     ) -> Outcome:
+        shown = shown or summary
         if not self.commit or self.repo is None:
-            return Outcome(rel, summary, None)
+            return Outcome(rel, shown, None)
+        from cqctrack.format.policy import Proof
         from cqctrack.git import commit
 
-        sha = commit.commit(self.repo, self.root, paths, summary, trailers)
-        return Outcome(rel, summary, sha)
+        sign = self.policy.signoff.proof is Proof.SIGNED
+        sha = commit.commit(self.repo, self.root, paths, summary, trailers, sign=sign)
+        return Outcome(rel, shown, sha)
