@@ -6,12 +6,16 @@ Each case the issue lists is refused when recording, or flagged by `check`,
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cqctrack.cli import app
 from tests.cli.test_record import A1, cli
+from tests.conftest import commit_all, git
+from tests.helpers import minimal_repo
 
 runner = CliRunner()
 
@@ -106,3 +110,346 @@ def test_check_reports_a_reading_recorded_before_its_period_ended(git_repo: Path
         "[consistency-period-not-ended]",
         "    hint: a period's reading is recorded after it ends; remove it and record it again then",
     ]
+
+
+# --- two identities in one repository ----------------------------------------------------
+
+GOVERNED = """\
+version: 1
+provider: Test Care Ltd
+people:
+  mpatel:
+    name: Meera Patel
+    role: registered-manager
+    emails: [meera@example.org]
+  tokafor:
+    name: Tunde Okafor
+    role: medicines-lead
+    emails: [tunde@example.org]
+  jreed:
+    name: Jo Reed
+    role: nominated-individual
+    emails: [jo@example.org]
+policy:
+  signoff:
+    imported_until: 2026-09-01
+"""
+MEERA = "Meera Patel <meera@example.org>"
+TUNDE = "Tunde Okafor <tunde@example.org>"
+JO = "Jo Reed <jo@example.org>"
+
+
+@pytest.fixture
+def governed(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
+    """The minimal repository with everyone's e-mails, imported on 1 Sep 2026."""
+    root = minimal_repo(tmp_path / "repo", **{"cqctrack.yaml": GOVERNED})
+    (root / "evidence" / "competency.md").write_text("Competency check record\n")
+    git(root, "init", "-q")
+    commit_all(root, "Start trackers", "2026-09-01")
+    return root
+
+
+def as_(repo: Path, who: str, *args: str, on: str = "2026-10-20"):
+    """Run cqctrack as `who` ("Name <email>") on day `on`."""
+    name, email = who.removesuffix(">").split(" <")
+    env = {
+        "GIT_AUTHOR_DATE": f"{on}T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": f"{on}T10:00:00+00:00",
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+    return runner.invoke(app, ["--repo", str(repo), *args, "--as-of", on], env=env)
+
+
+def add_evidence(repo: Path, on: str = "2026-10-15") -> None:
+    result = as_(
+        repo, TUNDE, "evidence", "add", "MED-001", "--kind", "competency-assessment",
+        "--ref", "evidence/competency.md", "--summary", "Observed; competent", on=on,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_the_owner_closing_in_the_verifiers_name_is_refused(governed: Path) -> None:
+    add_evidence(governed)
+    before = (governed / A1).read_bytes()
+    result = as_(
+        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done"
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        "error: MED-001 cannot be closed:\n"
+        "  - the closure would be committed by Tunde Okafor <tunde@example.org>, not by the "
+        "verifier, mpatel (policy signoff.proof: author)\n"
+        "  hint: nothing was written; close it once every condition above is met\n"
+    )
+    assert (governed / A1).read_bytes() == before
+    done = as_(governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    assert done.exit_code == 0, done.output
+
+
+def test_approvals_in_someone_elses_name_are_refused(governed: Path) -> None:
+    extend = as_(
+        governed, TUNDE, "extend", "MED-001", "--to", "2026-11-30", "--reason", "Leave",
+        "--approved-by", "mpatel",
+    )  # fmt: skip
+    assert extend.exit_code == 1, extend.output
+    assert extend.output == (
+        "error: MED-001 was not extended\n"
+        "  - the extension approved on 20 Oct 2026 would be committed by Tunde Okafor "
+        "<tunde@example.org>, not by its approver, mpatel (policy signoff.proof: author)\n"
+    )
+    cancel = as_(
+        governed, TUNDE, "cancel", "MED-001", "--reason", "Superseded", "--approved-by", "jreed"
+    )
+    assert cancel.exit_code == 1, cancel.output
+    assert cancel.output == (
+        "error: MED-001 was not cancelled\n"
+        "  - the cancellation would be committed by Tunde Okafor <tunde@example.org>, not by "
+        "its approver, jreed (policy signoff.proof: author)\n"
+    )
+    decision = as_(
+        governed, TUNDE, "oversight", "MED-001", "--decision", "reject-closure", "--by",
+        "mpatel", "--note", "Not enough",
+    )  # fmt: skip
+    assert decision.exit_code == 1, decision.output
+    assert decision.output == (
+        "error: the weekly oversight of MED-001 was not recorded\n"
+        "  - the reject-closure decision of 20 Oct 2026 would be committed by Tunde Okafor "
+        "<tunde@example.org>, not by its reviewer, mpatel (policy signoff.proof: author)\n"
+    )
+
+
+def test_recording_policy_trusts_the_file(governed: Path) -> None:
+    config = governed / "cqctrack.yaml"
+    config.write_text(config.read_text() + "    proof: recorded\n")
+    commit_all(governed, "Trust the files", "2026-10-01", author=MEERA)
+    add_evidence(governed)
+    result = as_(
+        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done"
+    )
+    assert result.exit_code == 0, result.output
+
+
+def close_by_hand(repo: Path, who: str, on: str, verifier: str = "mpatel") -> None:
+    path = repo / A1
+    path.write_text(
+        path.read_text().replace("status: in-progress", "status: closed")
+        + f"closure:\n  date: {on}\n  verified_by: {verifier}\n  outcome: Done\n"
+    )
+    commit_all(repo, "Close MED-001", on, author=who)
+
+
+def check(repo: Path, *args: str, on: str = "2026-11-23"):
+    return runner.invoke(app, ["--repo", str(repo), "check", "--as-of", on, *args])
+
+
+def test_a_closure_committed_by_the_owner_is_flagged_everywhere(governed: Path) -> None:
+    add_evidence(governed)
+    close_by_hand(governed, TUNDE, "2026-10-22")
+    result = check(governed)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[:2] == [
+        f"{A1}:24:1: error: the closure was committed by Tunde Okafor <tunde@example.org>, "
+        "not by the verifier, mpatel (policy signoff.proof: author) [signoff-not-by-signer]",
+        "    hint: a sign-off is committed by the person who signs off: ask mpatel to record "
+        "it from their own git identity, or correct the entry",
+    ]
+    review = runner.invoke(
+        app, ["--repo", str(governed), "review", "--flagged", "--as-of", "2026-11-23"]
+    )
+    assert review.exit_code == 0, review.output
+    lines = review.output.splitlines()
+    assert lines[0] == "Actions as at 23 Nov 2026: flagged in history"
+    assert lines[3].startswith("MED-001  Red ")
+    assert lines[4].strip() == (
+        "why: the closure was committed by Tunde Okafor <tunde@example.org>, not by the "
+        "verifier, mpatel (policy signoff.proof: author)"
+    )
+    assert lines[5].strip() == "escalate to the registered manager, Meera Patel"
+    default = runner.invoke(app, ["--repo", str(governed), "review", "--as-of", "2026-11-23"])
+    assert "MED-001  Red" in default.output  # a closed action, in the weekly review
+    summary = runner.invoke(
+        app, ["--repo", str(governed), "summary", "--as-of", "2026-11-23", "--format", "json"]
+    )
+    assert json.loads(summary.output)["history_flags"] == {
+        "actions": 1,
+        "by_code": {"signoff-not-by-signer": 1},
+    }
+    history = runner.invoke(app, ["--repo", str(governed), "history", "MED-001"])
+    assert (
+        "! the closure was committed by Tunde Okafor <tunde@example.org>, not by the "
+        "verifier, mpatel (policy signoff.proof: author)" in history.output
+    )
+
+
+def set_policy(repo: Path, old: str, new: str, who: str, on: str) -> None:
+    config = repo / "cqctrack.yaml"
+    text = config.read_text()
+    assert old in text
+    config.write_text(text.replace(old, new))
+    commit_all(repo, f"Policy: {new.strip()}", on, author=who)
+
+
+def test_a_registered_managers_closure_under_a_relaxed_policy_is_flagged(governed: Path) -> None:
+    # Meera owns MED-001, relaxes the rule, closes her own action, and puts it back.
+    path = governed / A1
+    path.write_text(path.read_text().replace("owner: tokafor", "owner: mpatel"))
+    commit_all(governed, "Take over MED-001", "2026-10-01", author=MEERA)
+    add_evidence(governed)
+    set_policy(
+        governed, "policy:\n", "policy:\n  closure:\n    verifier_may_be_owner: true\n", MEERA,
+        "2026-11-02",
+    )  # fmt: skip
+    closed = as_(
+        governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done",
+        on="2026-11-03",
+    )  # fmt: skip
+    assert closed.exit_code == 0, closed.output
+    set_policy(
+        governed, "verifier_may_be_owner: true", "verifier_may_be_owner: false", MEERA,
+        "2026-11-04",
+    )  # fmt: skip
+    result = check(governed, "--select", "policy,signoff,closure")
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "cqctrack.yaml:18:5: warning: closure.verifier_may_be_owner relaxed (false → true) by "
+        "Meera Patel on 2 Nov 2026, put back by Meera Patel on 4 Nov 2026 [policy-relaxed]"
+    )
+    assert (
+        f"{A1}:24:1: warning: the closure was recorded on 3 Nov 2026 while "
+        "closure.verifier_may_be_owner relaxed (false → true) by Meera Patel on 2 Nov 2026, "
+        "put back by Meera Patel on 4 Nov 2026; the rules before it would have refused it: "
+        "the verifier (mpatel) is the action's owner [signoff-under-relaxation]"
+    ) in lines
+    assert (
+        f"{A1}:26:3: error: the verifier (mpatel) is the action's owner; closure needs "
+        "independent verification [closure-verifier-is-owner]"
+    ) in lines
+    review = runner.invoke(app, ["--repo", str(governed), "review", "--as-of", "2026-11-23"])
+    assert (
+        "warning: policy closure.verifier_may_be_owner relaxed (false → true) by Meera Patel on "
+        "2 Nov 2026, put back by Meera Patel on 4 Nov 2026; sign-offs recorded while it stood "
+        "are flagged on their actions (`cqctrack history cqctrack.yaml`)"
+    ) in review.stderr
+    summary = runner.invoke(app, ["--repo", str(governed), "summary", "--as-of", "2026-11-23"])
+    assert (
+        "Policy relaxed  closure.verifier_may_be_owner relaxed (false → true) by Meera Patel on "
+        "2 Nov 2026, put back by Meera Patel on 4 Nov 2026"
+    ) in summary.output
+
+
+def test_an_entry_dated_after_its_commit_is_an_error(governed: Path) -> None:
+    path = governed / A1
+    path.write_text(
+        path.read_text() + "reviews:\n  - date: 2026-10-25\n    by: mpatel\n    level: weekly\n"
+        "    decision: on-track\n    note: Fine.\n"
+    )
+    commit_all(governed, "Review", "2026-10-20", author=MEERA)
+    result = check(governed, "--select", "audit")
+    assert result.exit_code == 1, result.output
+    sha = git(governed, "rev-parse", "--short=8", "HEAD").strip()
+    assert result.output.splitlines()[:2] == [
+        f"{A1}:17:5: error: a review is dated 25 Oct 2026, after the commit that added it "
+        f"({sha} by Meera Patel on 20 Oct 2026) [audit-dated-after-commit]",
+        "    hint: entries record what has happened: date them on or before the day they are "
+        "committed",
+    ]
+
+
+def test_recording_as_of_a_day_after_the_commit_is_refused(governed: Path) -> None:
+    env = {"GIT_AUTHOR_DATE": "2026-10-20T10:00:00+00:00"}
+    result = runner.invoke(
+        app,
+        ["--repo", str(governed), "oversight", "MED-001", "--decision", "on-track", "--note",
+         "x", "--as-of", "2026-10-25"],
+        env=env,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "error: --as-of 2026-10-25 is after the day the commit would carry (2026-10-20)\n"
+        "  hint: record events on or after the day they happen; --as-of on a recording command "
+        "may only go back\n"
+    )
+
+
+def test_a_review_written_up_weeks_later_does_not_reset_the_cadence(governed: Path) -> None:
+    monthly = as_(
+        governed, JO, "oversight", "MED-001", "--decision", "on-track", "--note", "Trend fine",
+        on="2026-11-02",
+    )  # fmt: skip
+    assert monthly.exit_code == 0, monthly.output
+    late = as_(
+        governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "Fine",
+        "--date", "2026-11-06", on="2026-11-20",
+    )  # fmt: skip
+    assert late.exit_code == 0, late.output
+    assert late.stderr == (
+        "note: dated 14 days before it is recorded; beyond policy audit.backdating_days (7) "
+        "history flags it as back-dated, and a review dated so far back does not reset the "
+        "review cadence\n"
+    )
+    review = runner.invoke(
+        app, ["--repo", str(governed), "review", "--as-of", "2026-11-23", "--format", "json"]
+    )
+    row = next(r for r in json.loads(review.stdout) if r["id"] == "MED-001")
+    assert row["brag"] == "red"
+    assert row["reasons"] == [
+        "overdue by 23 days, beyond the 14-day grace period",
+        "high-risk action not reviewed for 21 days; the review of 6 Nov 2026 by Meera Patel "
+        "does not count (it was recorded 14 days after the date it carries (policy "
+        "audit.backdating_days: 7)) (policy: 7)",
+        "a review dated 6 Nov 2026 was committed 14 days later (20 Nov 2026)",
+    ]
+
+
+def test_the_registered_managers_own_overdue_action_escalates_to_provider_level(
+    governed: Path,
+) -> None:
+    path = governed / A1
+    path.write_text(path.read_text().replace("owner: tokafor", "owner: mpatel"))
+    commit_all(governed, "Take over MED-001", "2026-10-01", author=MEERA)
+    for level, on in (("monthly", "2026-11-01"), ("weekly", "2026-11-04")):
+        reviewed = as_(
+            governed, JO, "oversight", "MED-001", "--decision", "on-track", "--level", level,
+            "--note", "Seen", on=on,
+        )  # fmt: skip
+        assert reviewed.exit_code == 0, reviewed.output
+    review = runner.invoke(app, ["--repo", str(governed), "review", "--as-of", "2026-11-05"])
+    assert review.exit_code == 0, review.output
+    assert (
+        "escalate to provider level: Jo Reed (nominated individual), because the registered "
+        "manager, Meera Patel, owns the action"
+    ) in review.output
+    assert "escalate to the registered manager" not in review.output
+
+
+# --- a cqctrack commit holds only what cqctrack wrote -------------------------------------
+
+
+def test_a_file_with_uncommitted_changes_is_refused_unless_included(governed: Path) -> None:
+    path = governed / A1
+    path.write_text(path.read_text().replace("risk: high", "risk: medium"))
+    refused = as_(governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "x")
+    assert refused.exit_code == 1, refused.output
+    assert refused.output == (
+        f"error: {A1} has changes that are not committed, so cqctrack will not commit it\n"
+        f"  hint: commit them first (`git commit {A1}`) or discard them (`git restore {A1}`); "
+        "or pass --include-changes to commit them with this change\n"
+    )
+    included = as_(
+        governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "x",
+        "--include-changes",
+    )  # fmt: skip
+    assert included.exit_code == 0, included.output
+    message = git(governed, "log", "-1", "--format=%B")
+    assert message == (
+        "MED-001: weekly oversight, on-track (mpatel)\n\n"
+        f"This commit also holds changes to {A1} that were made by hand before this command "
+        "and not committed (--include-changes).\n\n"
+        "Action: MED-001\nEvent: reviewed\nDecision: on-track\n"
+        "Includes-Uncommitted-Changes: yes\nCqctrack-Version: 0.1.0\n\n"
+    )
+    assert "risk: medium" in git(governed, "show", "HEAD:" + A1)

@@ -456,12 +456,17 @@ def relaxation_findings(found: Iterable[Relaxation], today: date, policy: Policy
                 Severity.WARNING,
                 relaxation.at,
                 None,
-                tuple(relaxation.setting.split(".")),
+                _setting_loc(relaxation.setting),
                 f"it {standing}; sign-offs recorded while it stood are flagged on their "
                 "actions; provider scrutiny should confirm the change was agreed",
             )
         )
     return out
+
+
+def _setting_loc(setting: str) -> Loc:
+    parts = tuple(setting.split("."))
+    return parts if parts[0] == "people" else ("policy", *parts)
 
 
 def under_relaxation(
