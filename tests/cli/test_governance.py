@@ -7,6 +7,7 @@ Each case the issue lists is refused when recording, or flagged by `check`,
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -453,3 +454,62 @@ def test_a_file_with_uncommitted_changes_is_refused_unless_included(governed: Pa
         "Includes-Uncommitted-Changes: yes\nCqctrack-Version: 0.1.0\n\n"
     )
     assert "risk: medium" in git(governed, "show", "HEAD:" + A1)
+
+
+# --- policy and register changes are audited -----------------------------------------------
+
+
+def test_history_of_cqctrack_yaml_shows_policy_and_register_changes_and_flags_relaxations(
+    governed: Path,
+) -> None:
+    set_policy(
+        governed, "policy:\n", "policy:\n  closure:\n    verifier_may_be_owner: true\n", MEERA,
+        "2026-11-02",
+    )  # fmt: skip
+    set_policy(governed, "role: medicines-lead", "role: deputy-manager", JO, "2026-11-03")
+    result = runner.invoke(app, ["--repo", str(governed), "history", "cqctrack.yaml"])
+    assert result.exit_code == 0, result.output
+    lines = [re.sub(r"  [0-9a-f]{8}  ", "  ", line) for line in result.output.splitlines()]
+    assert lines == [
+        "cqctrack.yaml  Test Care Ltd",
+        "cqctrack.yaml",
+        "",
+        " 1 Sep 2026  Meera Patel  created: Test Care Ltd, 3 people  [hand edit]",
+        " 2 Nov 2026  Meera Patel  policy.closure added: {verifier_may_be_owner: true}  [hand edit]",
+        "                                    ! closure.verifier_may_be_owner relaxed (false → true) "
+        "by Meera Patel on 2 Nov 2026",
+        " 3 Nov 2026  Jo Reed      people.tokafor.role changed medicines-lead → deputy-manager  "
+        "[hand edit]",
+        "                                    ! people.tokafor.role relaxed (medicines-lead → "
+        "deputy-manager) by Jo Reed on 3 Nov 2026",
+        "",
+        "2 things for a reviewer to look at (marked !).",
+    ]
+
+
+def test_history_of_a_measure_flags_a_reading_committed_before_its_month_ended(
+    governed: Path,
+) -> None:
+    measure = governed / "trackers/riverside/measures/MED-M1.yaml"
+    measure.write_text(
+        measure.read_text() + "  - period: 2026-10\n    value: 97\n    document: QMS-10\n"
+    )
+    commit_all(governed, "October reading", "2026-10-28", author=TUNDE)
+    result = runner.invoke(app, ["--repo", str(governed), "history", "MED-M1", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    event = json.loads(result.stdout)["events"][-1]
+    assert (event["event"], event["text"], event["flags"]) == (
+        "reading-added",
+        "reading for 2026-10 added: 97",
+        [
+            "the reading for Oct 2026 was recorded on 28 Oct 2026, before the period ended "
+            "(31 Oct 2026)"
+        ],
+    )
+    check_result = check(governed, "--select", "consistency-period-not-ended")
+    assert check_result.exit_code == 1, check_result.output
+    assert check_result.output.startswith(
+        "trackers/riverside/measures/MED-M1.yaml:13:5: error: the reading for Oct 2026 was "
+        "recorded on 28 Oct 2026, before the period ended (31 Oct 2026) "
+        "[consistency-period-not-ended]\n"
+    )

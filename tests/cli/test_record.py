@@ -355,7 +355,13 @@ def test_update_refuses_awaiting_verification_without_evidence(git_repo: Path) -
 
 def test_cancel_records_who_approved_it(git_repo: Path) -> None:
     result = cli(
-        git_repo, "cancel", "MED-001", "--reason", "Superseded by MED-003", "--approved-by", "mpatel"
+        git_repo,
+        "cancel",
+        "MED-001",
+        "--reason",
+        "Superseded by MED-003",
+        "--approved-by",
+        "mpatel",
     )
     assert result.exit_code == 0, result.output
     text = (git_repo / A1).read_text()

@@ -17,22 +17,33 @@ class HistoryFormat(StrEnum):
 
 def history(
     ctx: typer.Context,
-    action: Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID_OR_FILE",
+            help="An action, concern or measure id (MED-003, MED-C1, MED-M1), a tracker's "
+            "folder name, or a tracked file such as cqctrack.yaml.",
+        ),
+    ],
     output: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help="text or json.")
     ] = HistoryFormat.TEXT,
 ) -> None:
-    """Show an action's life from git: every change, who made it and when.
+    """Show a file's life from git: every change, field by field, who made it and when.
 
-    Works the same for changes made with cqctrack and by hand-editing the YAML.
+    Works the same for changes made with cqctrack and by hand-editing the YAML, for
+    actions, concerns, measures, trackers and cqctrack.yaml (policy and people).
     Flags (!) what a reviewer must see: due dates moved without a logged
-    extension, evidence removed or edited after closure, a closure committed by
-    someone other than the verifier, and entries back-dated before their commit.
+    extension, sign-offs git does not prove (a closure committed by someone other
+    than the verifier), entries dated after or well before their commit, evidence
+    removed or edited after closure, and policy changes that relaxed the rules.
 
-    Example:
+    Examples:
 
+    \b
         cqctrack history MED-003
         cqctrack history MED-003 --format json
+        cqctrack history cqctrack.yaml
     """
     from cqctrack.read import history as core
     from cqctrack.reports import history as render
@@ -41,7 +52,7 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
-    timeline = core.action_history(root, action.strip().upper(), config, st.caches(root))
+    timeline = core.file_history(root, action, config, st.caches(root))
     if output is HistoryFormat.JSON:
         typer.echo(render.render_json(timeline))
         return

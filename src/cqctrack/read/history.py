@@ -1,34 +1,41 @@
-"""An action's life read back from git: one event per change, field by field.
+"""A file's life read back from git: one event per change, field by field.
 
-The timeline comes from comparing the file's committed versions (git/facts.py),
-so it is the same whether a change was made with cqctrack or by hand-editing the
-YAML and committing; commit trailers only say which tool made it. What to flag is
-decided in rules/audit.py, and whether a due-date move was logged in
-rules/extensions.py, from the same git facts the review and `check` read.
+`cqctrack history` takes an action, concern or measure id, a tracker's slug, or a
+path to any tracked file (`cqctrack.yaml`, a tracker.yaml...). The timeline comes
+from comparing the file's committed versions (git/facts.py), so it is the same
+whether a change was made with cqctrack or by hand-editing the YAML and committing;
+commit trailers only say which tool made it. Events are worded in rules/audit.py;
+what to flag on them is judged from the same git facts the review and `check`
+read (rules/governance.py, rules/extensions.py).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from cqctrack import cache
 from cqctrack.errors import UnknownId
 from cqctrack.findings import Finding
 from cqctrack.format.history import Version
+from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, TRACKERS_DIR
+from cqctrack.format.models import ACTION_ID, CONCERN_ID, MEASURE_ID
 from cqctrack.format.records import Config
 from cqctrack.git import facts, run
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import governance
-from cqctrack.rules.audit import Audit, Event, compare
+from cqctrack.rules.audit import Audit, Event, compare, compare_file
 
 
 @dataclass
 class Timeline:
-    action_id: str
+    action_id: str  # what was asked for: an id, a slug or a file
     path: str | None
     title: str | None
     events: list[Event] = field(default_factory=list)
+    kind: str = "action"  # action, concern, measure, tracker, config or file
 
     @property
     def flags(self) -> list[str]:
@@ -39,9 +46,68 @@ class Timeline:
         return [f for event in self.events for f in event.findings]
 
 
-def action_history(
-    root: Path, action_id: str, config: Config | None, caches: cache.Caches
-) -> Timeline:
+class Target(NamedTuple):
+    kind: str
+    label: str
+    spec: str  # a pathspec for git, relative to the tracker repository
+    on_disk: Path | None  # the file in the working tree, if it is there
+    missing: str  # what to say when it has no history
+
+
+_KINDS = (("action", ACTION_ID), ("concern", CONCERN_ID), ("measure", MEASURE_ID))
+_FOLDER = {kind: folder for folder, kind in KIND_FOLDERS.items()}
+
+
+def _target(root: Path, asked: str) -> Target:
+    """What `asked` names: an id, a tracker slug, or a path to a tracked file."""
+    text = asked.strip()
+    if text.endswith((".yaml", ".yml")) or "/" in text:
+        for base in (Path.cwd(), root):
+            candidate = (base / text).resolve()
+            if candidate.is_relative_to(root.resolve()) and candidate.exists():
+                rel = candidate.relative_to(root.resolve()).as_posix()
+                return Target(_kind_of(rel), rel, rel, candidate, "")
+        rel = text.removeprefix("./")
+        return Target(_kind_of(rel), rel, rel, None, f"there is no file {rel} in this history")
+    item = text.upper()
+    for kind, pattern in _KINDS:
+        if re.match(pattern, item):
+            folder = _FOLDER[kind]
+            found = sorted((root / TRACKERS_DIR).glob(f"*/{folder}/{item}.yaml"))
+            if found:
+                rel = found[0].relative_to(root).as_posix()
+                return Target(kind, item, rel, found[0], "")
+            spec = f":(glob){TRACKERS_DIR}/*/{folder}/{item}.yaml"
+            return Target(
+                kind, item, spec, None, f"there is no {kind} {item} in this repository's history"
+            )
+    tracker = root / TRACKERS_DIR / text / TRACKER_FILE
+    rel = f"{TRACKERS_DIR}/{text}/{TRACKER_FILE}"
+    if tracker.is_file():
+        return Target("tracker", text, rel, tracker, "")
+    return Target(
+        "tracker",
+        text,
+        rel,
+        None,
+        f"there is no action, concern, measure, tracker or file {text} in this repository's history",
+    )
+
+
+def _kind_of(rel: str) -> str:
+    if rel == CONFIG_FILE:
+        return "config"
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == TRACKERS_DIR and parts[2] == TRACKER_FILE:
+        return "tracker"
+    if len(parts) == 4 and parts[0] == TRACKERS_DIR and parts[2] in KIND_FOLDERS:
+        return KIND_FOLDERS[parts[2]]
+    return "file"
+
+
+def file_history(root: Path, asked: str, config: Config | None, caches: cache.Caches) -> Timeline:
+    """The timeline of whatever `asked` names (an id, a slug or a file)."""
+    target = _target(root, asked)
     where = facts.scope(root)
     if where is None:
         if run.toplevel(root) is None:
@@ -50,33 +116,32 @@ def action_history(
                 hint="history is read from git commits; run `git init` and commit the trackers",
             )
         raise UnknownId(
-            f"there is no action {action_id} in this repository's history",
+            target.missing or f"there is no history of {target.label}",
             hint="nothing has been committed yet; history is read from git commits",
         )
-    base = where.trackers
-    on_disk = sorted((where.top / base).glob(f"*/actions/{action_id}.yaml"))
-    if on_disk:
+    if target.on_disk is not None:
         # An exact path lets git use its changed-path Bloom filters: 0.01 s instead
-        # of 0.2 s at 10,000 actions. A deleted action is found by pattern instead.
-        spec = on_disk[0].relative_to(where.top).as_posix()
+        # of 0.2 s at 10,000 actions. A deleted file is found by pattern instead.
         run.update_commit_graph(root)
-    else:
-        spec = f":(glob){base}/*/actions/{action_id}.yaml"
-    versions = facts.read_versions(root, spec)
-    current = _working_copy(where, on_disk, versions)
+    versions = facts.read_versions(root, target.spec)
+    current = _working_copy(where, target.on_disk, versions)
     if current is not None:
         versions.append(current)
     if not versions:
         raise UnknownId(
-            f"there is no action {action_id} in this repository's history",
-            hint="check the id; `cqctrack review --all` lists actions",
+            target.missing or f"there is no history of {target.label}",
+            hint="check the id or path; `cqctrack review --all` lists actions",
         )
     latest = next((v for v in reversed(versions) if v.data), None)
     prefix = where.prefix
+    path = versions[-1].path
+    data = latest.data if latest and latest.data else {}
+    title = data.get("title") or data.get("name") or data.get("provider")
     timeline = Timeline(
-        action_id,
-        versions[-1].path.removeprefix(prefix + "/") if prefix != "." else versions[-1].path,
-        str(latest.data.get("title")) if latest and latest.data else None,
+        target.label,
+        path.removeprefix(prefix + "/") if prefix != "." else path,
+        str(title) if title else None,
+        kind=target.kind,
     )
     file_facts = facts.facts_of_versions(versions)
     gov = None
@@ -86,29 +151,32 @@ def action_history(
         shas = [v.commit.sha for v in versions if v.commit is not None]
         gov = read_governance.with_signatures(root, gov, shas, config.people, caches)
         relaxed = tuple(governance.relaxations(gov))
+    subject = target.label if target.kind in ("action", "concern", "measure") else None
+    period = data.get("period") if target.kind == "measure" else None
     audit = Audit(
         config,
         file_facts.due_moves(),
-        action_id,
+        subject,
         tuple(file_facts.events),
         gov,
         relaxed,
+        period=period if isinstance(period, str) else None,
     )
+    judge = compare if target.kind == "action" else compare_file
     previous: Version | None = None
     for version in versions:
-        timeline.events += compare(previous, version, audit)
+        timeline.events += judge(previous, version, audit)
         previous = version
     return timeline
 
 
 def _working_copy(
-    where: facts.Scope, on_disk: list[Path], versions: list[Version]
+    where: facts.Scope, on_disk: Path | None, versions: list[Version]
 ) -> Version | None:
-    if not on_disk:
+    if on_disk is None:
         return None
-    path = on_disk[0]
-    rel = path.relative_to(where.top).as_posix()
-    current = facts.parse_version(None, rel, path.read_bytes())
+    rel = on_disk.resolve().relative_to(where.top.resolve()).as_posix()
+    current = facts.parse_version(None, rel, on_disk.read_bytes())
     last = versions[-1] if versions else None
     if last is not None and last.path == rel and last.data == current.data and not current.error:
         return None

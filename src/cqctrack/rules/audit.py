@@ -40,8 +40,8 @@ from cqctrack.format.history import (
 )
 from cqctrack.format.policy import DEFAULT_POLICY, Policy
 from cqctrack.format.records import Config
-from cqctrack.format.vocab import iso_date
-from cqctrack.rules import extensions, governance
+from cqctrack.format.vocab import Period, iso_date
+from cqctrack.rules import extensions, governance, measures
 from cqctrack.wording import value_date
 
 LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings")
@@ -91,6 +91,7 @@ class Audit:
     events: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
     gov: governance.Governance | None = None
     relaxed: tuple[governance.Relaxation, ...] = ()
+    period: str | None = None  # a measure's period kind (monthly, ...), for its readings
 
     @property
     def policy(self) -> Policy:
@@ -108,6 +109,20 @@ class Audit:
         who = owner if isinstance(owner, str) else None
         found = governance.entry_findings(subject, who, entry, added, self.config, self.gov)
         found += governance.under_relaxation(subject, who, entry, added, self.gov, self.relaxed)
+        return found
+
+    def reading_flags(self, commit: Commit | None, item: Any, period: Any) -> list[Finding]:
+        """A measure's reading this commit added: the entry's flags, and whether its period
+        had ended by the commit (when the reading gives no `recorded` date)."""
+        found = self.entry_flags(commit, "readings", item, None)
+        if commit is None or self.gov is None or not isinstance(item, dict):
+            return found
+        kind = next((p for p in Period if p.value == period), None)
+        if item.get("recorded") is None and kind is not None:
+            early = measures.premature_period(kind, str(item.get("period")), commit.when.date())
+            added = Added(commit.sha, commit.when, commit.author_name, commit.author_email, -1)
+            entry = entry_of("readings", item)
+            found += governance.reading_findings(self.subject or "", entry, early, added, self.gov)
         return found
 
     def event_flag(self, commit: Commit | None, what: str, ident: str = "") -> list[Finding]:
@@ -382,3 +397,130 @@ def _closure_changes(
 
 def flags(events: Iterable[Event]) -> list[Finding]:
     return [f for event in events for f in event.findings]
+
+
+# --- any other tracked file: cqctrack.yaml, a tracker, a concern, a measure -----------------
+
+
+def compare_file(old: Version | None, new: Version, audit: Audit) -> list[Event]:
+    """The changes between two versions of a file that is not an action, field by field.
+
+    `cqctrack.yaml`'s policy and register changes carry `policy-relaxed` where they
+    relaxed the rules (rules/governance.py); a measure's new readings carry the
+    flags about how they came to be, as an action's entries do.
+    """
+    commit = new.commit
+    if new.data is None:
+        return [Event(commit, "deleted", f"file {new.path} deleted")]
+    if new.error:
+        return [Event(commit, "unreadable", f"this version cannot be read: {new.error}")]
+    before = old.data if old is not None and old.data else None
+    if before is None:
+        found = []
+        for reading in _readings(new.data):
+            found += audit.reading_flags(commit, reading, new.data.get("period"))
+        return [Event(commit, "created", _created_text(new.data), tuple(found))]
+    events: list[Event] = []
+    _diff(commit, (), before, new.data, events, audit)
+    relaxed = [r for r in audit.relaxed if commit is not None and r.at.sha == commit.sha]
+    for relaxation in relaxed:
+        loc = governance.setting_loc(relaxation.setting)
+        path = ".".join(str(part) for part in loc)
+        target = next(
+            (e for e in events if e.field and (path == e.field or path.startswith(e.field + "."))),
+            None,
+        )
+        flag = governance.relaxation_flag(relaxation)
+        if target is None:
+            events.append(Event(commit, "field-changed", f"{path} relaxed", (flag,), path))
+        else:
+            events[events.index(target)] = Event(
+                target.commit,
+                target.kind,
+                target.text,
+                (*target.findings, flag),
+                target.field,
+                target.old,
+                target.new,
+            )
+    return events
+
+
+def _created_text(data: dict[str, Any]) -> str:
+    if "people" in data:
+        people = data.get("people") or {}
+        count = len(people) if isinstance(people, dict) else 0
+        return f"created: {data.get('provider')}, {count} {'person' if count == 1 else 'people'}"
+    name = data.get("title") or data.get("name") or data.get("id")
+    return f"created: {name}"
+
+
+def _readings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found = data.get("readings")
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _diff(
+    commit: Commit | None,
+    path: tuple[str, ...],
+    old: Any,
+    new: Any,
+    events: list[Event],
+    audit: Audit,
+) -> None:
+    dotted = ".".join(path)
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            child = (*path, str(key))
+            if child == ("readings",):
+                _reading_changes(commit, before, after, events, audit, audit.period)
+            elif key not in old:
+                text = f"{'.'.join(child)} added: {_show(after)}"
+                events.append(Event(commit, "field-added", text, (), ".".join(child), None, after))
+            elif key not in new:
+                text = f"{'.'.join(child)} removed (was {_show(before)})"
+                events.append(
+                    Event(commit, "field-removed", text, (), ".".join(child), before, None)
+                )
+            else:
+                _diff(commit, child, before, after, events, audit)
+        return
+    text = f"{dotted} changed {_show(old)} → {_show(new)}"
+    events.append(Event(commit, "field-changed", text, (), dotted, old, new))
+
+
+def _reading_changes(
+    commit: Commit | None, old: Any, new: Any, events: list[Event], audit: Audit, kind: Any
+) -> None:
+    before = {str(r.get("period")): r for r in old or [] if isinstance(r, dict)}
+    after = {str(r.get("period")): r for r in new or [] if isinstance(r, dict)}
+    for period, reading in after.items():
+        if period not in before:
+            who = reading.get("recorded_by")
+            text = f"reading for {period} added: {_show(reading.get('value'))}" + (
+                f" (recorded by {who})" if who else ""
+            )
+            flags = audit.reading_flags(commit, reading, kind)
+            events.append(Event(commit, "reading-added", text, tuple(flags), "readings"))
+        elif before[period] != reading:
+            text = f"reading for {period} changed {_show(before[period])} → {_show(reading)}"
+            events.append(Event(commit, "reading-changed", text, (), "readings"))
+    for period in before.keys() - after.keys():
+        events.append(
+            Event(commit, "reading-removed", f"reading for {period} removed", (), "readings")
+        )

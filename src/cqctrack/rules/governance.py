@@ -443,28 +443,29 @@ def recent(found: Iterable[Relaxation], today: date, days: int) -> list[Relaxati
     return [r for r in found if start < r.at.day <= today]
 
 
+def relaxation_flag(relaxation: Relaxation) -> Finding:
+    """`policy-relaxed`, on the setting in cqctrack.yaml."""
+    standing = "still stands" if relaxation.until is None else "was put back"
+    return _flag(
+        "policy-relaxed",
+        relaxation.describe(),
+        Severity.WARNING,
+        relaxation.at,
+        None,
+        setting_loc(relaxation.setting),
+        f"it {standing}; sign-offs recorded while it stood are flagged on their actions; "
+        "provider scrutiny should confirm the change was agreed",
+    )
+
+
 def relaxation_findings(found: Iterable[Relaxation], today: date, policy: Policy) -> list[Finding]:
-    """`policy-relaxed` on cqctrack.yaml for each relaxation made within the provider
-    scrutiny cadence before the day judged."""
-    out = []
-    for relaxation in recent(found, today, policy.cadence.monthly_days):
-        standing = "still stands" if relaxation.until is None else "was put back"
-        out.append(
-            _flag(
-                "policy-relaxed",
-                f"{relaxation.describe()}",
-                Severity.WARNING,
-                relaxation.at,
-                None,
-                _setting_loc(relaxation.setting),
-                f"it {standing}; sign-offs recorded while it stood are flagged on their "
-                "actions; provider scrutiny should confirm the change was agreed",
-            )
-        )
-    return out
+    """`policy-relaxed` for each relaxation made within the provider scrutiny cadence
+    before the day judged (standing, or put back since: the next scrutiny must see it)."""
+    return [relaxation_flag(r) for r in recent(found, today, policy.cadence.monthly_days)]
 
 
-def _setting_loc(setting: str) -> Loc:
+def setting_loc(setting: str) -> Loc:
+    """Where a setting sits in cqctrack.yaml: policy.closure..., or people.ID.role."""
     parts = tuple(setting.split("."))
     return parts if parts[0] == "people" else ("policy", *parts)
 

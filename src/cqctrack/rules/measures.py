@@ -138,13 +138,18 @@ def premature(measure: Measure, reading: Reading, recorded: date) -> str | None:
     """Why `reading` was recorded before its period ended (on `recorded`), or None.
 
     A period is over at the end of its last day, so November's reading can be
-    recorded from 1 December. Used by `measure record` (which refuses) and `check`.
+    recorded from 1 December. Used by `measure record` (which refuses), `check`
+    and `history`.
     """
-    end = period_end(measure.period, reading.period)
+    return premature_period(measure.period, reading.period, recorded)
+
+
+def premature_period(period: Period, text: str, recorded: date) -> str | None:
+    end = period_end(period, text)
     if end is None or end < recorded:
         return None
     return (
-        f"the reading for {period_label(measure.period, reading.period)} was recorded on "
+        f"the reading for {period_label(period, text)} was recorded on "
         f"{date_text(recorded)}, before the period ended ({date_text(end)})"
     )
 
