@@ -7,7 +7,9 @@ Each case the issue lists is refused when recording, or flagged by `check`,
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -512,4 +514,73 @@ def test_history_of_a_measure_flags_a_reading_committed_before_its_month_ended(
         "trackers/riverside/measures/MED-M1.yaml:13:5: error: the reading for Oct 2026 was "
         "recorded on 28 Oct 2026, before the period ended (31 Oct 2026) "
         "[consistency-period-not-ended]\n"
+    )
+
+
+# --- history that admits its limits --------------------------------------------------------
+
+
+def shallow_clone(repo: Path, target: Path) -> Path:
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(target)],
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
+SHALLOW_ERROR = (
+    "error: this clone's git history is shallow (it stops at commit {sha}), so cqctrack "
+    "cannot tell who recorded what, or when: due-date moves, proof of sign-off, "
+    "back-dating and when actions last changed would be judged on part of the record\n"
+    "  hint: fetch the whole history (`git fetch --unshallow`; in GitHub Actions give "
+    "actions/checkout `fetch-depth: 0`), or pass --allow-shallow to judge what is there\n"
+)
+
+
+def test_a_shallow_clone_is_refused_unless_allowed_and_then_says_so(
+    governed: Path, tmp_path: Path
+) -> None:
+    add_evidence(governed)
+    close_by_hand(governed, TUNDE, "2026-10-22")  # a flag the full history shows
+    clone = shallow_clone(governed, tmp_path / "clone")
+    sha = git(clone, "rev-parse", "--short=8", "HEAD").strip()
+    for command in (["check"], ["review", "--overdue"], ["summary"], ["history", "MED-001"]):
+        result = runner.invoke(app, ["--repo", str(clone), *command])
+        assert result.exit_code == 3, (command, result.output)
+        assert result.output == SHALLOW_ERROR.format(sha=sha), command
+    allowed = check(clone, "--allow-shallow")
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stderr == (
+        f"warning: this clone's git history is shallow (it stops at commit {sha}); judging "
+        "what is there (--allow-shallow): entries first seen at its edge count as recorded, "
+        "not proven, and earlier due-date moves are not seen\n"
+    )
+    assert check(governed).exit_code == 1  # the whole history shows the unproven closure
+
+
+def test_grafted_history_is_refused_too(governed: Path) -> None:
+    head = git(governed, "rev-parse", "HEAD").strip()
+    grafts = governed / ".git" / "info" / "grafts"
+    grafts.parent.mkdir(exist_ok=True)
+    grafts.write_text(f"{head}\n")
+    result = check(governed)
+    assert result.exit_code == 3, result.output
+    assert result.output.startswith(
+        f"error: this repository's git history is altered by grafts in {grafts}, so cqctrack "
+        "cannot tell who recorded what"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the repository to another user")
+def test_a_repository_git_refuses_to_read_is_said_plainly(governed: Path) -> None:
+    for path in [governed, *governed.rglob("*")]:
+        os.lchown(path, 4321, 4321)
+    result = check(governed)
+    assert result.exit_code == 3, result.output
+    assert result.output == (
+        f"error: git refuses to read the repository at {governed}: it belongs to another user "
+        "(git's safe.directory protection), so its history cannot be read\n"
+        "  hint: if you trust it, run `git config --global --add safe.directory "
+        f"{governed}` (or run cqctrack as the repository's owner)\n"
     )

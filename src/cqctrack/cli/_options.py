@@ -103,3 +103,13 @@ class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+
+
+AllowShallow = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shallow",
+        help="Judge a shallow (or otherwise incomplete) git history as far as it goes, "
+        "instead of refusing; entries first seen at its edge count as recorded, not proven.",
+    ),
+]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, CheckFormat, parse_date, print_lines, state
+from cqctrack.cli._options import AllowShallow, AsOf, CheckFormat, parse_date, print_lines, state
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 
@@ -62,6 +62,7 @@ def check(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
     ] = False,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
@@ -90,7 +91,10 @@ def check(
 
     st = state(ctx)
     root = st.root()
-    result = check_repository(root, parse_date(as_of), st.caches(root)).only(chosen, left_out)
+    result = check_repository(root, parse_date(as_of), st.caches(root), allow_shallow)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
         typer.echo(render.render_json(result))
     elif output is CheckFormat.GITHUB:

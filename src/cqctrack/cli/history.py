@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import print_lines, state
+from cqctrack.cli._options import AllowShallow, print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -28,6 +28,7 @@ def history(
     output: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help="text or json.")
     ] = HistoryFormat.TEXT,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """Show a file's life from git: every change, field by field, who made it and when.
 
@@ -52,7 +53,9 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
-    timeline = core.file_history(root, action, config, st.caches(root))
+    timeline = core.file_history(root, action, config, st.caches(root), allow_shallow)
+    for warning in timeline.warnings:
+        typer.echo(warning, err=True)
     if output is HistoryFormat.JSON:
         typer.echo(render.render_json(timeline))
         return

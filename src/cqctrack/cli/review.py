@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, out_console, parse_date, state
+from cqctrack.cli._options import AllowShallow, AsOf, out_console, parse_date, state
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
 if TYPE_CHECKING:
@@ -134,6 +134,7 @@ def review(
     ] = False,
     as_of: AsOf = None,
     output: FormatOption = ReportFormat.TABLE,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """List the actions needing attention, with BRAG rating, reasons and escalation.
 
@@ -159,7 +160,7 @@ def review(
     today = parse_date(as_of)
     st = state(ctx)
     root = st.root()
-    context = core.load(root, today, st.caches(root), git=not concerns)
+    context = core.load(root, today, st.caches(root), git=not concerns, allow_shallow=allow_shallow)
     query = core.Query(
         overdue=overdue,
         due_within=due_within,
@@ -220,7 +221,10 @@ def _show_concerns(statuses: list[ConcernStatus], output: ReportFormat, today: d
 
 
 def summary(
-    ctx: typer.Context, as_of: AsOf = None, output: FormatOption = ReportFormat.TABLE
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    output: FormatOption = ReportFormat.TABLE,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """Show a one-screen dashboard: BRAG counts by tracker and key question, overdue trend.
 
@@ -237,7 +241,7 @@ def summary(
 
     st = state(ctx)
     root = st.root()
-    context = core.load(root, parse_date(as_of), st.caches(root))
+    context = core.load(root, parse_date(as_of), st.caches(root), allow_shallow=allow_shallow)
     for note in core.notes(context, core.Query()):
         typer.echo(note, err=True)
     result = dashboard.summarise(context)

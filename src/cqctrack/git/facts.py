@@ -347,24 +347,37 @@ def facts_of_versions(versions: list[Version]) -> FileFacts:
 
 
 class Scope(NamedTuple):
-    """Where the trackers sit in the git work tree."""
+    """Where the trackers sit in the git work tree, and whether its history is whole."""
 
     top: Path
     prefix: str  # the tracker repository's folder within the work tree, "." at the top
     head: str
+    shallow: bool = False
+    edge: frozenset[str] = frozenset()  # where a shallow history stops
+    altered: str | None = None  # grafts or replacement objects, if any
 
     @property
     def trackers(self) -> str:
         return f"{self.prefix}/{TRACKERS_DIR}" if self.prefix != "." else TRACKERS_DIR
 
+    @property
+    def incomplete(self) -> str | None:
+        """Why git's history here is not the whole record, in words; None when it is."""
+        if self.shallow:
+            stops = ", ".join(sorted(sha[:8] for sha in self.edge)) or "?"
+            return f"this clone's git history is shallow (it stops at commit {stops})"
+        if self.altered:
+            return f"this repository's git history is altered by {self.altered}"
+        return None
+
 
 def scope(root: Path) -> Scope | None:
     """The git work tree holding `root` and its HEAD, or None outside git (or before a commit)."""
-    top, head = run.toplevel_and_head(root)
-    if top is None or head is None:
+    where = run.toplevel_and_head(root)
+    if where.top is None or where.head is None:
         return None
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    return Scope(top, prefix, head)
+    prefix = root.resolve().relative_to(where.top.resolve()).as_posix()
+    return Scope(where.top, prefix, where.head, where.shallow, where.edge, where.altered)
 
 
 _Change = tuple[str, Author, str | None, str | None]  # path, author, blob before, blob after

@@ -18,6 +18,7 @@ from cqctrack.store import discover, files, load
 class CheckResult:
     findings: list[Finding]
     files_checked: int
+    notes: tuple[str, ...] = ()  # for stderr: what the result could not see
 
     @property
     def errors(self) -> int:
@@ -35,22 +36,27 @@ class CheckResult:
         return replace(self, findings=kept)
 
 
-def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResult:
+def check_repository(
+    root: Path, today: date, caches: cache.Caches, allow_shallow: bool = False
+) -> CheckResult:
     """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
 
     The result is cached, keyed by every tracker file's signature, the commit the
     git facts were read at, the date judged and the state of every evidence file
     it referred to, so a run with nothing changed replays it without reading a file.
     """
+    from cqctrack.read import governance
+
     listing = discover.discover(root)
     where = facts.scope(root)
+    notes = tuple(governance.require_whole(where, allow_shallow))
     key = (listing.fingerprint(), where.head if where else None, today.toordinal())
     file_check = files.checker(root)
     cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
     if cached is not None and cached[0] == key:
         _, refs, result = cached
         if all(file_check(ref) == state for ref, state in refs):
-            return result  # type: ignore[no-any-return]
+            return replace(result, notes=notes)  # type: ignore[no-any-return]
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
     from cqctrack.read import governance
@@ -60,7 +66,8 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
     snap = load.load(root, caches, listing)
     history = facts.read_history(root, snap, caches, where)
     history.prefetch([*snap.actions, *snap.measures])
-    gov = governance.build(root, snap, history, caches, snap.actions.values())
+    edge = where.edge if where is not None else frozenset()
+    gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
     deleted = {path.removeprefix(history.prefix): a for path, a in history.deleted().items()}
     ctx = RuleContext(
         snap,
@@ -79,7 +86,7 @@ def check_repository(root: Path, today: date, caches: cache.Caches) -> CheckResu
     result = CheckResult(findings, snap.file_count)
     refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
     caches.write("check", (key, refs, result))
-    return result
+    return replace(result, notes=notes)
 
 
 def _evidence_refs(snap: Snapshot) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cqctrack import cache
-from cqctrack.errors import InvalidRepository
+from cqctrack.errors import GitError, InvalidRepository
 from cqctrack.format import records
 from cqctrack.format.history import Imported, as_added
 from cqctrack.format.layout import CONFIG_FILE
@@ -107,3 +107,29 @@ def with_signatures(
         return gov
     found = signatures.verify(root, shas, people, caches)
     return Governance(gov.versions, gov.imported, found)
+
+
+def require_whole(where: facts.Scope | None, allow_shallow: bool) -> list[str]:
+    """Refuse to judge history that is not whole (a shallow clone, grafts, replacement
+    objects) unless told to; with `--allow-shallow`, the warning to show instead.
+
+    A shallow clone (the default checkout of most CI systems) would otherwise answer
+    differently, without a word: its first commit seems to create every file, so every
+    entry looks back-dated and every sign-off committed by whoever made that commit,
+    and due-date moves before it are never seen.
+    """
+    why = where.incomplete if where is not None else None
+    if why is None:
+        return []
+    if not allow_shallow:
+        raise GitError(
+            f"{why}, so cqctrack cannot tell who recorded what, or when: due-date moves, "
+            "proof of sign-off, back-dating and when actions last changed would be judged on "
+            "part of the record",
+            hint="fetch the whole history (`git fetch --unshallow`; in GitHub Actions give "
+            "actions/checkout `fetch-depth: 0`), or pass --allow-shallow to judge what is there",
+        )
+    return [
+        f"warning: {why}; judging what is there (--allow-shallow): entries first seen at its "
+        "edge count as recorded, not proven, and earlier due-date moves are not seen"
+    ]

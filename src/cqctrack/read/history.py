@@ -36,6 +36,7 @@ class Timeline:
     title: str | None
     events: list[Event] = field(default_factory=list)
     kind: str = "action"  # action, concern, measure, tracker, config or file
+    warnings: list[str] = field(default_factory=list)  # for stderr: about the history read
 
     @property
     def flags(self) -> list[str]:
@@ -105,10 +106,17 @@ def _kind_of(rel: str) -> str:
     return "file"
 
 
-def file_history(root: Path, asked: str, config: Config | None, caches: cache.Caches) -> Timeline:
+def file_history(
+    root: Path,
+    asked: str,
+    config: Config | None,
+    caches: cache.Caches,
+    allow_shallow: bool = False,
+) -> Timeline:
     """The timeline of whatever `asked` names (an id, a slug or a file)."""
     target = _target(root, asked)
     where = facts.scope(root)
+    warnings = read_governance.require_whole(where, allow_shallow)
     if where is None:
         if run.toplevel(root) is None:
             raise UnknownId(
@@ -142,12 +150,14 @@ def file_history(root: Path, asked: str, config: Config | None, caches: cache.Ca
         path.removeprefix(prefix + "/") if prefix != "." else path,
         str(title) if title else None,
         kind=target.kind,
+        warnings=warnings,
     )
     file_facts = facts.facts_of_versions(versions)
     gov = None
     relaxed: tuple[governance.Relaxation, ...] = ()
     if config is not None:
-        gov = read_governance.context(root, config.policy, facts.config_history(root, caches))
+        versions_of_config = facts.config_history(root, caches)
+        gov = read_governance.context(root, config.policy, versions_of_config, where.edge)
         shas = [v.commit.sha for v in versions if v.commit is not None]
         gov = read_governance.with_signatures(root, gov, shas, config.people, caches)
         relaxed = tuple(governance.relaxations(gov))

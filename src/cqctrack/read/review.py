@@ -143,6 +143,7 @@ class Workspace:
     _names: dict[str, str] | None = None
     _gov: governance.Governance | None = None
     _relaxed: list[governance.Relaxation] | None = None
+    warnings: list[str] = field(default_factory=list)  # about the history read
 
     @property
     def policy(self) -> Policy:
@@ -253,17 +254,24 @@ class Workspace:
         return Named(person_id, known.name if known else person_id, role)
 
 
-def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Workspace:
-    """Read the repository, and its git facts once unless `git` is False."""
+def load(
+    root: Path, today: date, caches: cache.Caches, git: bool = True, allow_shallow: bool = False
+) -> Workspace:
+    """Read the repository, and its git facts once unless `git` is False. History that is
+    not whole (a shallow clone) is refused unless `allow_shallow`."""
     snap = load_snapshot(root, caches)
     where = git_facts.scope(root) if git else None
+    warnings = read_governance.require_whole(where, allow_shallow)
     found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
-    return Workspace(root, snap, today, load_catalogue(), found, where is not None, caches)
+    edge = where.edge if where is not None else frozenset()
+    ctx = Workspace(root, snap, today, load_catalogue(), found, where is not None, caches, edge)
+    ctx.warnings = warnings
+    return ctx
 
 
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
-    out = []
+    out = list(ctx.warnings)
     skipped = ctx.skipped_files
     if skipped:
         files = (
