@@ -9,9 +9,11 @@ decides whether that counts as logged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -146,19 +148,16 @@ class Entry(NamedTuple):
 
 
 def _text(value: Any) -> str:
+    # str() of a date is its ISO form, of a StrEnum its value: as the file writes them.
     if value is None:
         return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if value.__class__ is float and value.is_integer():
         return str(int(value))
-    return str(getattr(value, "value", value))
+    return str(value)
 
 
-def entry_key(log: str, values: list[Any]) -> int:
-    import zlib
-
-    return zlib.crc32("\x1f".join([log, *(_text(v) for v in values)]).encode())
+def entry_key(log: str, values: Sequence[Any]) -> int:
+    return zlib.crc32(f"{log}\x1f{chr(31).join(map(_text, values))}".encode())
 
 
 def _day(value: Any) -> date | None:
@@ -172,16 +171,17 @@ def _day(value: Any) -> date | None:
     return None
 
 
-def _entry(log: str, index: int | None, values: list[Any]) -> Entry:
-    fields = ENTRY_FIELDS[log]
-    decision = values[fields.index("decision")] if log == "reviews" else None
-    person = values[1] if len(fields) > 1 else None
+def _entry(log: str, index: int | None, values: Sequence[Any]) -> Entry:
+    # ENTRY_FIELDS: the date first, the person second; a review's decision fourth; an
+    # evidence entry's id and a reading's period third.
+    decision = values[3] if log == "reviews" else None
     ref = values[2] if log in ("evidence", "readings") else None
+    first = values[0]
     return Entry(
         log,
         index,
-        _day(values[0]),
-        _text(person) or None,
+        first if first.__class__ is date else _day(first),
+        _text(values[1]) or None,
         _text(decision) or None,
         entry_key(log, values),
         _text(ref) or None,
@@ -218,6 +218,11 @@ def entries_of_data(data: dict[str, Any]) -> list[Entry]:
     return out
 
 
+_GET = {
+    log: attrgetter(*(_ATTRIBUTE.get(f, f) for f in fields)) for log, fields in ENTRY_FIELDS.items()
+}
+
+
 def entries_of_record(record: Any) -> list[Entry]:
     """The same entries, from an action or measure record (identities equal to the above)."""
     out: list[Entry] = []
@@ -228,14 +233,13 @@ def entries_of_record(record: Any) -> list[Entry]:
         items = getattr(record, log, None)
         if not items:
             continue
-        fields = [_ATTRIBUTE.get(f, f) for f in ENTRY_FIELDS[log]]
+        get = _GET[log]
         for index, item in enumerate(items):
-            out.append(_entry(log, index, [getattr(item, f) for f in fields]))
+            out.append(_entry(log, index, get(item)))
     for log in SINGLE:
         item = getattr(record, log, None)
         if item is not None:
-            fields = [_ATTRIBUTE.get(f, f) for f in ENTRY_FIELDS[log]]
-            out.append(_entry(log, None, [getattr(item, f) for f in fields]))
+            out.append(_entry(log, None, _GET[log](item)))
     return out
 
 

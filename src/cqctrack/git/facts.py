@@ -582,6 +582,11 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def prefix(self) -> str:
         return self._prefix
 
+    @property
+    def head(self) -> str:
+        """The commit these facts were read at."""
+        return self._where.head
+
     # --- the mapping -------------------------------------------------------------
 
     def _path(self, item_id: str) -> str | None:

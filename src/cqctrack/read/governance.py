@@ -22,7 +22,7 @@ from cqctrack.format.policy import Policy, Proof
 from cqctrack.format.records import Action, Person
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import iso_date
-from cqctrack.git import facts, run, signatures
+from cqctrack.git import facts, run
 from cqctrack.rules import governance
 from cqctrack.rules.governance import ConfigVersion, Governance
 
@@ -60,7 +60,7 @@ def build(
     version of the policy asks for them."""
     in_git = isinstance(history, facts.RepoHistory)
     gov = context(root, snap.policy, history.config_versions(), shallow, in_git)
-    if not _signed(gov):
+    if not signed(gov):
         return gov
     shas = [
         sha
@@ -89,7 +89,8 @@ def context(
     return Governance(tuple(found), start)
 
 
-def _signed(gov: Governance) -> bool:
+def signed(gov: Governance) -> bool:
+    """Whether any version of the policy asks for signatures."""
     return any(
         v.config is not None and v.config.policy.signoff.proof is Proof.SIGNED for v in gov.versions
     )
@@ -103,8 +104,10 @@ def with_signatures(
     caches: cache.Caches,
 ) -> Governance:
     """The same context, with what git says of these commits' signatures (if policy asks)."""
-    if not _signed(gov):
+    if not signed(gov):
         return gov
+    from cqctrack.git import signatures  # only policy `signed` asks git about signatures
+
     found = signatures.verify(root, shas, people, caches)
     return Governance(gov.versions, gov.imported, found)
 

@@ -28,19 +28,21 @@ evidence files are checked only for actions awaiting verification or closed.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cqctrack import cache
 from cqctrack.errors import InvalidInput, UnknownId
 from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Finding, Severity
 from cqctrack.format.catalogue import Catalogue, load_catalogue
+from cqctrack.format.history import ActionHistory, entries_of_record
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.policy import Policy
-from cqctrack.format.records import Action, Review
+from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
@@ -144,6 +146,10 @@ class Workspace:
     _gov: governance.Governance | None = None
     _relaxed: list[governance.Relaxation] | None = None
     warnings: list[str] = field(default_factory=list)  # about the history read
+    _email_owners: dict[str, str] | None = None
+    _flags: dict[str, Any] | None = None  # action id -> (file key, flags, review lags)
+    _flags_key: tuple[Any, ...] = ()
+    _flags_changed: bool = False
 
     @property
     def policy(self) -> Policy:
@@ -165,8 +171,7 @@ class Workspace:
         if history is not None and config is not None:
             gov = self.gov
             history = history._replace(due_moves=governance.judged_moves(history.due_moves, gov))
-            flags = governance.action_flags(action, history, config, gov, self.relaxations)
-            lags = governance.review_lags(action, history, gov)
+            flags, lags = self._judged(action, history, config, gov)
         moved = [m for m in history.due_moves if m.is_extension] if history else []
         return drift.facts_for(
             action,
@@ -178,8 +183,50 @@ class Workspace:
             leaders=self.leaders(action),
             review_lags=lags,
             flags=tuple(flags),
-            causers=governance.causers(flags, moved, history, self.snap.people),
+            causers=governance.causers(flags, moved, history, self.email_owners),
         )
+
+    def _judged(
+        self,
+        action: Action,
+        history: ActionHistory,
+        config: Config,
+        gov: governance.Governance,
+    ) -> tuple[list[Finding], dict[int, int]]:
+        """History's flags about `action` and its reviews' lags, from the `flags` cache when
+        neither the action's file nor anything else they depend on has changed."""
+        signed = read_governance.signed(gov)
+        key = zlib.crc32(self.snap.actions.blobs[action.id])
+        cached = None if signed else self._flag_cache().get(action.id)
+        if cached is not None and cached[0] == key:
+            return list(cached[1]), cached[2]
+        entries = entries_of_record(action)
+        flags = governance.action_flags(action, history, config, gov, self.relaxations, entries)
+        lags = governance.review_lags(action, history, gov, entries)
+        if not signed:
+            self._flag_cache()[action.id] = (key, tuple(flags), lags)
+            self._flags_changed = True
+        return flags, lags
+
+    def _flag_cache(self) -> dict[str, Any]:
+        # Valid for one HEAD, one cqctrack.yaml in the working tree and one shallow edge:
+        # everything the judgement reads besides the action's own file (which is the key).
+        if self._flags is None:
+            self._flags_key = self._global_key()
+            found = self.caches.read("flags", _valid_flags) if self.caches else None
+            self._flags = found[1] if found is not None and found[0] == self._flags_key else {}
+        return self._flags
+
+    def _global_key(self) -> tuple[Any, ...]:
+        head = getattr(self.history, "head", None)
+        config = zlib.crc32(repr(self.snap.config).encode()) if self.snap.config else 0
+        return (head, config, tuple(sorted(self.shallow)))
+
+    def save(self) -> None:
+        """Keep what was worked out for the next run (the history's flags per action)."""
+        if self._flags_changed and self.caches is not None and self._flags is not None:
+            self.caches.write("flags", (self._flags_key, self._flags))
+            self._flags_changed = False
 
     @property
     def gov(self) -> governance.Governance:
@@ -192,6 +239,12 @@ class Workspace:
         return self._gov
 
     @property
+    def email_owners(self) -> dict[str, str]:
+        if self._email_owners is None:
+            self._email_owners = governance.email_owners(self.snap.people)
+        return self._email_owners
+
+    @property
     def relaxations(self) -> list[governance.Relaxation]:
         if self._relaxed is None:
             self._relaxed = governance.relaxations(self.gov) if self.in_git else []
@@ -199,7 +252,7 @@ class Workspace:
 
     def prepare(self, actions: list[Action]) -> None:
         """Ask git about the signatures these actions' sign-offs need (policy signed)."""
-        if not self.in_git:
+        if not self.in_git or not read_governance.signed(self.gov):
             return
         gov = self.gov
         shas = [
@@ -269,6 +322,10 @@ def load(
     return ctx
 
 
+def _valid_flags(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)
+
+
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
     out = list(ctx.warnings)
@@ -315,6 +372,7 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
             continue
         rows.append(_row(ctx, action, verdict))
     rows.sort(key=_urgency)
+    ctx.save()
     return rows
 
 

@@ -103,6 +103,7 @@ def summarise(ctx: Workspace) -> Summary:
         groups += [kqs[kq] for kq in ctx.key_questions(action)]
         for group in groups:
             group.add(verdict, now, before)
+    ctx.save()
     statuses = measures.assess_concerns(snap, today)
     return Summary(
         provider=snap.config.provider if snap.config else "",

@@ -54,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from cqctrack.findings import ESCALATION_ORDER, Brag, Escalation, Finding, Severity
 from cqctrack.format.history import ActionHistory, DueMove
@@ -69,8 +70,7 @@ def _drift(code: str, brag: Brag, message: str, escalate: Escalation | None = No
     return Finding(code=code, message=message, severity=severity, brag=brag, escalate=escalate)
 
 
-@dataclass(frozen=True, slots=True)
-class Leaders:
+class Leaders(NamedTuple):
     """Who an action's tracker escalates to: its registered manager, then provider level."""
 
     manager: str | None = None

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from cqctrack.findings import Finding, Loc, Severity
@@ -54,7 +54,6 @@ from cqctrack.format.history import (
 from cqctrack.format.policy import PROOF_ORDER, ExtensionLogging, FlagSeverity, Policy, Proof
 from cqctrack.format.records import Action, Config, Measure, Person
 from cqctrack.rules import closure as closure_rule
-from cqctrack.rules import measures as measures_rule
 from cqctrack.rules import signoff
 from cqctrack.wording import date_text
 
@@ -64,14 +63,13 @@ class ConfigVersion(NamedTuple):
     config: Config | None  # None: missing or invalid in that commit
 
 
-@dataclass(frozen=True, slots=True)
-class Governance:
+class Governance(NamedTuple):
     """What the judgements read besides the files: every version of cqctrack.yaml, where
     judged history starts, and what git says of the signatures asked about."""
 
     versions: tuple[ConfigVersion, ...] = ()
-    imported: Imported = field(default_factory=Imported)
-    signatures: Mapping[str, Signature] = field(default_factory=dict)
+    imported: Imported = Imported()
+    signatures: Mapping[str, Signature] = MappingProxyType({})
 
     def config_at(self, when: datetime) -> Config | None:
         """The last valid cqctrack.yaml committed at or before `when`."""
@@ -550,14 +548,21 @@ def action_flags(
     now: Config,
     gov: Governance,
     relaxed: Iterable[Relaxation] = (),
+    entries: list[Entry] | None = None,
 ) -> list[Finding]:
-    """Every history flag about `action` (not yet located in its file), oldest first."""
+    """Every history flag about `action` (not yet located in its file), oldest first.
+    `entries`: the action's entries, when the caller has them already."""
     if history is None:
         return []
     relaxed = list(relaxed)
     found: list[Finding] = []
-    for entry in entries_of_record(action):
-        added = history.added_by(entry.key)
+    owner_emails = _emails_ever(gov, now, action.owner)
+    limit = now.policy.audit.backdating_days
+    for entry in entries if entries is not None else entries_of_record(action):
+        plain = history.added.get(entry.key)
+        if plain is None or _quiet(entry, plain, owner_emails, limit):
+            continue  # most entries: committed on their day by someone not the owner
+        added = as_added(plain)
         found += entry_findings(action.id, action.owner, entry, added, now, gov)
         if relaxed:
             approved = None
@@ -565,6 +570,29 @@ def action_flags(
                 approved = closure_rule.approval_stood(action, action.closure)
             found += under_relaxation(action.id, action.owner, entry, added, gov, relaxed, approved)
     found += event_findings(action.id, history.events, now.policy, gov)
+    return found
+
+
+def _quiet(entry: Entry, plain: tuple[Any, ...], owner_emails: set[str], limit: int) -> bool:
+    """Nothing about this entry can be flagged: no sign-off, committed on the day it carries
+    (or within the back-dating window), and not by the action's owner. A cheap test on the
+    plain facts, so that only the few entries that might be flagged are judged in full."""
+    if signoff.is_sign_off(entry) or entry.day is None:
+        return False
+    lag = (date.fromisoformat(plain[1][:10]) - entry.day).days
+    if lag < 0 or (lag > limit and entry.log != "created"):
+        return False
+    return entry.log != "reviews" or plain[3].lower() not in owner_emails
+
+
+def _emails_ever(gov: Governance, now: Config, person: str | None) -> set[str]:
+    """Every e-mail the register gave `person` in any version of cqctrack.yaml."""
+    found: set[str] = set()
+    if person is None:
+        return found
+    for config in [now, *(v.config for v in gov.versions)]:
+        if config is not None and person in config.people:
+            found |= _emails(config.people[person])
     return found
 
 
@@ -580,16 +608,20 @@ def measure_flags(
         found += entry_findings(measure.id, None, entry, added, now, gov)
         reading = measure.readings[entry.position or 0]
         if reading.recorded is None and added is not None:
+            from cqctrack.rules import measures as measures_rule  # only measures need it
+
             early = measures_rule.premature(measure, reading, added.day)
             found += reading_findings(measure.id, entry, early, added, gov)
     return found
 
 
-def review_lags(action: Action, history: ActionHistory, gov: Governance) -> dict[int, int]:
+def review_lags(
+    action: Action, history: ActionHistory, gov: Governance, entries: list[Entry] | None = None
+) -> dict[int, int]:
     """Review index -> days between the date it carries and the commit that added it, for
     reviews in judged history (imported ones, and uncommitted ones, are taken as dated)."""
     lags = {}
-    for entry in entries_of_record(action):
+    for entry in entries if entries is not None else entries_of_record(action):
         if entry.log != "reviews" or entry.day is None or entry.position is None:
             continue
         added = history.added_by(entry.key)
@@ -615,15 +647,19 @@ def signed_commits(action: Action, history: ActionHistory | None, gov: Governanc
     return out
 
 
+def email_owners(people: Mapping[str, Person]) -> dict[str, str]:
+    """Registered e-mail (lower case) -> person id."""
+    return {e.lower(): pid for pid, p in people.items() for e in p.emails}
+
+
 def causers(
     flags: Iterable[Finding],
     moves: Iterable[DueMove],
     history: ActionHistory | None,
-    people: Mapping[str, Person],
+    by_email: Mapping[str, str],
 ) -> frozenset[str]:
     """The people whose commits caused a lapse: the authors of flagged commits and of
-    unlogged due-date moves, known by their registered e-mails."""
-    by_email = {e.lower(): pid for pid, p in people.items() for e in p.emails}
+    unlogged due-date moves, known by their registered e-mails (`email_owners`)."""
     emails = {m.author_email.lower() for m in moves}
     flagged = {f.commit for f in flags if f.commit is not None}
     if history is not None and flagged:
