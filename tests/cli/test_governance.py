@@ -584,3 +584,57 @@ def test_a_repository_git_refuses_to_read_is_said_plainly(governed: Path) -> Non
         "  hint: if you trust it, run `git config --global --add safe.directory "
         f"{governed}` (or run cqctrack as the repository's owner)\n"
     )
+
+
+# --- pull-request mode -----------------------------------------------------------------------
+
+
+def test_check_since_blocks_a_branch_that_closes_an_action_without_evidence(
+    governed: Path,
+) -> None:
+    git(governed, "checkout", "-q", "-b", "close-med-001")
+    close_by_hand(governed, MEERA, "2026-10-22")  # the verifier herself, but no evidence
+    result = check(governed, "--since", "main", "--format", "github")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        f"::error file={A1},line=12,col=5,title=cqctrack closure-missing-evidence::evidence "
+        "requirement R1 (Observed competency assessment for each staff member with repeat "
+        "errors) has no evidence%0Arecord it with `cqctrack evidence add MED-001 --satisfies R1 "
+        "--kind competency-assessment --ref FILE_OR_DOCUMENT --summary TEXT`; a closure "
+        "recorded since main",
+        "Checked 6 files: 1 error and 0 warnings in 1 file.",
+    ]
+    assert check(governed, "--since", "main").exit_code == 1
+    git(governed, "checkout", "-q", "main")
+    assert check(governed, "--since", "main").exit_code == 0
+
+
+def test_check_since_makes_a_due_date_moved_by_hand_on_the_branch_an_error(
+    governed: Path,
+) -> None:
+    git(governed, "checkout", "-q", "-b", "more-time")
+    path = governed / A1
+    path.write_text(path.read_text().replace("due: 2026-10-31", "due: 2026-11-30"))
+    commit_all(governed, "More time", "2026-10-25", author=TUNDE)
+    plain = check(governed, "--select", "drift", on="2026-10-26")
+    assert plain.exit_code == 0, plain.output  # a warning on its own
+    since = check(governed, "--select", "drift", "--since", "main", on="2026-10-26")
+    assert since.exit_code == 1, since.output
+    sha = git(governed, "rev-parse", "--short=8", "HEAD").strip()
+    assert since.output.splitlines()[:2] == [
+        f"{A1}:9:1: error: due date moved 31 Oct 2026 → 30 Nov 2026 without a logged "
+        "extension [drift-unlogged-extension]",
+        f"    hint: moved in commit {sha} by Tunde Okafor on 25 Oct 2026; add the extension to "
+        "the `extensions` log (from, to, reason, approved_by, date) or move the due date back; "
+        f"changed since main, in commit {sha}",
+    ]
+
+
+def test_check_since_an_unknown_ref_says_how_to_fetch_it(governed: Path) -> None:
+    result = check(governed, "--since", "origin/main")
+    assert result.exit_code == 3, result.output
+    assert result.output == (
+        "error: --since origin/main: there is no such commit here\n"
+        "  hint: fetch it first (e.g. `git fetch origin main`, and give actions/checkout "
+        "`fetch-depth: 0`), or give a commit id\n"
+    )

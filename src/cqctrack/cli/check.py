@@ -63,6 +63,17 @@ def check(
         bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
     ] = False,
     allow_shallow: AllowShallow = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REF",
+            help="Pull-request mode: also judge the change since REF (a branch or commit). "
+            "Flags about commits since then, and problems with closures recorded since, are "
+            "errors.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
@@ -76,6 +87,7 @@ def check(
 
     \b
         cqctrack check --format github    # in a CI workflow
+        cqctrack check --since origin/main --format github   # on a pull request
         cqctrack check --select closure   # only the closure rule
         cqctrack check --list-rules
     """
@@ -91,7 +103,7 @@ def check(
 
     st = state(ctx)
     root = st.root()
-    result = check_repository(root, parse_date(as_of), st.caches(root), allow_shallow)
+    result = check_repository(root, parse_date(as_of), st.caches(root), allow_shallow, since)
     for note in result.notes:
         typer.echo(note, err=True)
     result = result.only(chosen, left_out)

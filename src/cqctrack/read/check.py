@@ -37,23 +37,32 @@ class CheckResult:
 
 
 def check_repository(
-    root: Path, today: date, caches: cache.Caches, allow_shallow: bool = False
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    allow_shallow: bool = False,
+    since: str | None = None,
 ) -> CheckResult:
     """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
 
     The result is cached, keyed by every tracker file's signature, the commit the
     git facts were read at, the date judged and the state of every evidence file
     it referred to, so a run with nothing changed replays it without reading a file.
+
+    `since`: also judge the change since that commit (pull-request mode): every flag
+    about a commit made since, whatever policy says of its severity, is an error, and
+    so is every closure problem of a closure recorded since (see `_in_change`).
     """
     from cqctrack.read import governance
 
     listing = discover.discover(root)
     where = facts.scope(root)
     notes = tuple(governance.require_whole(where, allow_shallow))
+    change = _change(root, where, since) if since is not None else None
     key = (listing.fingerprint(), where.head if where else None, today.toordinal())
     file_check = files.checker(root)
     cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == key and change is None:
         _, refs, result = cached
         if all(file_check(ref) == state for ref, state in refs):
             return replace(result, notes=notes)  # type: ignore[no-any-return]
@@ -84,9 +93,68 @@ def check_repository(
     findings = load.attach_lines(root, [*snap.findings, *found])
     findings.sort(key=sort_key)
     result = CheckResult(findings, snap.file_count)
+    if change is not None and since is not None:
+        return replace(result, findings=_in_change(findings, change, since, snap, history))
     refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
     caches.write("check", (key, refs, result))
     return replace(result, notes=notes)
+
+
+def _change(root: Path, where: facts.Scope | None, since: str) -> frozenset[str]:
+    """The commits made since `since` (on the way to HEAD): the change a pull request makes."""
+    from cqctrack.errors import GitError
+    from cqctrack.git import run
+
+    if where is None:
+        raise GitError(
+            f"--since {since}: {root} has no git history to compare with",
+            hint="pull-request mode compares commits; commit the trackers first",
+        )
+    base = run.run(root, "rev-parse", "--verify", "-q", f"{since}^{{commit}}", check=False)
+    if not base.strip():
+        raise GitError(
+            f"--since {since}: there is no such commit here",
+            hint="fetch it first (e.g. `git fetch origin main`, and give actions/checkout "
+            "`fetch-depth: 0`), or give a commit id",
+        )
+    return frozenset(run.run(root, "rev-list", f"{base.strip()}..{where.head}").split())
+
+
+def _in_change(
+    findings: list[Finding],
+    change: frozenset[str],
+    since: str,
+    snap: Snapshot,
+    history: facts.History,
+) -> list[Finding]:
+    """Findings about the change since `since` become errors, and say so.
+
+    A finding belongs to the change when it is about a commit in it (a flag, a due-date
+    move never logged), or is a closure problem of a closure recorded in it.
+    """
+    from cqctrack.format.history import entries_of_record
+
+    closed_in_change = set()
+    for action in snap.actions.values():
+        found = history.get(action.id)
+        if action.closure is None or found is None:
+            continue
+        closure = next(e for e in entries_of_record(action) if e.log == "closure")
+        added = found.added_by(closure.key)
+        if added is None or added.sha in change:  # uncommitted counts as the change too
+            closed_in_change.add(action.id)
+    out = []
+    for f in findings:
+        if f.commit is not None and f.commit in change:
+            note = f"changed since {since}, in commit {f.commit[:8]}"
+        elif f.category == "closure" and f.subject in closed_in_change:
+            note = f"a closure recorded since {since}"
+        else:
+            out.append(f)
+            continue
+        hint = f"{f.hint}; {note}" if f.hint else note
+        out.append(f._replace(severity=Severity.ERROR, hint=hint))
+    return out
 
 
 def _evidence_refs(snap: Snapshot) -> list[str]:
