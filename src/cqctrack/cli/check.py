@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AllowShallow, AsOf, CheckFormat, parse_date, print_lines, state
+from cqctrack.cli._options import (
+    AllowShallow,
+    AsOf,
+    AtOption,
+    CheckFormat,
+    moment,
+    print_lines,
+    state,
+)
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 
@@ -33,6 +41,7 @@ def _codes(value: str | None, option: str) -> set[str] | None:
 def check(
     ctx: typer.Context,
     as_of: AsOf = None,
+    at: AtOption = None,
     output: Annotated[
         CheckFormat,
         typer.Option("--format", "-f", help="text, json, or github (workflow annotations)."),
@@ -103,7 +112,8 @@ def check(
 
     st = state(ctx)
     root = st.root()
-    result = check_repository(root, parse_date(as_of), st.caches(root), allow_shallow, since)
+    point, today = moment(root, at, as_of)
+    result = check_repository(root, today, st.caches(root), allow_shallow, since, point)
     for note in result.notes:
         typer.echo(note, err=True)
     result = result.only(chosen, left_out)

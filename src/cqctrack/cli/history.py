@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AllowShallow, print_lines, state
+from cqctrack.cli._options import AllowShallow, AtOption, moment, print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -29,6 +29,7 @@ def history(
         HistoryFormat, typer.Option("--format", "-f", help="text or json.")
     ] = HistoryFormat.TEXT,
     allow_shallow: AllowShallow = False,
+    at: AtOption = None,
 ) -> None:
     """Show a file's life from git: every change, field by field, who made it and when.
 
@@ -53,7 +54,8 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
-    timeline = core.file_history(root, action, config, st.caches(root), allow_shallow)
+    point, _ = moment(root, at, None)
+    timeline = core.file_history(root, action, config, st.caches(root), allow_shallow, point)
     for warning in timeline.warnings:
         typer.echo(warning, err=True)
     if output is HistoryFormat.JSON:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli._options import AllowShallow, AsOf, out_console, parse_date, state
+from cqctrack.cli._options import AllowShallow, AsOf, AtOption, moment, out_console, state
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ def review(
         ),
     ] = False,
     as_of: AsOf = None,
+    at: AtOption = None,
     output: FormatOption = ReportFormat.TABLE,
     allow_shallow: AllowShallow = False,
 ) -> None:
@@ -154,13 +155,22 @@ def review(
         cqctrack review --unreviewed --key-question safe --format markdown
         cqctrack review --flagged
         cqctrack review --concerns
+        cqctrack review --at 2026-09-01     # what the tracker showed on 1 September
     """
     from cqctrack.read import review as core
 
-    today = parse_date(as_of)
     st = state(ctx)
     root = st.root()
-    context = core.load(root, today, st.caches(root), git=not concerns, allow_shallow=allow_shallow)
+    point, today = moment(root, at, as_of)
+    context = core.load(
+        root,
+        today,
+        st.caches(root),
+        git=not concerns,
+        allow_shallow=allow_shallow,
+        at=point,
+        as_of_given=as_of is not None,
+    )
     query = core.Query(
         overdue=overdue,
         due_within=due_within,
@@ -223,6 +233,7 @@ def _show_concerns(statuses: list[ConcernStatus], output: ReportFormat, today: d
 def summary(
     ctx: typer.Context,
     as_of: AsOf = None,
+    at: AtOption = None,
     output: FormatOption = ReportFormat.TABLE,
     allow_shallow: AllowShallow = False,
 ) -> None:
@@ -234,6 +245,7 @@ def summary(
     Example:
 
         cqctrack summary --as-of 2026-11-23
+        cqctrack summary --at 2026-09-01
     """
     from cqctrack.read import review as core
     from cqctrack.read import summary as dashboard
@@ -241,7 +253,15 @@ def summary(
 
     st = state(ctx)
     root = st.root()
-    context = core.load(root, parse_date(as_of), st.caches(root), allow_shallow=allow_shallow)
+    point, today = moment(root, at, as_of)
+    context = core.load(
+        root,
+        today,
+        st.caches(root),
+        allow_shallow=allow_shallow,
+        at=point,
+        as_of_given=as_of is not None,
+    )
     for note in core.notes(context, core.Query()):
         typer.echo(note, err=True)
     result = dashboard.summarise(context)

@@ -631,9 +631,9 @@ class RepoHistory(Mapping[str, ActionHistory]):
         return sum(1 for _ in self)
 
 
-def config_history(root: Path, caches: cache.Caches) -> list[tuple[Author, Any]]:
-    """Every committed version of cqctrack.yaml, for commands that read one file's history
-    (`cqctrack history`): the same as `RepoHistory.config_versions`, read on its own."""
+def config_history(root: Path, caches: cache.Caches, rev: str = "HEAD") -> list[tuple[Author, Any]]:
+    """Every version of cqctrack.yaml committed up to `rev`, for commands that read one
+    file's history (`cqctrack history`): as `RepoHistory.config_versions`, read on its own."""
     text = run.run(
         root,
         "log",
@@ -642,6 +642,7 @@ def config_history(root: Path, caches: cache.Caches) -> list[tuple[Author, Any]]
         "--no-renames",
         "--no-abbrev",
         f"--format={run.RS}%H{run.FS}%aI{run.FS}%an{run.FS}%ae",
+        rev,
         "--",
         CONFIG_FILE,
     )
@@ -800,8 +801,8 @@ def _summarise_blobs(root: str, blobs: list[str]) -> dict[str, Summary]:
 _GS = "\x1d"  # ends a commit header, before the file names --name-status lists
 
 
-def read_versions(root: Path, spec: str) -> list[Version]:
-    """Every committed version of the files matching `spec`, oldest first."""
+def read_versions(root: Path, spec: str, rev: str = "HEAD") -> list[Version]:
+    """Every version of the files matching `spec` committed up to `rev`, oldest first."""
     log = run.run(
         root,
         "log",
@@ -809,6 +810,7 @@ def read_versions(root: Path, spec: str) -> list[Version]:
         f"--format={run.RS}{run.COMMIT_FORMAT}{_GS}",
         "--name-status",
         "--no-renames",
+        rev,
         "--",
         spec,
     )

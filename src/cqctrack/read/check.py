@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.findings import Finding, Severity, sort_key
+from cqctrack.format.layout import FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
 from cqctrack.store import discover, files, load
+
+if TYPE_CHECKING:
+    from cqctrack.read.at import At
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,7 @@ def check_repository(
     caches: cache.Caches,
     allow_shallow: bool = False,
     since: str | None = None,
+    at: At | None = None,
 ) -> CheckResult:
     """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
 
@@ -52,9 +58,13 @@ def check_repository(
     `since`: also judge the change since that commit (pull-request mode): every flag
     about a commit made since, whatever policy says of its severity, is an error, and
     so is every closure problem of a closure recorded since (see `_in_change`).
+
+    `at`: check the repository as committed at that moment instead (read/at.py).
     """
     from cqctrack.read import governance
 
+    if at is not None:
+        return _check_at(root, today, caches, allow_shallow, since, at)
     listing = discover.discover(root)
     where = facts.scope(root)
     notes = tuple(governance.require_whole(where, allow_shallow))
@@ -66,14 +76,59 @@ def check_repository(
         _, refs, result = cached
         if all(file_check(ref) == state for ref, state in refs):
             return replace(result, notes=notes)  # type: ignore[no-any-return]
+    snap = load.load(root, caches, listing)
+    result = _judge(root, snap, file_check, today, caches, where, since, change)
+    if change is not None:
+        return replace(result, notes=notes)
+    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
+    caches.write("check", (key, refs, result))
+    return replace(result, notes=notes)
+
+
+def _check_at(
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    allow_shallow: bool,
+    since: str | None,
+    at: At,
+) -> CheckResult:
+    """`check --at`: the tree as committed at `at`, judged as of `today` (never cached here:
+    each blob's outcome is, by its id)."""
+    from cqctrack.read import at as read_at
+    from cqctrack.read import governance
+
+    snap, file_check, tree = read_at.snapshot(root, at, caches)
+    where = read_at.scope(root, at)
+    notes = (*governance.require_whole(where, allow_shallow), f"note: as committed at {at.label}")
+    change = _change(root, where, since) if since is not None else None
+
+    def read(path: str) -> bytes:
+        return tree.read(root, [path])[path]
+
+    result = _judge(root, snap, file_check, today, caches, where, since, change, read, "history-at")
+    return replace(result, notes=notes)
+
+
+def _judge(
+    root: Path,
+    snap: Snapshot,
+    file_check: FileCheck,
+    today: date,
+    caches: cache.Caches,
+    where: facts.Scope | None,
+    since: str | None,
+    change: frozenset[str] | None,
+    read: Callable[[str], bytes] | None = None,
+    slot: str = "history",
+) -> CheckResult:
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
     from cqctrack.read import governance
     from cqctrack.rules.checks import run_checks
     from cqctrack.rules.context import RuleContext
 
-    snap = load.load(root, caches, listing)
-    history = facts.read_history(root, snap, caches, where)
+    history = facts.read_history(root, snap, caches, where, slot)
     history.prefetch([*snap.actions, *snap.measures])
     edge = where.edge if where is not None else frozenset()
     gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
@@ -90,14 +145,12 @@ def check_repository(
     )
     with load.quiet_gc():
         found = run_checks(ctx)
-    findings = load.attach_lines(root, [*snap.findings, *found])
+    findings = load.attach_lines(root, [*snap.findings, *found], read)
     findings.sort(key=sort_key)
     result = CheckResult(findings, snap.file_count)
     if change is not None and since is not None:
         return replace(result, findings=_in_change(findings, change, since, snap, history))
-    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
-    caches.write("check", (key, refs, result))
-    return replace(result, notes=notes)
+    return result
 
 
 def _change(root: Path, where: facts.Scope | None, since: str) -> frozenset[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cqctrack import cache
 from cqctrack.errors import UnknownId
@@ -27,6 +27,9 @@ from cqctrack.git import facts, run
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import governance
 from cqctrack.rules.audit import Audit, Event, compare, compare_file
+
+if TYPE_CHECKING:
+    from cqctrack.read.at import At
 
 
 @dataclass
@@ -112,8 +115,10 @@ def file_history(
     config: Config | None,
     caches: cache.Caches,
     allow_shallow: bool = False,
+    at: At | None = None,
 ) -> Timeline:
-    """The timeline of whatever `asked` names (an id, a slug or a file)."""
+    """The timeline of whatever `asked` names (an id, a slug or a file); with `at`, only
+    as far as that commit (the working copy left out)."""
     target = _target(root, asked)
     where = facts.scope(root)
     warnings = read_governance.require_whole(where, allow_shallow)
@@ -131,10 +136,13 @@ def file_history(
         # An exact path lets git use its changed-path Bloom filters: 0.01 s instead
         # of 0.2 s at 10,000 actions. A deleted file is found by pattern instead.
         run.update_commit_graph(root)
-    versions = facts.read_versions(root, target.spec)
-    current = _working_copy(where, target.on_disk, versions)
+    rev = at.sha if at is not None else "HEAD"
+    versions = facts.read_versions(root, target.spec, rev)
+    current = _working_copy(where, target.on_disk, versions) if at is None else None
     if current is not None:
         versions.append(current)
+    if at is not None:
+        warnings.append(f"note: as committed at {at.label}")
     if not versions:
         raise UnknownId(
             target.missing or f"there is no history of {target.label}",
@@ -156,7 +164,7 @@ def file_history(
     gov = None
     relaxed: tuple[governance.Relaxation, ...] = ()
     if config is not None:
-        versions_of_config = facts.config_history(root, caches)
+        versions_of_config = facts.config_history(root, caches, rev)
         gov = read_governance.context(root, config.policy, versions_of_config, where.edge)
         shas = [v.commit.sha for v in versions if v.commit is not None]
         gov = read_governance.with_signatures(root, gov, shas, config.people, caches)

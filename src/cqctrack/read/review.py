@@ -46,10 +46,12 @@ from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
+from cqctrack.read import at as read_at
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import closure, drift, governance
 from cqctrack.store import files
 from cqctrack.store.load import load as load_snapshot
+from cqctrack.wording import date_text
 
 if TYPE_CHECKING:
     from cqctrack.rules.measures import ConcernStatus
@@ -150,6 +152,7 @@ class Workspace:
     _flags: dict[str, Any] | None = None  # action id -> (file key, flags, review lags)
     _flags_key: tuple[Any, ...] = ()
     _flags_changed: bool = False
+    flags_slot: str = "flags"  # `--at` keeps its own
 
     @property
     def policy(self) -> Policy:
@@ -213,7 +216,7 @@ class Workspace:
         # everything the judgement reads besides the action's own file (which is the key).
         if self._flags is None:
             self._flags_key = self._global_key()
-            found = self.caches.read("flags", _valid_flags) if self.caches else None
+            found = self.caches.read(self.flags_slot, _valid_flags) if self.caches else None
             self._flags = found[1] if found is not None and found[0] == self._flags_key else {}
         return self._flags
 
@@ -225,7 +228,7 @@ class Workspace:
     def save(self) -> None:
         """Keep what was worked out for the next run (the history's flags per action)."""
         if self._flags_changed and self.caches is not None and self._flags is not None:
-            self.caches.write("flags", (self._flags_key, self._flags))
+            self.caches.write(self.flags_slot, (self._flags_key, self._flags))
             self._flags_changed = False
 
     @property
@@ -308,16 +311,49 @@ class Workspace:
 
 
 def load(
-    root: Path, today: date, caches: cache.Caches, git: bool = True, allow_shallow: bool = False
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    git: bool = True,
+    allow_shallow: bool = False,
+    at: read_at.At | None = None,
+    as_of_given: bool = False,
 ) -> Workspace:
     """Read the repository, and its git facts once unless `git` is False. History that is
-    not whole (a shallow clone) is refused unless `allow_shallow`."""
-    snap = load_snapshot(root, caches)
-    where = git_facts.scope(root) if git else None
+    not whole (a shallow clone) is refused unless `allow_shallow`.
+
+    `at`: read the repository as committed at that moment instead (from git objects),
+    with its history up to then. `as_of_given`: the date judged was asked for, so say
+    when the files hold entries dated after it.
+    """
+    file_check = None
+    if at is not None:
+        snap, file_check, _ = read_at.snapshot(root, at, caches)
+        where: git_facts.Scope | None = read_at.scope(root, at)
+    else:
+        snap = load_snapshot(root, caches)
+        where = git_facts.scope(root) if git else None
     warnings = read_governance.require_whole(where, allow_shallow)
-    found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
+    slot = "history-at" if at is not None else "history"
+    found = (
+        git_facts.read_history(root, snap, caches, where, slot) if where else git_facts.NoHistory()
+    )
     edge = where.edge if where is not None else frozenset()
     ctx = Workspace(root, snap, today, load_catalogue(), found, where is not None, caches, edge)
+    ctx._file_check = file_check
+    ctx.flags_slot = "flags-at" if at is not None else "flags"
+    if at is not None:
+        warnings.append(
+            f"note: the tracker as committed at {at.label}, judged as at {date_text(today)}"
+        )
+    elif as_of_given:
+        latest = snap.latest_day()
+        if latest is not None and latest > today:
+            warnings.append(
+                f"warning: the files hold entries dated after {date_text(today)} (the latest "
+                f"{date_text(latest)}): --as-of judges today's files as at that date; to see "
+                f"the tracker as it was then, use --at {today.isoformat()}"
+            )
     ctx.warnings = warnings
     return ctx
 

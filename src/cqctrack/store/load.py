@@ -18,7 +18,7 @@ import gc
 import marshal
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,29 @@ PARALLEL_MIN = 600
 _STATUS = records.Action._fields.index("status")
 _DUE = records.Action._fields.index("due")
 _OWNER = records.Action._fields.index("owner")
+# Where the dates of an action's entries sit in its plain form: (field, position of the
+# entry's date in each entry, or None for the field itself), for the index's latest date.
+_DATED = [
+    (records.Action._fields.index(name), getattr(records, kind)._fields.index(key))
+    for name, kind, key in (
+        ("progress", "Progress", "date"),
+        ("evidence", "Evidence", "date"),
+        ("extensions", "Extension", "date"),
+        ("reviews", "Review", "date"),
+        ("reopenings", "Reopening", "date"),
+    )
+]
+_CREATED = records.Action._fields.index("created")
+_SINGLE = [records.Action._fields.index(n) for n in ("closure", "cancellation")]
+
+
+def _latest(plain: tuple[Any, ...]) -> int:
+    """The latest date an action's file holds (day number): created or any entry's."""
+    days: list[int] = [plain[_CREATED]]
+    for field, at in _DATED:
+        days += [entry[at] for entry in plain[field]]
+    days += [plain[field][0] for field in _SINGLE if plain[field] is not None]
+    return max(days)
 
 
 def load_config(root: Path, caches: cache.Caches) -> records.Config | None:
@@ -152,7 +175,7 @@ def _duplicate(rel: str, item_id: str, first: str) -> Finding:
 # What is kept per file: its findings, and when it is valid its id, the few fields
 # the review selects on (actions only), and its plain form, marshalled (loading a
 # bytes object is a copy; the record itself is built only when the item is used).
-_Entry = tuple[tuple[Finding, ...], str | None, tuple[str, int, str] | None, bytes | None]
+_Entry = tuple[tuple[Finding, ...], str | None, tuple[str, int, str, int] | None, bytes | None]
 
 
 def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
@@ -161,7 +184,9 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
     blob = marshal.dumps(plain)
     if kind in ("config", "tracker"):
         return findings, None, None, blob
-    index = (plain[_STATUS], plain[_DUE], plain[_OWNER]) if kind == "action" else None
+    index = (
+        (plain[_STATUS], plain[_DUE], plain[_OWNER], _latest(plain)) if kind == "action" else None
+    )
     return findings, plain[0], index, blob
 
 
@@ -192,12 +217,22 @@ def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[tuple[tuple[Finding, 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
     """Parse and validate one file: its findings, and its plain record when it is valid."""
+    return _validated(*read_data(Path(path), rel), rel, kind)
+
+
+def parse_content(content: bytes, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
+    """The same for a file's content read from git (`--at`)."""
+    return _validated(*content_data(content, rel), rel, kind)
+
+
+def _validated(
+    data: Any, findings: list[Finding], rel: str, kind: str
+) -> tuple[tuple[Finding, ...], Any]:
     from pydantic import ValidationError
 
     from cqctrack.format import explain
     from cqctrack.format.models import MODELS
 
-    data, findings = read_data(Path(path), rel)
     if findings:
         return tuple(findings), None
     model = MODELS[kind]
@@ -214,7 +249,7 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
 
     try:
         dialect.check_size(path.stat().st_size)
-        data = dialect.parse(path.read_bytes())
+        content = path.read_bytes()
     except OSError as err:
         return None, [
             Finding(
@@ -223,6 +258,18 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
                 path=rel,
             )
         ]
+    except dialect.YamlProblem as err:
+        return None, [_problem(err, rel)]
+    return content_data(content, rel)
+
+
+def content_data(content: bytes, rel: str) -> tuple[Any, list[Finding]]:
+    """Parse one file's content with the fast loader; findings instead of exceptions."""
+    from cqctrack.format import dialect
+
+    try:
+        dialect.check_size(len(content))
+        data = dialect.parse(content)
     except dialect.YamlProblem as err:
         return None, [
             Finding(
@@ -239,10 +286,71 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     return data, []
 
 
-def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
-    """Fill in the line of every finding that knows only its field path."""
+def _problem(err: Any, rel: str) -> Finding:
+    return Finding(
+        code=err.code,
+        message=err.message,
+        hint=err.hint,
+        path=rel,
+        line=err.line,
+        column=err.column,
+    )
+
+
+def load_tree(
+    root: Path,
+    items: list[tuple[str, str, str, str]],
+    findings: list[Finding],
+    contents: Callable[[list[str]], Iterable[tuple[str, bytes]]],
+    caches: cache.Caches,
+) -> Snapshot:
+    """A snapshot of the repository as committed in a tree (`--at`): `items` are (path,
+    kind, tracker, blob id), `contents` streams blobs. Each blob's outcome is cached by its
+    id and kind, which no later change can make stale."""
+    with quiet_gc():
+        snap = Snapshot(root=root)
+        snap.findings.extend(findings)
+        known: dict[tuple[str, str], Any] = (
+            caches.read("blobs", lambda v: isinstance(v, dict)) or {}
+        )
+        wanted = {(blob, kind): rel for rel, kind, _, blob in items if (blob, kind) not in known}
+        by_blob = {blob: (kind, rel) for (blob, kind), rel in wanted.items()}
+        for blob, content in contents(sorted(by_blob)):
+            kind, rel = by_blob[blob]
+            found, plain = parse_content(content, rel, kind)
+            bare = tuple(f._replace(path=None) for f in found)
+            known[(blob, kind)] = _entry(kind, bare, plain)
+        if wanted:
+            caches.write("blobs", known)
+        files = [File(rel, kind, tracker, (0, 0, 0, 0)) for rel, kind, tracker, _ in items]
+        entries: list[_Entry] = []
+        for rel, kind, _, blob in items:
+            outcome = known.get((blob, kind))
+            if outcome is None:
+                unread = Finding(code="file-unreadable", message="cannot read the file", path=rel)
+                entries.append(((unread,), None, None, None))
+                continue
+            found, item_id, fields, blob_plain = outcome
+            entries.append(
+                (tuple(f._replace(path=rel) for f in found), item_id, fields, blob_plain)
+            )
+        _assemble(snap, files, entries)
+        return snap
+
+
+def attach_lines(
+    root: Path,
+    findings: Iterable[Finding],
+    read: Callable[[str], bytes] | None = None,
+) -> list[Finding]:
+    """Fill in the line of every finding that knows only its field path. `read` gives a
+    file's content (default: from disk; `--at` reads it from git)."""
     from cqctrack.format import dialect
 
+    def from_disk(path: str) -> bytes:
+        return (root / path).read_bytes()
+
+    read = read or from_disk
     texts: dict[str, str | None] = {}
     out = []
     for finding in findings:
@@ -250,8 +358,8 @@ def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
         if finding.line is None and path is not None and path.endswith(".yaml"):
             if path not in texts:
                 try:
-                    texts[path] = dialect.decode((root / path).read_bytes())
-                except (OSError, dialect.YamlProblem):
+                    texts[path] = dialect.decode(read(path))
+                except (OSError, KeyError, dialect.YamlProblem):
                     texts[path] = None
             text = texts[path]
             found = dialect.locate(text, finding.loc) if text is not None else None
