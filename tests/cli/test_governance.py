@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -637,4 +638,123 @@ def test_check_since_an_unknown_ref_says_how_to_fetch_it(governed: Path) -> None
         "error: --since origin/main: there is no such commit here\n"
         "  hint: fetch it first (e.g. `git fetch origin main`, and give actions/checkout "
         "`fetch-depth: 0`), or give a commit id\n"
+    )
+
+
+# --- signed sign-offs (policy signoff.proof: signed), with real SSH keys --------------------
+
+needs_ssh_keygen = pytest.mark.skipif(
+    shutil.which("ssh-keygen") is None, reason="ssh-keygen signs and verifies SSH signatures"
+)
+
+
+def keypair(folder: Path, name: str) -> tuple[Path, str]:
+    key = folder / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
+    )
+    return key, key.with_suffix(".pub").read_text().strip()
+
+
+@pytest.fixture
+def signed(governed: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The governed repository under policy `signed`, Meera's SSH key in the register; git
+    signs with it. Returns the repository, Meera's key and a key nobody registered."""
+    meera, meera_public = keypair(tmp_path, "meera")
+    other, _ = keypair(tmp_path, "other")
+    config = governed / "cqctrack.yaml"
+    config.write_text(
+        config.read_text()
+        .replace(
+            "    emails: [meera@example.org]\n",
+            f"    emails: [meera@example.org]\n    signing_keys: ['{meera_public}']\n",
+        )
+        .replace("policy:\n", "policy:\n  closure:\n    verifier_may_be_owner: false\n", 1)
+        + "    proof: signed\n"
+    )
+    commit_all(governed, "Signed sign-offs", "2026-10-01", author=MEERA)
+    git(governed, "config", "gpg.format", "ssh")
+    git(governed, "config", "user.signingkey", str(meera))
+    return governed, meera, other
+
+
+@needs_ssh_keygen
+def test_a_signed_closure_by_the_verifier_is_proven(signed: tuple[Path, Path, Path]) -> None:
+    repo, _, _ = signed
+    add_evidence(repo)  # no sign-off: Tunde records it, unsigned is fine
+    done = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    assert done.exit_code == 0, done.output
+    assert "-----BEGIN SSH SIGNATURE-----" in git(repo, "cat-file", "commit", "HEAD")
+    result = check(repo)
+    assert result.exit_code == 0, result.output
+
+
+@needs_ssh_keygen
+def test_a_closure_committed_without_a_signature_is_an_error(
+    signed: tuple[Path, Path, Path],
+) -> None:
+    repo, _, _ = signed
+    add_evidence(repo)
+    close_by_hand(repo, MEERA, "2026-10-22")  # Meera's e-mail, but unsigned
+    result = check(repo, "--select", "signoff")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[:2] == [
+        f"{A1}:24:1: error: the closure was committed without a signature (policy "
+        "signoff.proof: signed) [signoff-unsigned]",
+        "    hint: mpatel signs the commits that record their sign-offs",
+    ]
+
+
+@needs_ssh_keygen
+def test_a_closure_signed_with_a_key_not_registered_for_the_verifier_is_an_error(
+    signed: tuple[Path, Path, Path],
+) -> None:
+    repo, _, other = signed
+    add_evidence(repo)
+    path = repo / A1
+    path.write_text(
+        path.read_text().replace("status: in-progress", "status: closed")
+        + "closure:\n  date: 2026-10-22\n  verified_by: mpatel\n  outcome: Done\n"
+    )
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Meera Patel",
+        GIT_AUTHOR_EMAIL="meera@example.org",
+        GIT_AUTHOR_DATE="2026-10-22T09:00:00+00:00",
+        GIT_COMMITTER_DATE="2026-10-22T09:00:00+00:00",
+    )
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", f"user.signingkey={other}", "commit", "-qaS", "-m", "Close"],
+        check=True,
+        env=env,
+    )
+    result = check(repo, "--select", "signoff")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        f"{A1}:24:1: error: the closure was signed with a key not registered for mpatel "
+        "(policy signoff.proof: signed) [signoff-bad-signature]"
+    )
+
+
+@needs_ssh_keygen
+def test_recording_a_sign_off_refuses_a_missing_or_unregistered_signing_key(
+    signed: tuple[Path, Path, Path],
+) -> None:
+    repo, _, other = signed
+    add_evidence(repo)
+    git(repo, "config", "user.signingkey", str(other))
+    wrong = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    assert wrong.exit_code == 1, wrong.output
+    assert wrong.output == (
+        "error: MED-001 cannot be closed:\n"
+        "  - the closure would be signed with a key not registered for mpatel (policy "
+        "signoff.proof: signed)\n"
+        "  hint: nothing was written; close it once every condition above is met\n"
+    )
+    git(repo, "config", "--unset", "user.signingkey")
+    none = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    assert none.exit_code == 1, none.output
+    assert (
+        "  - the closure would be committed without a signature (policy signoff.proof: signed)\n"
+        in none.output
     )
