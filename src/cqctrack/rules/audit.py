@@ -63,6 +63,11 @@ class Event:
         return tuple(f.message for f in self.findings if f.severity is not Severity.INFO)
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The findings for information only (e.g. a sign-off recorded, not proven)."""
+        return tuple(f.message for f in self.findings if f.severity is Severity.INFO)
+
+    @property
     def via(self) -> str:
         if self.commit is None:
             return "uncommitted"
@@ -109,6 +114,7 @@ class Audit:
         who = owner if isinstance(owner, str) else None
         found = governance.entry_findings(subject, who, entry, added, self.config, self.gov)
         found += governance.under_relaxation(subject, who, entry, added, self.gov, self.relaxed)
+        found += governance.recorded_note(entry, added, self.gov)
         return found
 
     def reading_flags(self, commit: Commit | None, item: Any, period: Any) -> list[Finding]:

@@ -172,6 +172,11 @@ _CODES = (
         "a sign-off recorded while a relaxation stood that the rules before it would refuse",
     ),
     Code(
+        "signoff-recorded",
+        (HISTORY,),
+        "a sign-off in imported history: recorded, not proven (for information)",
+    ),
+    Code(
         "audit-dated-after-commit",
         (CHECK, REVIEW, HISTORY),
         "an entry dated after the commit that added it",

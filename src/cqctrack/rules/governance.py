@@ -203,6 +203,31 @@ def entry_findings(
     return found
 
 
+def recorded_note(entry: Entry, added: Added | None, gov: Governance) -> list[Finding]:
+    """A sign-off in imported history: recorded, not proven (for `history`)."""
+    if added is None or not gov.covers(added) or not signoff.is_sign_off(entry):
+        return []
+    until = gov.imported.until
+    where = (
+        f"signoff.imported_until: {until.isoformat()}"
+        if until is not None and added.day <= until
+        else "the edge of a shallow clone"
+        if added.sha in gov.imported.shallow
+        else "signoff.imported_until"
+    )
+    return [
+        _flag(
+            "signoff-recorded",
+            f"{signoff.describe(entry)} is recorded, not proven: it was committed in history "
+            f"that predates the governance record ({where})",
+            Severity.INFO,
+            added,
+            None,
+            entry.loc,
+        )
+    ]
+
+
 def reading_findings(
     subject: str, entry: Entry, premature: str | None, added: Added | None, gov: Governance
 ) -> list[Finding]:
