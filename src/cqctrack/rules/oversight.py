@@ -226,23 +226,23 @@ def counting_review(
 ) -> tuple[Review | None, list[Discount]]:
     """The latest review that counts towards the cadence of `level` (None: weekly), and the
     later entries that would have been more recent but do not count."""
-    best: Review | None = None
-    best_index = -1
-    for index, review in enumerate(action.reviews):
-        if discount(action, review, level, people, policy, lags.get(index)) is not None:
-            continue
-        if best is None or review.date >= best.date:
-            best, best_index = review, index
-    passed = []
-    for index, review in enumerate(action.reviews):
-        if index == best_index or (best is not None and review.date < best.date):
-            continue
-        if level is ReviewLevel.MONTHLY and review.level is not ReviewLevel.MONTHLY:
+    reviews = action.reviews
+    passed: list[Discount] = []
+    # Latest first; on a tie, the one written last. Logs are kept in date order, so the
+    # sort is needed only for a file edited out of order.
+    order = list(range(len(reviews) - 1, -1, -1))
+    if any(reviews[i].date > reviews[i + 1].date for i in range(len(reviews) - 1)):
+        order.sort(key=lambda i: (reviews[i].date, i), reverse=True)
+    monthly = level is ReviewLevel.MONTHLY
+    for index in order:
+        review = reviews[index]
+        if monthly and review.level is not ReviewLevel.MONTHLY:
             continue  # a weekly review is not a missed monthly one
         why = discount(action, review, level, people, policy, lags.get(index))
-        if why is not None:
-            passed.append(Discount(review, why))
-    return best, passed
+        if why is None:
+            return review, passed
+        passed.append(Discount(review, why))
+    return None, passed
 
 
 def discount_text(item: Discount, names: Mapping[str, str]) -> str:
