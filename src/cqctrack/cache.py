@@ -11,8 +11,14 @@ written by another version:
   file changed within a second of the cache being written is not trusted (the
   file may have changed again within the timestamps' resolution).
 - `config`: the same for `cqctrack.yaml` alone.
-- `history`: the git facts of every action file, keyed by the commit they were
-  read at; a later run reads only the commits since (see git/facts.py).
+- `history`: the git facts of every action and measure file and cqctrack.yaml's
+  versions, keyed by the commit they were read at; a later run reads only the
+  commits since (see git/facts.py). `history-at` is the same for `--at`.
+- `flags` (and `flags-at`): history's flags about each action, keyed by HEAD,
+  cqctrack.yaml and the action's own file (read/review.py).
+- `blobs`: the outcome of parsing and validating a file's content, keyed by its git
+  blob id (`--at`); `configs`: cqctrack.yaml's validated versions by blob id;
+  `signatures`: git's verdict on commit signatures, keyed by the register's keys.
 - `check`: the last `check` result, keyed by everything it depends on.
 
 Whether caches are used is the caller's choice (`Caches(root, enabled=False)`
