@@ -42,7 +42,7 @@ from cqctrack import __version__
 from cqctrack.format.records import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (11, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (12, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -120,8 +121,9 @@ def summarise(data: Any) -> Summary:
 def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
     if not isinstance(items, list):
         return ()
+    # The identity of everything an entry holds, whatever order its keys are written in.
     return tuple(
-        (str(item.get("id")), entry_key(log, [repr(sorted(item.items(), key=str))]))
+        (str(item.get("id")), zlib.crc32(repr(sorted(item.items())).encode()))
         for item in items
         if isinstance(item, dict)
     )
