@@ -51,6 +51,14 @@ schemas: $(STAMP)
 
 check: lint test
 
+# The loader's fuzz target (issue 12), longer than the short run in `make test`:
+# mutated corpus and example files, read as every kind of file and by the editor.
+FUZZ_ITERATIONS ?= 20000
+FUZZ_SEED ?= 1
+.PHONY: fuzz
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz_loader --iterations $(FUZZ_ITERATIONS) --seed $(FUZZ_SEED)
+
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
 

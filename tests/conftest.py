@@ -15,6 +15,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 def pytest_configure(config: pytest.Config) -> None:
     # Even session-wide fixtures must not write caches into the user's own folder.
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cqctrack-tests-")
+    # The cache key is made under the configuration folder: never the user's own.
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cqctrack-tests-config-")
+    os.environ.pop("CQCTRACK_CACHE_KEY", None)
 
 
 @pytest.fixture(autouse=True)

@@ -113,7 +113,7 @@ evidence:
 closure:
   date: 2026-10-25
   verified_by: mpatel
-  outcome: Re-audit at 96% and supervision complete.
+  outcome: Re-audit at 96% complete and supervision done for both staff.
 """
 
 BASE = "trackers/riverside"

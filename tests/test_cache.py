@@ -57,7 +57,7 @@ def test_every_command_prints_the_same_cold_warm_and_without_cache(
     uncached = outputs(examples, monkeypatch, cached=False)
     assert not (examples / ".git" / "cqctrack").exists()
     cold = outputs(examples, monkeypatch, cached=True)
-    assert (examples / ".git" / "cqctrack" / "files.pickle").exists()
+    assert (examples / ".git" / "cqctrack" / "files.cache").exists()
     warm = outputs(examples, monkeypatch, cached=True)
     assert uncached == cold == warm
     assert all(code in (0, 1) for code, _ in uncached)
@@ -175,16 +175,105 @@ def test_rewritten_history_is_read_again_in_full(examples: Path, monkeypatch) ->
     assert cached == runner.invoke(app, query).output
 
 
-@pytest.mark.parametrize("name", ["files", "activity", "check", "config"])
+def _forged(payload: bytes, key: bytes) -> bytes:
+    return cache.MAGIC + cache._mac(key, payload) + payload
+
+
+@pytest.mark.parametrize("name", ["files", "history", "history-pending", "check", "config"])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     examples: Path, monkeypatch, name: str
 ) -> None:
+    import marshal
+
     expected = outputs(examples, monkeypatch, cached=False)
     outputs(examples, monkeypatch, cached=True)
-    target = cache.folder(examples) / f"{name}.pickle"
-    for junk in (b"not a pickle", __import__("pickle").dumps((cache.STAMP, ("wrong", "shape")))):
+    target = cache.folder(examples) / f"{name}{cache.SUFFIX}"
+    assert target.exists()
+    key = cache.user_key()
+    assert key is not None
+    good = target.read_bytes()
+    junks = [
+        b"not a cache",
+        good[:-1] + bytes([good[-1] ^ 1]),  # one bit changed: the MAC no longer matches
+        _forged(marshal.dumps((cache.STAMP, ("wrong", "shape"))), key),  # right key, wrong shape
+    ]
+    if name == "files":  # the rest once: cut short, and another version's stamp
+        junks += [good[:-7], _forged(marshal.dumps(("another version", None)), key)]
+    for junk in junks:
         target.write_bytes(junk)
         assert outputs(examples, monkeypatch, cached=True) == expected
+
+
+class _Boom:
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_a_cache_planted_to_run_code_runs_nothing(examples: Path, monkeypatch, tmp_path) -> None:
+    """The attack of issue 12: write a pickle that runs a command when loaded."""
+    import pickle
+
+    expected = outputs(examples, monkeypatch, cached=False)
+    folder = cache.folder(examples)
+    folder.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    evil = pickle.dumps((cache.STAMP, _Boom()))
+    for name in ("files", "check", "config", "history"):
+        for suffix in (cache.SUFFIX, ".pickle"):
+            (folder / f"{name}{suffix}").write_bytes(evil)
+            (folder / f"{name}{suffix}").write_bytes(cache.MAGIC + b"\0" * 32 + evil)
+    assert outputs(examples, monkeypatch, cached=True) == expected
+    assert not (tmp_path / "pwned").exists()
+    assert not (examples / "pwned").exists()
+
+
+def test_a_cache_made_with_another_key_is_not_trusted(examples: Path, monkeypatch) -> None:
+    """Someone who can write the cache folder but not read the key cannot forge a result."""
+    import marshal
+
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    action = examples / "trackers/riverside-homecare/actions/MED-005.yaml"
+    action.write_text(action.read_text().replace("status: ", "statuz: "))
+    check = ["--repo", str(examples), "check", "--as-of", "2026-11-23"]
+    assert runner.invoke(app, check).exit_code == 1
+    target = cache.folder(examples) / f"check{cache.SUFFIX}"
+    stamp, (key_, refs, (_, files_checked)) = marshal.loads(
+        target.read_bytes()[len(cache.MAGIC) + 32 :]
+    )
+    lie = marshal.dumps((stamp, (key_, refs, ([], files_checked))))  # "no problems found"
+    target.write_bytes(_forged(lie, b"k" * 32))
+    result = runner.invoke(app, check)
+    assert result.exit_code == 1, result.output
+    assert "unknown field 'statuz'" in result.output
+    # The same lie under the real key would be believed: the key is what protects.
+    target.write_bytes(_forged(lie, cache.user_key()))
+    assert runner.invoke(app, check).exit_code == 0
+
+
+def test_the_cache_key_lives_outside_every_cache_folder_and_is_private(
+    examples: Path, monkeypatch
+) -> None:
+    outputs(examples, monkeypatch, cached=True)
+    key_file = cache.key_file()
+    assert key_file.exists() and key_file.stat().st_mode & 0o077 == 0
+    assert cache.folder(examples) not in key_file.parents
+    assert Path(os.environ["XDG_CACHE_HOME"]) not in key_file.parents
+
+
+def test_a_ci_key_from_the_environment_authenticates_restored_caches(
+    examples: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "a secret the CI job keeps")
+    outputs(examples, monkeypatch, cached=True)
+    target = cache.folder(examples) / f"files{cache.SUFFIX}"
+    written = target.read_bytes()
+    import hashlib
+
+    ci_key = hashlib.sha256(b"a secret the CI job keeps").digest()
+    payload = written[len(cache.MAGIC) + 32 :]
+    assert written == _forged(payload, ci_key)
+    user = cache.user_key()
+    assert user is not None and written != _forged(payload, user)
 
 
 def test_caches_stay_out_of_the_work_tree(examples: Path, monkeypatch) -> None:
@@ -198,8 +287,8 @@ def test_outside_git_the_cache_goes_to_the_user_cache_folder(tmp_path: Path, mon
     root = minimal_repo(tmp_path / "plain")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert runner.invoke(app, ["--repo", str(root), "check"]).exit_code == 0
-    assert list((tmp_path / "xdg" / "cqctrack").glob("*/files.pickle"))
-    assert not list(root.rglob("*.pickle"))
+    assert list((tmp_path / "xdg" / "cqctrack").glob("*/files.cache"))
+    assert not list(root.rglob("*.cache"))
 
 
 @pytest.mark.parametrize("kind", list(records.RECORDS))

@@ -23,13 +23,26 @@ written by another version:
 
 Whether caches are used is the caller's choice (`Caches(root, enabled=False)`
 for `--no-cache`), passed down as an argument.
+
+Caches hold data, never code, and are authenticated (issue 12). Anyone who can
+write the cache folder (for repositories outside git it is under the home folder,
+which CI systems save and restore between jobs) must not be able to run code as
+the user or change what a command reports. So a cache file is plain values in
+`marshal`'s data format (which builds no objects of ours and runs nothing), and
+begins with a keyed BLAKE2b MAC of that data. The key lives outside every cache
+folder, in the user's configuration folder (`~/.config/cqctrack/cache-key`,
+created on first use, readable by the user alone), or is passed in (the CLI takes
+`CQCTRACK_CACHE_KEY`, so a CI job can trust caches it restores). A file whose
+MAC does not match is ignored and rebuilt; without a key nothing is cached.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
+import marshal
 import os
-import pickle
 import sys
 import tempfile
 import time
@@ -42,8 +55,11 @@ from cqctrack import __version__
 from cqctrack.format.records import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (12, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (14, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
+MAGIC = b"cqctrack-cache-1\n"
+_MAC_SIZE = 32
+SUFFIX = ".cache"
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -62,25 +78,77 @@ def folder(root: Path) -> Path:
     return Path(base) / "cqctrack" / digest
 
 
+def key_file() -> Path:
+    """Where the user's cache key lives: the configuration folder, never a cache folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "cqctrack" / "cache-key"
+
+
+@functools.cache
+def user_key(path: Path | None = None) -> bytes | None:
+    """The user's cache key, made (32 random bytes, mode 0600) the first time; None if impossible."""
+    path = path or key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(32))
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError:
+        return None
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=key[:64], digest_size=_MAC_SIZE).digest()
+
+
 @dataclass(frozen=True, slots=True)
 class Caches:
-    """The caches of one repository, or none at all (`enabled=False`, for --no-cache)."""
+    """The caches of one repository, or none at all (`enabled=False`, for --no-cache).
+
+    `key` authenticates them; by default the user's own key (`user_key`).
+    """
 
     root: Path
     enabled: bool = True
+    key: bytes | None = None
+
+    def _key(self) -> bytes | None:
+        return self.key if self.key is not None else user_key()
 
     def read(self, name: str, valid: Callable[[Any], bool] | None = None) -> Any:
         """The cached value, or None when there is none or it cannot be trusted.
 
-        `valid` checks the value's shape, so a cache written by another version of
-        cqctrack (or damaged in a way pickle does not notice) is treated as missing.
+        A file not made with our key is ignored before anything in it is read as
+        data; `valid` then checks the value's shape, so a cache written by another
+        version of cqctrack is treated as missing.
         """
-        if not self.enabled:
+        key = self._key() if self.enabled else None
+        if key is None:
             return None
         try:
-            with (folder(self.root) / f"{name}.pickle").open("rb") as handle:
-                stamp, value = pickle.load(handle)
-        except Exception:  # a cache from another version may fail to unpickle in any way
+            blob = (folder(self.root) / f"{name}{SUFFIX}").read_bytes()
+        except OSError:
+            return None
+        head = len(MAGIC)
+        mac, payload = blob[head : head + _MAC_SIZE], blob[head + _MAC_SIZE :]
+        if not blob.startswith(MAGIC) or not hmac.compare_digest(mac, _mac(key, payload)):
+            return None
+        try:
+            stamp, value = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
             return None
         if stamp != STAMP:
             return None
@@ -90,16 +158,18 @@ class Caches:
             return None
 
     def write(self, name: str, value: Any) -> None:
-        """Store `value` atomically; a cache that cannot be written is simply skipped."""
-        if not self.enabled:
+        """Store `value` (plain data only) atomically; a cache that cannot be written is skipped."""
+        key = self._key() if self.enabled else None
+        if key is None:
             return
+        payload = marshal.dumps((STAMP, value))
         target = folder(self.root)
         try:
             target.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            Path(tmp).replace(target / f"{name}.pickle")
+                handle.write(MAGIC + _mac(key, payload) + payload)
+            Path(tmp).replace(target / f"{name}{SUFFIX}")
         except OSError:
             return
 
@@ -133,6 +203,7 @@ class FileCache:
         return out
 
     def put(self, rel: str, sig: Signature, value: Any) -> None:
+        # Values are plain data (see store/load.py's _Entry), which is all marshal takes.
         self.fresh[rel] = (sig, value)
         self.changed = True
 

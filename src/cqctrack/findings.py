@@ -98,3 +98,94 @@ def dotted(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+# One file can hold thousands of problems (4,000 unknown keys); past this many a
+# file's findings are summed up per code, so the report stays readable and cheap.
+PER_FILE = 50
+
+_PLURALS = {
+    "schema-unknown-field": "unknown fields",
+    "schema-missing-field": "missing fields",
+    "schema-invalid": "invalid values",
+}
+
+
+_MORE = "… and "
+
+
+def capped(findings: list[Finding], limit: int = PER_FILE) -> list[Finding]:
+    """At most `limit` findings per file, then one "... and N more" finding per code left out."""
+    per_file: dict[str | None, int] = {}
+    kept: list[Finding] = []
+    left_out: dict[tuple[str | None, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.message.startswith(_MORE):  # already a summary of what was left out
+            kept.append(finding)
+            continue
+        seen = per_file.get(finding.path, 0)
+        per_file[finding.path] = seen + 1
+        if seen < limit:
+            kept.append(finding)
+        else:
+            left_out.setdefault((finding.path, finding.code), []).append(finding)
+    for (path, code), more in left_out.items():
+        first = more[0]
+        what = _PLURALS.get(code, f"problems of this kind [{code}]")
+        kept.append(
+            Finding(
+                code=code,
+                message=f"{_MORE}{len(more):,} more {what}",
+                severity=first.severity,
+                hint="fix the problems above and run `cqctrack check` again to see the rest",
+                path=path,
+                line=first.line,
+                column=first.column,
+                loc=first.loc,
+                subject=first.subject,
+            )
+        )
+    return kept
+
+
+# Findings as plain values, for the caches (which hold data only: see cache.py).
+PlainFinding = tuple[object, ...]
+_SEVERITIES = {s.value: s for s in Severity}
+_BRAGS = {b.value: b for b in Brag}
+_ESCALATIONS = {e.value: e for e in Escalation}
+
+
+def to_plain(finding: Finding) -> PlainFinding:
+    f = finding
+    return (
+        f.code,
+        f.message,
+        f.severity.value,
+        f.hint,
+        f.path,
+        f.line,
+        f.column,
+        tuple(f.loc),
+        f.subject,
+        f.commit,
+        f.brag.value if f.brag is not None else None,
+        f.escalate.value if f.escalate is not None else None,
+    )
+
+
+def from_plain(values: PlainFinding) -> Finding:
+    code, message, severity, hint, path, line, column, loc, subject, commit, brag, escalate = values
+    return Finding(
+        code,  # type: ignore[arg-type]
+        message,  # type: ignore[arg-type]
+        _SEVERITIES[severity],  # type: ignore[index]
+        hint,  # type: ignore[arg-type]
+        path,  # type: ignore[arg-type]
+        line,  # type: ignore[arg-type]
+        column,  # type: ignore[arg-type]
+        loc,  # type: ignore[arg-type]
+        subject,  # type: ignore[arg-type]
+        commit,  # type: ignore[arg-type]
+        None if brag is None else _BRAGS[brag],  # type: ignore[index]
+        None if escalate is None else _ESCALATIONS[escalate],  # type: ignore[index]
+    )

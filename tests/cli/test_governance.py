@@ -82,7 +82,7 @@ def test_a_reading_for_a_month_that_has_not_ended_is_refused(git_repo: Path) -> 
     for period, ends in (("2026-12", "31 Dec 2026"), ("2027-01", "31 Jan 2027")):
         result = cli(
             git_repo, "measure", "record", "MED-M1", "--period", period, "--value", "97",
-            "--evidence", "QMS-AUD-X", on="2026-12-01",
+            "--ref", "QMS-AUD-X", "--document", on="2026-12-01",
         )  # fmt: skip
         assert result.exit_code == 1, result.output
         label = "Dec 2026" if period == "2026-12" else "Jan 2027"
@@ -93,7 +93,7 @@ def test_a_reading_for_a_month_that_has_not_ended_is_refused(git_repo: Path) -> 
         )
     ok = cli(
         git_repo, "measure", "record", "MED-M1", "--period", "2026-11", "--value", "97",
-        "--evidence", "QMS-AUD-2026-11", on="2026-12-01",
+        "--ref", "QMS-AUD-2026-11", "--document", on="2026-12-01",
     )  # fmt: skip
     assert ok.exit_code == 0, ok.output
 
@@ -141,6 +141,7 @@ policy:
 MEERA = "Meera Patel <meera@example.org>"
 TUNDE = "Tunde Okafor <tunde@example.org>"
 JO = "Jo Reed <jo@example.org>"
+OUTCOME = "Competency observed for both staff and no repeat MAR omissions since."
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_the_owner_closing_in_the_verifiers_name_is_refused(governed: Path) -> N
     add_evidence(governed)
     before = (governed / A1).read_bytes()
     result = as_(
-        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done"
+        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME
     )
     assert result.exit_code == 1, result.output
     assert result.output == (
@@ -189,7 +190,7 @@ def test_the_owner_closing_in_the_verifiers_name_is_refused(governed: Path) -> N
         "  hint: nothing was written; close it once every condition above is met\n"
     )
     assert (governed / A1).read_bytes() == before
-    done = as_(governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    done = as_(governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME)
     assert done.exit_code == 0, done.output
 
 
@@ -231,7 +232,7 @@ def test_recording_policy_trusts_the_file(governed: Path) -> None:
     commit_all(governed, "Trust the files", "2026-10-01", author=MEERA)
     add_evidence(governed)
     result = as_(
-        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done"
+        governed, TUNDE, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME
     )
     assert result.exit_code == 0, result.output
 
@@ -240,7 +241,7 @@ def close_by_hand(repo: Path, who: str, on: str, verifier: str = "mpatel") -> No
     path = repo / A1
     path.write_text(
         path.read_text().replace("status: in-progress", "status: closed")
-        + f"closure:\n  date: {on}\n  verified_by: {verifier}\n  outcome: Done\n"
+        + f"closure:\n  date: {on}\n  verified_by: {verifier}\n  outcome: {OUTCOME}\n"
     )
     commit_all(repo, "Close MED-001", on, author=who)
 
@@ -307,7 +308,7 @@ def test_a_registered_managers_closure_under_a_relaxed_policy_is_flagged(governe
         "2026-11-02",
     )  # fmt: skip
     closed = as_(
-        governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done",
+        governed, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME,
         on="2026-11-03",
     )  # fmt: skip
     assert closed.exit_code == 0, closed.output
@@ -437,11 +438,12 @@ def test_a_file_with_uncommitted_changes_is_refused_unless_included(governed: Pa
     path = governed / A1
     path.write_text(path.read_text().replace("risk: high", "risk: medium"))
     refused = as_(governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "x")
-    assert refused.exit_code == 1, refused.output
+    assert refused.exit_code == 3, refused.output
     assert refused.output == (
-        f"error: {A1} has changes that are not committed, so cqctrack will not commit it\n"
-        f"  hint: commit them first (`git commit {A1}`) or discard them (`git restore {A1}`); "
-        "or pass --include-changes to commit them with this change\n"
+        f"{A1}: error: the file has changes that are not committed, so nothing was changed\n"
+        "  hint: commit them first (`git commit` the file) so the event is not recorded under "
+        "them, discard them (`git restore` the file), pass --include-changes to commit them "
+        "with the event, or pass --no-commit\n"
     )
     included = as_(
         governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "x",
@@ -453,7 +455,7 @@ def test_a_file_with_uncommitted_changes_is_refused_unless_included(governed: Pa
         "MED-001: weekly oversight, on-track (mpatel)\n\n"
         f"This commit also holds changes to {A1} that were made by hand before this command "
         "and not committed (--include-changes).\n\n"
-        "Action: MED-001\nEvent: reviewed\nDecision: on-track\n"
+        "Action: MED-001\nEvent: reviewed\nDecision: on-track\nRecorded-By: mpatel\n"
         "Includes-Uncommitted-Changes: yes\nCqctrack-Version: 0.1.0\n\n"
     )
     assert "risk: medium" in git(governed, "show", "HEAD:" + A1)
@@ -682,7 +684,7 @@ def signed(governed: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
 def test_a_signed_closure_by_the_verifier_is_proven(signed: tuple[Path, Path, Path]) -> None:
     repo, _, _ = signed
     add_evidence(repo)  # no sign-off: Tunde records it, unsigned is fine
-    done = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    done = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME)
     assert done.exit_code == 0, done.output
     assert "-----BEGIN SSH SIGNATURE-----" in git(repo, "cat-file", "commit", "HEAD")
     result = check(repo)
@@ -714,7 +716,7 @@ def test_a_closure_signed_with_a_key_not_registered_for_the_verifier_is_an_error
     path = repo / A1
     path.write_text(
         path.read_text().replace("status: in-progress", "status: closed")
-        + "closure:\n  date: 2026-10-22\n  verified_by: mpatel\n  outcome: Done\n"
+        + f"closure:\n  date: 2026-10-22\n  verified_by: mpatel\n  outcome: {OUTCOME}\n"
     )
     env = dict(
         os.environ,
@@ -743,7 +745,7 @@ def test_recording_a_sign_off_refuses_a_missing_or_unregistered_signing_key(
     repo, _, other = signed
     add_evidence(repo)
     git(repo, "config", "user.signingkey", str(other))
-    wrong = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    wrong = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME)
     assert wrong.exit_code == 1, wrong.output
     assert wrong.output == (
         "error: MED-001 cannot be closed:\n"
@@ -752,9 +754,142 @@ def test_recording_a_sign_off_refuses_a_missing_or_unregistered_signing_key(
         "  hint: nothing was written; close it once every condition above is met\n"
     )
     git(repo, "config", "--unset", "user.signingkey")
-    none = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", "Done")
+    none = as_(repo, MEERA, "close", "MED-001", "--verified-by", "mpatel", "--outcome", OUTCOME)
     assert none.exit_code == 1, none.output
     assert (
         "  - the closure would be committed without a signature (policy signoff.proof: signed)\n"
         in none.output
     )
+
+
+# --- the same judgements on every path that records oversight or a sign-off ---------------
+
+
+def test_a_meeting_is_judged_as_oversight_is_and_records_nothing_when_refused(
+    governed: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "meeting.yaml"
+    plan.write_text(
+        "date: 2026-10-19\nlevel: monthly\nchair: tokafor\nattendees: [tokafor, mpatel]\n"
+        "decisions:\n  - id: MED-001\n    decision: on-track\n    note: Checks booked\n"
+    )
+    head = git(governed, "rev-parse", "HEAD")
+    result = as_(governed, TUNDE, "meeting", "--from", str(plan))
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        "error: the meeting was not recorded; nothing was written\n"
+        "  - the chair tokafor is a medicines-lead, who may not record monthly provider "
+        "scrutiny\n"
+        "  - MED-001: tokafor owns the action and cannot record oversight of it\n"
+    )
+    assert git(governed, "rev-parse", "HEAD") == head
+    add_evidence(governed)
+    plan.write_text(
+        "date: 2026-10-20\nlevel: weekly\nchair: mpatel\nattendees: [mpatel]\n"
+        "decisions:\n  - id: MED-001\n    decision: approve-closure\n    note: Competency seen\n"
+    )
+    by_jo = as_(governed, JO, "meeting", "--from", str(plan))
+    assert by_jo.exit_code == 1, by_jo.output
+    assert (
+        "  - MED-001: the approve-closure decision of 20 Oct 2026 would be committed by Jo Reed "
+        "<jo@example.org>, not by its reviewer, mpatel (policy signoff.proof: author)\n"
+    ) in by_jo.output
+    assert as_(governed, MEERA, "meeting", "--from", str(plan)).exit_code == 0
+
+
+def test_oversight_of_a_concern_is_refused_to_a_role_that_may_not_record_its_level(
+    governed: Path,
+) -> None:
+    result = as_(
+        governed, MEERA, "oversight", "MED-C1", "--decision", "challenge", "--level", "monthly",
+        "--note", "Trend not improving",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        "error: mpatel is a registered-manager, who may not record monthly provider scrutiny\n"
+        "  hint: roles that may: nominated-individual, provider-representative, quality-lead "
+        "(policy roles.monthly_review); record it as --level ad-hoc, or ask one of them to "
+        "record it\n"
+    )
+    ok = as_(governed, JO, "oversight", "MED-C1", "--decision", "challenge", "--note", "Trend flat")
+    assert ok.exit_code == 0, ok.output
+    assert (
+        "by: jreed\n    level: monthly\n"
+        in (governed / "trackers/riverside/concerns/MED-C1.yaml").read_text()
+    )
+
+
+def test_a_move_logged_after_the_fact_needs_its_approvers_proof(governed: Path) -> None:
+    path = governed / A1
+    path.write_text(path.read_text().replace("due: 2026-10-31", "due: 2026-11-30"))
+    commit_all(governed, "move the date", "2026-10-10")
+    refused = as_(
+        governed, TUNDE, "extend", "MED-001", "--after-the-fact", "--reason", "Trainer off sick",
+        "--approved-by", "mpatel",
+    )  # fmt: skip
+    assert refused.exit_code == 1, refused.output
+    assert refused.output == (
+        "error: the move of MED-001 was not logged\n"
+        "  - the extension approved on 20 Oct 2026 would be committed by Tunde Okafor "
+        "<tunde@example.org>, not by its approver, mpatel (policy signoff.proof: author)\n"
+    )
+    own = as_(
+        governed, TUNDE, "extend", "MED-001", "--after-the-fact", "--reason", "Trainer off sick",
+        "--approved-by", "tokafor",
+    )  # fmt: skip
+    assert own.exit_code == 1, own.output
+    assert "  - tokafor owns the action and cannot approve its own extension\n" in own.output
+    ok = as_(
+        governed, MEERA, "extend", "MED-001", "--after-the-fact", "--reason", "Trainer off sick",
+        "--approved-by", "mpatel",
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+
+
+def test_correcting_a_review_into_a_closure_decision_needs_the_reviewers_proof(
+    governed: Path,
+) -> None:
+    add_evidence(governed)
+    review = as_(
+        governed, MEERA, "oversight", "MED-001", "--decision", "on-track", "--note", "Seen"
+    )
+    assert review.exit_code == 0, review.output
+    forged = as_(
+        governed, JO, "correct", "MED-001", "review", "1", "--decision", "approve-closure",
+        "--reason", "Meant to approve",
+    )  # fmt: skip
+    assert forged.exit_code == 1, forged.output
+    assert forged.output == (
+        "error: review 1 of MED-001 was not corrected\n"
+        "  - the approve-closure decision of 20 Oct 2026 would be committed by Jo Reed "
+        "<jo@example.org>, not by its reviewer, mpatel (policy signoff.proof: author)\n"
+    )
+    own = as_(
+        governed, MEERA, "correct", "MED-001", "review", "1", "--decision", "approve-closure",
+        "--reason", "Meant to approve",
+    )  # fmt: skip
+    assert own.exit_code == 0, own.output
+
+
+def test_without_as_of_a_recording_is_dated_the_day_git_dates_its_commit(governed: Path) -> None:
+    env = {
+        "GIT_AUTHOR_DATE": "2026-10-20T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2026-10-20T10:00:00+00:00",
+    }
+    result = runner.invoke(
+        app,
+        ["--repo", str(governed), "update", "MED-001", "--note", "Booked", "--by", "mpatel"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert "  - date: 2026-10-20\n    by: mpatel\n    note: Booked\n" in (governed / A1).read_text()
+
+
+def test_recover_signs_what_it_commits_when_policy_asks_for_signed_sign_offs(
+    governed: Path,
+) -> None:
+    from cqctrack.write import pending
+
+    assert pending._signs(governed) is False
+    set_policy(governed, "  signoff:\n", "  signoff:\n    proof: signed\n", MEERA, "2026-10-01")
+    assert pending._signs(governed) is True

@@ -66,7 +66,7 @@ def test_evidence_add_appends_an_entry_and_commits_with_trailers(git_repo: Path)
     assert last_commit(git_repo) == (
         "Meera Patel <meera@example.org>\n"
         "MED-001: add evidence E1 (competency-assessment) for R1\n"
-        "Action: MED-001\nEvent: evidence-added\nEvidence: E1\nCqctrack-Version: 0.1.0"
+        "Action: MED-001\nEvent: evidence-added\nEvidence: E1\nRecorded-By: mpatel\nCqctrack-Version: 0.1.0"
     )
     assert git(git_repo, "status", "--porcelain") == ""
 
@@ -105,7 +105,8 @@ def test_evidence_for_a_missing_file_is_refused_and_nothing_is_written(git_repo:
     assert result.exit_code == 2, result.output
     assert result.output == (
         "error: --ref evidence/nope.pdf: the file does not exist\n"
-        "  hint: add the file under evidence/ first, or pass --document for an id held elsewhere\n"
+        "  hint: give the path of the file (pass --copy for one outside the repository), "
+        "or pass --document for an id held elsewhere\n"
     )
     assert (git_repo / A1).read_bytes() == before
 
@@ -201,6 +202,7 @@ def test_close_refuses_with_one_line_per_unmet_condition_and_leaves_the_file(
         "  - evidence requirement R1 (Observed competency assessment for each staff member with repeat errors) has no evidence\n"
         "  - the verifier (tokafor) is the action's owner; closure needs independent verification\n"
         "  - the verifier (tokafor) is a medicines-lead, which may not verify closures\n"
+        "  - the outcome statement 'Done' has 1 word; policy closure.outcome_min_words asks for 8\n"
         "  - the closure cannot be proven: tokafor has no e-mail in the people register "
         "(policy signoff.proof: author)\n"
         "  hint: nothing was written; close it once every condition above is met\n"
@@ -235,14 +237,15 @@ def test_close_succeeds_once_evidence_and_an_independent_verifier_are_there(git_
         "--verified-by",
         "mpatel",
         "--outcome",
-        "No repeat errors in October audit",
+        "No repeat errors by the three staff in the October audit",
         on="2026-10-25",
     )
     assert result.exit_code == 0, result.output
     text = (git_repo / A1).read_text()
     assert "status: closed\n" in text
     assert text.endswith(
-        "closure:\n  date: 2026-10-25\n  verified_by: mpatel\n  outcome: No repeat errors in October audit\n"
+        "closure:\n  date: 2026-10-25\n  verified_by: mpatel\n"
+        "  outcome: No repeat errors by the three staff in the October audit\n"
     )
     assert "Event: closed\nVerified-By: mpatel" in last_commit(git_repo)
 
@@ -279,15 +282,21 @@ def test_reopen_keeps_the_undone_closure_in_the_reopenings_log(git_repo: Path) -
     assert result.exit_code == 0, result.output
     text = (git_repo / A2).read_text()
     assert "status: in-progress\n" in text
+    # Closed 25 Oct to 5 Nov: those 11 days do not count, so the due date moves on by them.
+    assert "due: 2026-11-11\n" in text
+    assert result.output.endswith(
+        "note: MED-002 is due 11 Nov 2026 (was 31 Oct 2026, moved on by the 11 days it was closed)\n"
+    )
     assert text.endswith(
         "reopenings:\n"
         "  - date: 2026-11-05\n"
         "    by: mpatel\n"
         "    reason: Repeat omission in November audit\n"
+        "    due: 2026-11-11\n"
         "    closure:\n"
         "      date: 2026-10-25\n"
         "      verified_by: mpatel\n"
-        "      outcome: Re-audit at 96% and supervision complete.\n"
+        "      outcome: Re-audit at 96% complete and supervision done for both staff.\n"
     )
 
 
@@ -384,7 +393,7 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "2026-10",
         "--value",
         "97.5",
-        "--evidence",
+        "--ref",
         "QMS-AUD-2026-10",
         on="2026-11-03",
     )
@@ -402,14 +411,15 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "2026-10",
         "--value",
         "90",
-        "--evidence",
+        "--ref",
         "X",
         on="2026-11-03",
     )
     assert again.exit_code == 1, again.output
     assert (
         again.output
-        == "error: the reading was not recorded\n  - MED-M1 already has a reading for 2026-10\n"
+        == "error: the reading was not recorded\n  - MED-M1 already has a reading for 2026-10; "
+        "correct it with `cqctrack correct MED-M1 reading 2026-10 --value V --reason TEXT`\n"
     )
 
 
@@ -446,6 +456,7 @@ def test_new_action_gets_the_next_id_a_schema_modeline_and_the_concerns_statemen
         "owner: tokafor\n"
         "risk: medium\n"
         "created: 2026-10-20\n"
+        "created_by: mpatel\n"
         "due: 2026-11-30\n"
         "status: open\n"
         "evidence_required:\n"
@@ -510,13 +521,13 @@ def test_a_file_that_changes_underneath_is_not_clobbered(
 ) -> None:
     from cqctrack.write import document as writer
 
-    real_save = writer.save
+    real_write = writer.write
 
-    def meddling_save(doc):
+    def meddling_write(doc, data):
         doc.path.write_text(doc.path.read_text() + "# edited elsewhere\n")
-        return real_save(doc)
+        return real_write(doc, data)
 
-    monkeypatch.setattr(writer, "save", meddling_save)
+    monkeypatch.setattr(writer, "write", meddling_write)
     result = cli(git_repo, "oversight", "MED-001", "--decision", "on-track", "--note", "Fine")
     assert result.exit_code == 3, result.output
     assert (
@@ -544,7 +555,7 @@ def test_a_failed_write_leaves_the_original_bytes(
 
 def test_an_edit_that_would_make_the_file_invalid_is_never_written(git_repo: Path) -> None:
     bad = CLOSED_ACTION.replace("status: closed", "status: in-progress").replace(
-        "closure:\n  date: 2026-10-25\n  verified_by: mpatel\n  outcome: Re-audit at 96% and supervision complete.\n",
+        "closure:\n  date: 2026-10-25\n  verified_by: mpatel\n  outcome: Re-audit at 96% complete and supervision done for both staff.\n",
         "",
     )
     (git_repo / A2).write_text(bad.replace("owner: tokafor", "owner: Tunde"))
@@ -554,13 +565,20 @@ def test_an_edit_that_would_make_the_file_invalid_is_never_written(git_repo: Pat
     assert (git_repo / A2).read_bytes() == before
 
 
-def test_another_cqctrack_holding_the_lock_blocks_a_write(git_repo: Path) -> None:
+def test_another_cqctrack_holding_the_files_lock_blocks_a_write_after_a_short_wait(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqctrack.write import locks
+
+    monkeypatch.setattr(locks, "WAIT_SECONDS", 0.3)
+    lock = locks.folder(git_repo) / locks._name(locks.file_key(A1))
+    lock.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
         [
             "python",
             "-c",
             "import sys,fcntl,time; f=open(sys.argv[1],'a+b'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
-            str(git_repo / ".git" / "cqctrack.lock"),
+            str(lock),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -569,7 +587,19 @@ def test_another_cqctrack_holding_the_lock_blocks_a_write(git_repo: Path) -> Non
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         result = cli(git_repo, "oversight", "MED-001", "--decision", "on-track", "--note", "x")
         assert result.exit_code == 3, result.output
-        assert "another cqctrack command is changing this repository" in result.output
+        assert f"error: another cqctrack is writing {A1}; try again" in result.output
+        # a recording on another action is not held up
+        other = cli(
+            git_repo,
+            "oversight",
+            "MED-002",
+            "--decision",
+            "on-track",
+            "--note",
+            "y",
+            on="2026-11-02",
+        )
+        assert other.exit_code == 0, other.output
     finally:
         holder.kill()
         holder.wait()

@@ -189,7 +189,7 @@ def test_review_lists_actions_needing_attention_most_urgent_first(trackers: Path
     assert result.stderr == ""
 
 
-def test_all_adds_open_actions_on_track_but_never_closed_ones(trackers: Path):
+def test_all_lists_every_open_and_closed_action(trackers: Path):
     assert review_ids(trackers, "--all") == [
         "CP-003",
         "MED-001",
@@ -197,7 +197,26 @@ def test_all_adds_open_actions_on_track_but_never_closed_ones(trackers: Path):
         "CP-001",
         "MED-003",
         "MED-004",
+        "MED-002",
     ]
+
+
+def test_status_closed_lists_closed_actions(trackers: Path):
+    assert review_ids(trackers, "--status", "closed") == ["MED-002"]
+    result = run(trackers, "review", "--status", "closed")
+    assert result.stdout.startswith("Actions as at 23 Nov 2026: status closed\n"), result.output
+    assert "MED-002  Blue" in result.stdout
+    assert review_ids(trackers, "--status", "closed", "--status", "awaiting-verification") == [
+        "CP-002",
+        "MED-002",
+    ]
+
+
+def test_statement_ids_are_taken_in_lower_case_as_new_takes_them(trackers: Path):
+    assert review_ids(trackers, "--all", "--statement", "s8") == review_ids(
+        trackers, "--all", "--statement", "S8"
+    )
+    assert review_ids(trackers, "--all", "--statement", "s8")
 
 
 def test_nothing_needing_attention_says_so_plainly(tmp_path: Path):
@@ -226,7 +245,7 @@ def test_nothing_needing_attention_says_so_plainly(tmp_path: Path):
         ),
         (["--owner", "tokafor"], ["MED-001", "MED-003"]),
         (["--statement", "WL5"], ["MED-003"]),
-        (["--statement", "saf-quality-statements:S8", "--all"], ["MED-001", "MED-004"]),
+        (["--statement", "saf-quality-statements:S8", "--all"], ["MED-001", "MED-004", "MED-002"]),
         (["--key-question", "effective"], ["CP-003", "CP-002", "CP-001"]),
         (["--key-question", "Well-led"], ["MED-003"]),
         (["--key-question", "well led", "--key-question", "safe"], ["MED-001", "MED-003"]),
@@ -311,6 +330,7 @@ def test_json_is_a_documented_list_of_objects_and_nothing_else(trackers: Path):
     (row,) = json.loads(result.stdout)
     assert row == {
         "id": "MED-001",
+        "unreadable": False,
         "tracker": "riverside",
         "tracker_name": "Riverside Homecare",
         "title": "Competency checks",
@@ -409,15 +429,56 @@ def test_no_color_turns_the_colour_off(trackers: Path, monkeypatch):
 # --- partial repositories and git ---------------------------------------------------------
 
 
-def test_invalid_files_are_left_out_with_one_warning(tmp_path: Path):
+def test_an_unreadable_file_is_a_red_row_and_the_review_fails_loudly(tmp_path: Path):
     broken = {f"{BASE}/actions/MED-004.yaml": "id: MED-004\ntitle: [unclosed\n"}
     root = write_tree(tmp_path, FILES | broken)
     result = run(root, "review", "--overdue")
-    assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "warning: 1 file could not be read and is left out; run `cqctrack check` for details\n"
+    assert result.exit_code == 3, result.output
+    why = (
+        "cannot be read (line 3: did not find expected ',' or ']' (while parsing a flow sequence))"
     )
+    assert result.stderr == (
+        "error: 1 tracker file cannot be read, so this is not the whole tracker "
+        "(shown as Red rows):\n"
+        f"  {BASE}/actions/MED-004.yaml: {why}\n"
+        "  hint: run `cqctrack check` for details, fix the files and run it again\n"
+    )
+    lines = result.stdout.splitlines()
+    assert lines[3].split() == [
+        "MED-004",
+        "Red",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "riverside",
+        "(cannot",
+        "be",
+        "read)",
+    ]
+    assert lines[4].strip() == f"why: {BASE}/actions/MED-004.yaml {why}"
     assert "MED-001" in result.stdout
+    assert "1 action: 1 red; 1 file that cannot be read (red)" in result.stdout
+    rows = json.loads(run(root, "review", "--overdue", "--format", "json").stdout)
+    assert rows[0]["id"] == "MED-004" and rows[0]["unreadable"] is True
+    assert rows[0]["brag"] == "red" and rows[0]["path"] == f"{BASE}/actions/MED-004.yaml"
+    assert rows[1]["id"] == "MED-001" and rows[1]["unreadable"] is False
+    summary = run(root, "summary")
+    assert summary.exit_code == 3 and "cannot be read" in summary.stderr
+
+
+def test_a_broken_config_stops_the_review_and_summary_rather_than_using_defaults(tmp_path: Path):
+    root = write_tree(tmp_path, FILES | {"cqctrack.yaml": "version: 1\nprovider: [oops\n"})
+    for command in ("review", "summary"):
+        result = run(root, command)
+        assert result.exit_code == 3, result.output
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            "cqctrack.yaml:3: error: cqctrack.yaml cannot be read, so the people register and "
+            "the policy the review judges by are unknown; nothing is reported\n"
+        )
 
 
 def test_stale_outside_git_notes_it_cannot_tell(trackers: Path):
@@ -516,6 +577,7 @@ def test_summary_is_one_screen_of_counts(trackers: Path):
         "Overdue        1, the same as a week earlier (16 Nov 2026)",
         "Escalations    1 to provider level, 3 to registered managers",
         "Concerns       2, none resolved (details: `cqctrack review --concerns`)",
+        "Staff repeats  none",
         "History flags  none",
         "",
         "By tracker          Open  Red  Amber  Green  Blue  Overdue  A week ago  To provider  To manager",

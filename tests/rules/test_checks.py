@@ -37,6 +37,10 @@ A1 = f"{BASE}/actions/MED-001.yaml"
 A2 = f"{BASE}/actions/MED-002.yaml"
 M1 = f"{BASE}/measures/MED-M1.yaml"
 READING = "  - period: 2026-09\n    value: 96\n    document: QMS-AUD-2026-09\n"
+EVIDENCE = (
+    "  - id: {id}\n    satisfies: [R1]\n    kind: observation\n    document: QMS-OBS-1\n"
+    "    date: 2026-10-01\n    added_by: tokafor\n    summary: Observed.\n"
+)
 
 CASES: dict[str, dict[str, str | None]] = {
     "unknown-framework": {"cqctrack.yaml": CONFIG + "framework: kloe-nope\n"},
@@ -101,7 +105,47 @@ CASES: dict[str, dict[str, str | None]] = {
         "    summary: Observed.\n"
     },
     "person-refs": {A1: ACTION.replace("risk: high\n", "risk: high\nperson_ref: John Smith\n")},
+    "personal-data": {
+        A1: ACTION.replace(
+            "expected_outcome:",
+            "detail: Checked against NHS 999 000 0018 on the MAR.\nexpected_outcome:",
+        )
+    },
+    "hidden-text": {
+        A1: ACTION.replace(
+            "title: Competency checks for staff with repeated MAR errors",
+            'title: "Competency checks\\e]0;hacked\\a for staff"',
+        )
+    },
     "closure": {"evidence/audit.md": None},
+    "duplicate-evidence": {A1: ACTION + "evidence:\n" + 2 * EVIDENCE.format(id="E1")},
+    "corrections": {
+        A1: ACTION + "corrections:\n  - date: 2026-10-02\n    by: mpatel\n    entry: E9\n"
+        "    change: withdrawn\n    reason: Recorded against the wrong action.\n"
+    },
+    "leavers": {
+        "cqctrack.yaml": CONFIG.replace(
+            "role: medicines-lead\n", "role: medicines-lead\n    left: 2026-10-01\n"
+        )
+    },
+    "leaders-left": {
+        "cqctrack.yaml": CONFIG.replace(
+            "role: registered-manager\n", "role: registered-manager\n    left: 2026-11-01\n"
+        )
+    },
+    "meetings": {
+        f"{BASE}/tracker.yaml": TRACKER
+        + "meetings:\n  - date: 2026-10-05\n    level: weekly\n    chair: mpatel\n"
+        "    attendees: [mpatel, tokafor]\n    reviewed: [MED-001]\n"
+    },
+    "staff-refs": {A1: ACTION.replace("risk: high\n", "risk: high\nstaff_refs: [Jane Doe]\n")},
+    "evidence-names": {
+        A1: ACTION
+        + "evidence:\n"
+        + EVIDENCE.format(id="E1")
+        .replace("QMS-OBS-1", "x")
+        .replace("document: x", "file: evidence/mrs-jones-mar.md")
+    },
     "history": {},  # its facts come from git: see HISTORY below
 }
 

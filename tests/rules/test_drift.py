@@ -64,6 +64,7 @@ EVIDENCE = {
     "summary": "Audit.",
 }
 CLOSURE = {"date": "2026-11-19", "verified_by": "mpatel", "outcome": "Done."}
+IMPORTED = {"file": "plan.xlsx", "sheet": "Must do", "row": 6, "date": "2026-11-10", "by": "mpatel"}
 
 
 def review(day: str, decision: str = "on-track", level: str = "weekly", by: str | None = None):
@@ -331,6 +332,59 @@ CASES = [
         Brag.AMBER,
         Escalation.MANAGER,
         ["closed, but evidence does not meet requirement R1"],
+    ),
+    (
+        "closed-by-an-imported-closure-is-amber-until-confirmed",
+        {
+            "status": "closed",
+            "evidence": [EVIDENCE],
+            "closure": {**CLOSURE, "imported": True},
+            "imported": IMPORTED,
+        },
+        0,
+        (),
+        Brag.AMBER,
+        Escalation.MANAGER,
+        [
+            "closed in the imported plan (plan.xlsx, sheet Must do, row 6); the closure is not "
+            "yet confirmed in cqctrack"
+        ],
+    ),
+    (
+        "an-imported-closure-confirmed-since-the-import-is-blue",
+        {
+            "status": "closed",
+            "evidence": [EVIDENCE],
+            "closure": {**CLOSURE, "imported": True},
+            "imported": IMPORTED,
+            "reviews": [review("2026-11-20", "approve-closure", "weekly", "mpatel")],
+        },
+        0,
+        (),
+        Brag.BLUE,
+        None,
+        [],
+    ),
+    (
+        "an-approval-by-the-owner-or-before-the-import-confirms-nothing",
+        {
+            "status": "closed",
+            "evidence": [EVIDENCE],
+            "closure": {**CLOSURE, "imported": True},
+            "imported": IMPORTED,
+            "reviews": [
+                review("2026-11-02", "approve-closure", "weekly", "mpatel"),
+                review("2026-11-21", "approve-closure", "weekly", "tokafor"),
+            ],
+        },
+        0,
+        (),
+        Brag.AMBER,
+        Escalation.MANAGER,
+        [
+            "closed in the imported plan (plan.xlsx, sheet Must do, row 6); the closure is not "
+            "yet confirmed in cqctrack"
+        ],
     ),
     (
         "reopened-is-amber",

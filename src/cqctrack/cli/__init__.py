@@ -59,12 +59,20 @@ def _debug(ctx: ClickContext) -> bool:
 
 
 def _report(error: CqcError) -> None:
+    # Messages quote file content: never raw. Line breaks are cqctrack's own layout (a
+    # detail's hint on the line below it) and harmless, so they stay.
+    from cqctrack.wording import visible_lines
+
     console = err_console()
-    console.print(f"{error.location()}error: {error.message}", markup=False, highlight=False)
+
+    def say(text: str) -> None:
+        console.print(visible_lines(text), markup=False, highlight=False)
+
+    say(f"{error.location()}error: {error.message}")
     for detail in error.details:
-        console.print(f"  - {detail}", markup=False, highlight=False)
+        say(f"  - {detail}")
     if error.hint:
-        console.print(f"  hint: {error.hint}", markup=False, highlight=False)
+        say(f"  hint: {error.hint}")
 
 
 app = typer.Typer(
@@ -124,14 +132,33 @@ def root(
 
 
 def _register() -> None:
-    from cqctrack.cli import check, history, new, record, reference, review
+    from cqctrack.cli import (
+        check,
+        correct,
+        history,
+        meeting,
+        merging,
+        new,
+        people,
+        record,
+        reference,
+        review,
+        show,
+        spreadsheet,
+    )
 
     check.register(app)
     history.register(app)
+    merging.register(app)
     new.register(app)
     record.register(app)
+    meeting.register(app)
+    correct.register(app)
+    people.register(app)
     reference.register(app)
     review.register(app)
+    show.register(app)
+    spreadsheet.register(app)
 
 
 _register()

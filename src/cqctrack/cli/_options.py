@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cqctrack.errors import InvalidInput
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.store.discover import find_root
+from cqctrack.wording import visible, visible_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,14 +36,22 @@ class State:
             path = self.repo.expanduser()
             if not path.exists():
                 raise InvalidInput(f"--repo {self.repo}: no such folder")
-            return find_root(path) if not (path / CONFIG_FILE).is_file() else path.resolve()
+            return path.resolve() if (path / CONFIG_FILE).is_file() else find_root(path)
         return find_root(Path.cwd())
 
     def caches(self, root: Path) -> Caches:
-        """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1)."""
+        """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1).
+
+        CQCTRACK_CACHE_KEY, when set, is the secret that authenticates them instead of
+        the user's own key (for CI jobs that save and restore caches).
+        """
+        import hashlib
+
         from cqctrack.cache import Caches
 
-        return Caches(root, enabled=self.use_cache)
+        secret = os.environ.get("CQCTRACK_CACHE_KEY")
+        key = hashlib.sha256(secret.encode()).digest() if secret else None
+        return Caches(root, enabled=self.use_cache, key=key)
 
 
 def state(ctx: typer.Context) -> State:
@@ -61,11 +70,34 @@ def parse_date(value: str | None, option: str = "--as-of") -> date:
         ) from None
 
 
+def require(**given: object) -> tuple[Any, ...]:
+    """The values of required options, or one error naming every one that is missing.
+
+    Click stops at the first missing option; a manager filling in a long command
+    wants to hear about all of them at once (issue 11).
+    """
+    missing = [name for name, value in given.items() if value is None or value == []]
+    if missing:
+        options = [f"--{name.replace('_', '-')}" for name in missing]
+        listed = (
+            options[0] if len(options) == 1 else ", ".join(options[:-1]) + " and " + options[-1]
+        )
+        raise InvalidInput(f"missing {listed}", hint="see --help for what each one takes")
+    return tuple(given.values())
+
+
 def out_console() -> Console:
     """Results go to stdout; colour only on a terminal and never with NO_COLOR."""
     from rich.console import Console  # only when printing: plain output never pays for rich
 
     return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
+
+
+def emit(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a command's output. The last guard against terminal injection: renderers show
+    text from files with its control characters escaped, and anything that slipped
+    through is escaped here (newlines excepted)."""
+    typer.echo(visible_lines(text), err=err, nl=nl)
 
 
 def print_lines(lines: list[tuple[str, str]]) -> None:
@@ -78,9 +110,9 @@ def print_lines(lines: list[tuple[str, str]]) -> None:
 
         console = out_console()
         for line, style in lines:
-            console.print(Text(line, style=style))
+            console.print(Text(visible(line), style=style))
         return
-    typer.echo("\n".join(line for line, _ in lines))
+    emit("\n".join(visible(line) for line, _ in lines))
 
 
 def err_console() -> Console:

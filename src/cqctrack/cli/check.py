@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from cqctrack.cli._options import (
     AsOf,
     AtOption,
     CheckFormat,
+    emit,
     moment,
     print_lines,
     state,
@@ -71,6 +73,16 @@ def check(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and code, and exit.")
     ] = False,
+    deny_names: Annotated[
+        Path | None,
+        typer.Option(
+            "--deny-names",
+            metavar="FILE",
+            help="Names of people who use services to look for, one a line (default: "
+            ".git/info/cqctrack-deny-names, which is never committed).",
+            show_default=False,
+        ),
+    ] = None,
     allow_shallow: AllowShallow = False,
     since: Annotated[
         str | None,
@@ -103,7 +115,7 @@ def check(
     from cqctrack.reports import check as render
 
     if list_rules:
-        typer.echo(render.render_rules())
+        emit(render.render_rules())
         return
     chosen = _codes(select, "--select")
     left_out = _codes(ignore, "--ignore") or set()
@@ -112,15 +124,19 @@ def check(
 
     st = state(ctx)
     root = st.root()
+    if deny_names is not None and not deny_names.is_file():
+        raise InvalidInput(f"--deny-names {deny_names}: no such file")
     point, today = moment(root, at, as_of)
-    result = check_repository(root, today, st.caches(root), allow_shallow, since, point)
+    result = check_repository(
+        root, today, st.caches(root), deny_names, allow_shallow=allow_shallow, since=since, at=point
+    )
     for note in result.notes:
-        typer.echo(note, err=True)
+        emit(note, err=True)
     result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
-        typer.echo(render.render_json(result))
+        emit(render.render_json(result))
     elif output is CheckFormat.GITHUB:
-        typer.echo("\n".join(render.render_github(result)))
+        emit("\n".join(render.render_github(result)))
     else:
         print_lines(render.render_text(result))
     failing = result.errors or (

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AllowShallow, AtOption, moment, print_lines, state
+from cqctrack.cli._options import AllowShallow, AtOption, emit, moment, print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -54,12 +54,21 @@ def history(
     st = state(ctx)
     root = st.root()
     config = load_config(root, st.caches(root))
+    if config is None:
+        from cqctrack.errors import InvalidRepository
+
+        raise InvalidRepository(
+            "cqctrack.yaml cannot be read, so the people register the history's flags are "
+            "checked against is unknown; nothing is reported",
+            path="cqctrack.yaml",
+            hint="fix cqctrack.yaml (see `cqctrack check`) and run the command again",
+        )
     point, _ = moment(root, at, None)
     timeline = core.file_history(root, action, config, st.caches(root), allow_shallow, point)
     for warning in timeline.warnings:
-        typer.echo(warning, err=True)
+        emit(warning, err=True)
     if output is HistoryFormat.JSON:
-        typer.echo(render.render_json(timeline))
+        emit(render.render_json(timeline))
         return
     print_lines(render.render_text(timeline))
 

@@ -9,18 +9,37 @@ from typing import Annotated, Any
 import typer
 
 from cqctrack.cli._options import AsOf, out_console, parse_date
-from cqctrack.cli.record import NoCommit, run
+from cqctrack.cli.record import By, NoCommit, StaffRefs, When, run
 from cqctrack.errors import InvalidInput
+from cqctrack.format.catalogue import normalise_statement
 from cqctrack.format.vocab import ConcernSource, Direction, Period, Risk, ServiceType
 
 
-def ask(value: Any, option: str, label: str) -> Any:
-    """A required value: the option given, else a prompt on a terminal, else an error."""
-    if value is not None and value != []:
-        return value
-    if sys.stdin.isatty():
-        return typer.prompt(label)
-    raise InvalidInput(f"missing {option}", hint=f"give {option} ({label.lower()})")
+class Asking:
+    """Required values: the options given, else a prompt on a terminal; off a terminal,
+    one error naming every option that is missing, not one at a time."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stdin.isatty()
+        self.missing: list[tuple[str, str]] = []
+
+    def __call__(self, value: Any, option: str, label: str) -> Any:
+        if value is not None and value != []:
+            return value
+        if self.tty:
+            return typer.prompt(label)
+        self.missing.append((option, label))
+        return None
+
+    def done(self) -> None:
+        if not self.missing:
+            return
+        options = [option for option, _ in self.missing]
+        listed = (
+            options[0] if len(options) == 1 else ", ".join(options[:-1]) + " and " + options[-1]
+        )
+        what = ", ".join(f"{option} ({label.lower()})" for option, label in self.missing)
+        raise InvalidInput(f"missing {listed}", hint=f"give {what}")
 
 
 def _listed(value: str | list[str]) -> list[str]:
@@ -29,11 +48,11 @@ def _listed(value: str | list[str]) -> list[str]:
 
 def _ids(value: str | list[str]) -> list[str]:
     """Statement ids as typed: `s8` -> `S8`; qualified ids keep their framework part."""
-    out = []
-    for item in _listed(value):
-        framework, sep, code = item.rpartition(":")
-        out.append(f"{framework}{sep}{code.upper()}")
-    return out
+    return [normalise_statement(item) for item in _listed(value)]
+
+
+def _when(value: str | None) -> Any:
+    return parse_date(value, "--date") if value is not None else None
 
 
 def init(
@@ -60,18 +79,23 @@ def init(
 ) -> None:
     """Create a new tracker repository: cqctrack.yaml, trackers/, evidence/ and git.
 
+    Add the rest of the people register with `cqctrack people add`.
+
     Example:
 
+    \b
         cqctrack init riverside-trackers --provider "Riverside Care Ltd" \\
             --manager mpatel --name "Meera Patel" --email meera.patel@example.org
     """
     from cqctrack.format import dialect
     from cqctrack.write import create
 
+    ask = Asking()
     provider = ask(provider, "--provider", "Provider name")
     manager = ask(manager, "--manager", "Registered manager's person id (e.g. mpatel)")
     name = ask(name, "--name", "Registered manager's name")
     email = ask(email, "--email", "Registered manager's e-mail")
+    ask.done()
 
     def scalar(text: str) -> str:
         return dialect.dump_round_trip({"v": text}).removeprefix("v: ").rstrip("\n")
@@ -83,8 +107,9 @@ def init(
     committed = create.commit_scaffold(path, written)
     console.print(committed, markup=False)
     console.print(
-        "Next: `cqctrack new tracker SLUG`, then `cqctrack new concern` and "
-        "`cqctrack new action`; `cqctrack check` at any time.",
+        "Next: `cqctrack people add` for everyone who owns, reviews or verifies actions, "
+        "`cqctrack new tracker SLUG`, then `cqctrack new concern` and `cqctrack new action`; "
+        "`cqctrack check` at any time.",
         markup=False,
     )
 
@@ -113,28 +138,41 @@ def new_tracker(
     provider_representative: Annotated[
         str | None, typer.Option("--provider-representative", metavar="PERSON")
     ] = None,
+    by: By = None,
+    when: When = None,
     no_commit: NoCommit = False,
+    as_of: AsOf = None,
 ) -> None:
     """Create a tracker for one service.
 
     Example:
 
+    \b
         cqctrack new tracker riverside-homecare --name "Riverside Homecare" \\
-            --service-type homecare --prefix MED --registered-manager mpatel --nominated-individual jreed
+            --service-type homecare --prefix MED \\
+            --registered-manager mpatel --nominated-individual jreed
     """
     from cqctrack.write import create
 
+    ask = Asking()
     fields = {
         "name": ask(name, "--name", "Service name"),
         "service_type": ask(service_type, "--service-type", "Service type"),
-        "id_prefix": ask(prefix, "--prefix", "Id prefix (e.g. MED)").upper(),
+        "id_prefix": ask(prefix, "--prefix", "Id prefix (e.g. MED)"),
         "registered_manager": ask(registered_manager, "--registered-manager", "Registered manager"),
         "nominated_individual": ask(
             nominated_individual, "--nominated-individual", "Nominated individual"
         ),
         "provider_representative": provider_representative,
     }
-    run(ctx, None, no_commit, lambda rec: create.new_tracker(rec, slug, fields))
+    ask.done()
+    fields["id_prefix"] = fields["id_prefix"].upper()
+    run(
+        ctx,
+        as_of,
+        no_commit,
+        lambda rec: create.new_tracker(rec, slug, fields, by=by, when=_when(when)),
+    )
 
 
 @new_app.command("concern")
@@ -161,11 +199,24 @@ def new_concern(
     source_ref: Annotated[
         str | None, typer.Option("--source-ref", help="The report, notice or audit it came from.")
     ] = None,
-    raised: Annotated[
+    by: Annotated[
         str | None,
-        typer.Option("--raised", metavar="DATE", help="When it was raised (default today)."),
+        typer.Option(
+            "--by",
+            metavar="PERSON",
+            help="Who raised it (default: the person whose e-mail matches your git identity).",
+            show_default=False,
+        ),
     ] = None,
-    raised_by: Annotated[str | None, typer.Option("--raised-by", metavar="PERSON")] = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="When it was raised (YYYY-MM-DD; default today).",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommit = False,
     as_of: AsOf = None,
 ) -> None:
@@ -173,25 +224,28 @@ def new_concern(
 
     Example:
 
+    \b
         cqctrack new concern --tracker riverside-homecare --title "Gaps in MAR records" \\
             --source internal-audit --statement S8 --regulation 12 --risk high \\
             --summary "Missing signatures and unclear refusal recording"
     """
     from cqctrack.write import create
 
+    ask = Asking()
+    slug = ask(tracker, "--tracker", "Tracker")
     fields = {
         "title": ask(title, "--title", "Title"),
         "source": ask(source, "--source", "Source (e.g. internal-audit)"),
         "source_ref": source_ref,
-        "raised": parse_date(raised or as_of, "--raised"),
-        "raised_by": raised_by,
+        "raised": parse_date(when or as_of, "--date"),
         "summary": ask(summary, "--summary", "Summary"),
-        "statements": _ids(ask(statement, "--statement", "Quality statement id")),
+        "statements": ask(statement, "--statement", "Quality statement id"),
         "regulations": [int(r) if r.isdigit() else r.upper() for r in regulation or []],
         "risk": ask(risk, "--risk", "Risk (low, medium, high)"),
     }
-    slug = ask(tracker, "--tracker", "Tracker")
-    run(ctx, as_of, no_commit, lambda rec: create.new_concern(rec, slug, fields))
+    ask.done()
+    fields["statements"] = _ids(fields["statements"])
+    run(ctx, as_of, no_commit, lambda rec: create.new_concern(rec, slug, fields, by=by))
 
 
 @new_app.command("measure")
@@ -216,28 +270,40 @@ def new_measure(
     period: Annotated[
         Period, typer.Option("--period", help="weekly, monthly or quarterly.")
     ] = Period.MONTHLY,
+    by: By = None,
+    when: When = None,
     no_commit: NoCommit = False,
+    as_of: AsOf = None,
 ) -> None:
     """Add a measurable improvement target to a concern.
 
     Example:
 
+    \b
         cqctrack new measure --concern MED-C1 --title "Complete medicines records" \\
             --target 95 --sustain 3 --period monthly
     """
     from cqctrack.write import create
 
+    ask = Asking()
+    concern_id = ask(concern, "--concern", "Concern id")
     value = ask(target, "--target", "Target")
     fields = {
         "title": ask(title, "--title", "Title"),
         "unit": unit,
         "direction": direction,
-        "target": int(value) if float(value).is_integer() else value,
+        "target": None,
         "sustain": sustain,
         "period": period,
     }
-    concern_id = ask(concern, "--concern", "Concern id")
-    run(ctx, None, no_commit, lambda rec: create.new_measure(rec, concern_id, fields))
+    ask.done()
+    fields["target"] = int(value) if float(value).is_integer() else value
+    run(
+        ctx,
+        as_of,
+        no_commit,
+        lambda rec: create.new_measure(rec, concern_id, fields, by=by, when=_when(when)),
+    )
 
 
 @new_app.command("action")
@@ -284,6 +350,17 @@ def new_action(
             help="Pseudonymous reference of a person affected, e.g. SU-0412. Never a name.",
         ),
     ] = None,
+    staff_ref: StaffRefs = None,
+    by: By = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="When it was created (YYYY-MM-DD; default today).",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommit = False,
     as_of: AsOf = None,
 ) -> None:
@@ -291,6 +368,7 @@ def new_action(
 
     Example:
 
+    \b
         cqctrack new action --concern MED-C1 --title "Competency checks for repeat MAR errors" \\
             --owner tokafor --due 2026-10-31 --risk high \\
             --requires "Observed competency check per staff member=competency-assessment,observation" \\
@@ -298,22 +376,31 @@ def new_action(
     """
     from cqctrack.write import create
 
-    asked = ask(requires, "--requires", "Evidence requirement (DESCRIPTION=KIND)")
-    specs = [create.parse_requirement(r) for r in _listed(asked)]
+    ask = Asking()
+    concern_id = ask(concern, "--concern", "Concern id")
     fields = {
         "title": ask(title, "--title", "Title"),
         "owner": ask(owner, "--owner", "Owner (person id)"),
-        "due": parse_date(ask(due, "--due", "Due date (YYYY-MM-DD)"), "--due"),
+        "due": ask(due, "--due", "Due date (YYYY-MM-DD)"),
         "risk": ask(risk, "--risk", "Risk (low, medium, high)"),
         "expected_outcome": ask(outcome, "--outcome", "Expected outcome"),
         "statements": _ids(statement or []),
         "regulations": [r.upper() for r in regulation or []],
         "detail": detail,
         "person_ref": person_ref,
-        "created": parse_date(as_of),
+        "staff_refs": list(staff_ref or []) or None,
+        "created": parse_date(when or as_of, "--date"),
     }
-    concern_id = ask(concern, "--concern", "Concern id")
-    run(ctx, as_of, no_commit, lambda rec: create.new_action(rec, concern_id, specs, fields))
+    asked = ask(requires, "--requires", "Evidence requirement (DESCRIPTION=KIND)")
+    ask.done()
+    fields["due"] = parse_date(fields["due"], "--due")
+    specs = [create.parse_requirement(r) for r in _listed(asked)]
+    run(
+        ctx,
+        as_of,
+        no_commit,
+        lambda rec: create.new_action(rec, concern_id, specs, fields, by=by),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,8 +11,19 @@ import typer
 if TYPE_CHECKING:
     from cqctrack.write.session import Outcome, Recorder
 
-from cqctrack.cli._options import AsOf, out_console, parse_date, state
+from enum import StrEnum
+
+from cqctrack.cli._options import AsOf, out_console, parse_date, require, state
 from cqctrack.format.vocab import Decision, ReviewLevel, Status
+
+
+class UpdateStatus(StrEnum):
+    """The statuses `update` sets: closing and cancelling have their own commands and checks."""
+
+    OPEN = Status.OPEN.value
+    IN_PROGRESS = Status.IN_PROGRESS.value
+    AWAITING_VERIFICATION = Status.AWAITING_VERIFICATION.value
+
 
 NoCommit = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but leave committing to you.")
@@ -44,6 +55,35 @@ By = Annotated[
     ),
 ]
 ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")]
+# One name for a file-or-document reference on every command that takes one.
+Ref = Annotated[
+    str | None,
+    typer.Option(
+        "--ref",
+        metavar="PATH_OR_DOCUMENT_ID",
+        help="A file (committed with the entry), or an external document id.",
+        show_default=False,
+    ),
+]
+Document = Annotated[
+    bool, typer.Option("--document", help="Treat --ref as an external document id, never a file.")
+]
+Copy = Annotated[
+    bool,
+    typer.Option(
+        "--copy",
+        help="Copy a --ref file from outside the repository into evidence/<tracker>/ and commit it.",
+    ),
+]
+StaffRefs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--staff-ref",
+        metavar="REF",
+        help="Pseudonymous reference of a staff member it concerns, e.g. CW-014 (repeatable).",
+        show_default=False,
+    ),
+]
 
 
 def run(
@@ -61,13 +101,29 @@ def run(
     caches = st.caches(root)
     today = parse_date(as_of)
     with Recorder(
-        root, commit=not no_commit, today=today, caches=caches, include_changes=include_changes
+        root,
+        commit=not no_commit,
+        today=today,
+        caches=caches,
+        include_changes=include_changes,
+        today_given=as_of is not None,
     ) as rec:
+        for notice in rec.notices:  # leftovers of interrupted commands (write/guard.py)
+            typer.echo(notice, err=True)
         outcome = event(rec)
-    for note in rec.notes:
-        typer.echo(note, err=True)
+    show_outcome(outcome)
+
+
+def show_outcome(outcome: Outcome) -> None:
     where = f"commit {outcome.commit[:8]}" if outcome.commit else "not committed (--no-commit)"
-    out_console().print(f"{outcome.summary}\n  {outcome.path}: {where}", markup=False)
+    lines = [outcome.summary, f"  {outcome.path}: {where}"]
+    lines += [
+        f"  {other}: {'same commit' if outcome.commit else 'not committed'}"
+        for other in outcome.also
+    ]
+    out_console().print("\n".join(lines), markup=False)
+    for note in outcome.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _date(value: str | None, option: str = "--date") -> date | None:
@@ -82,20 +138,18 @@ def evidence_add(
     ctx: typer.Context,
     action: ActionId,
     kind: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--kind", help="Evidence kind, e.g. audit (see `cqctrack frameworks --kinds`)."
+            "--kind",
+            help="Evidence kind, e.g. audit (see `cqctrack frameworks --kinds`). Required.",
+            show_default=False,
         ),
-    ],
-    ref: Annotated[
-        str,
-        typer.Option(
-            "--ref",
-            metavar="PATH_OR_DOCUMENT_ID",
-            help="A file in the repository, or an external document id.",
-        ),
-    ],
-    summary: Annotated[str, typer.Option("--summary", help="What the evidence shows.")],
+    ] = None,
+    ref: Ref = None,
+    summary: Annotated[
+        str | None,
+        typer.Option("--summary", help="What the evidence shows. Required.", show_default=False),
+    ] = None,
     satisfies: Annotated[
         list[str] | None,
         typer.Option(
@@ -104,10 +158,9 @@ def evidence_add(
             help="Evidence requirement(s) it meets, e.g. R1 (default: the only one that accepts this kind).",
         ),
     ] = None,
-    document: Annotated[
-        bool,
-        typer.Option("--document", help="Treat --ref as an external document id, never a file."),
-    ] = False,
+    document: Document = False,
+    copy: Copy = False,
+    staff_ref: StaffRefs = None,
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
@@ -116,14 +169,21 @@ def evidence_add(
 ) -> None:
     """Record evidence for an action's evidence requirement.
 
+    The file --ref names is committed with the entry (with --copy, one from outside
+    the repository is first copied into evidence/<tracker>/). A file whose name or
+    text identifies a person who uses the service is refused, as is the same
+    evidence recorded twice.
+
     Example:
 
+    \b
         cqctrack evidence add MED-003 --kind competency-assessment \\
             --ref evidence/riverside-homecare/2026-10-competency.md --satisfies R1 \\
             --summary "Observed medicines round; competent"
     """
     from cqctrack.write import entries
 
+    kind, ref, summary = require(kind=kind, ref=ref, summary=summary)
     run(
         ctx,
         as_of,
@@ -138,6 +198,8 @@ def evidence_add(
             by=by,
             when=_date(when),
             document=document,
+            copy=copy,
+            staff_refs=list(staff_ref or []),
         ),
         include_changes=include_changes,
     )
@@ -146,14 +208,35 @@ def evidence_add(
 def extend(
     ctx: typer.Context,
     action: ActionId,
-    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new due date (YYYY-MM-DD).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why more time is needed.")],
-    approved_by: Annotated[
-        str,
+    to: Annotated[
+        str | None,
         typer.Option(
-            "--approved-by", metavar="PERSON", help="Who approved the extension (not the owner)."
+            "--to",
+            metavar="DATE",
+            help="The new due date (YYYY-MM-DD). With --after-the-fact: which move, if several.",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why more time is needed. Required.")
+    ] = None,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            metavar="PERSON",
+            help="Who approved the extension (not the owner). Required.",
+            show_default=False,
+        ),
+    ] = None,
+    after_the_fact: Annotated[
+        bool,
+        typer.Option(
+            "--after-the-fact",
+            help="Log a due-date move already made without an extension entry (git shows it).",
+        ),
+    ] = False,
+    by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
     include_changes: IncludeChanges = False,
@@ -163,20 +246,49 @@ def extend(
 
     The extension is appended to the action's extension log and the due date moves
     with it, in one commit. Refuses a date that is not later than the current one.
+    With --after-the-fact it logs a move that was made without an entry (a hand edit
+    of `due`), leaving the due date as it is: `history` then shows it logged late.
 
-    Example:
+    Examples:
 
+    \b
         cqctrack extend MED-003 --to 2026-11-14 --reason "Trainer off sick" --approved-by mpatel
+        cqctrack extend STF-003 --after-the-fact --reason "Agreed at the staffing meeting" \\
+            --approved-by gfletcher
     """
-    from cqctrack.write import entries
+    from cqctrack.write import corrections, entries
 
-    new_due = parse_date(to, "--to")
+    if after_the_fact:
+        why, approver = require(reason=reason, approved_by=approved_by)
+        run(
+            ctx,
+            as_of,
+            no_commit,
+            lambda rec: corrections.log_past_move(
+                rec,
+                action,
+                to=parse_date(to, "--to") if to is not None else None,
+                reason=why,
+                approved_by=approver,
+                when=_date(when),
+                by=by,
+            ),
+        )
+        return
+    new_text, why, approver = require(to=to, reason=reason, approved_by=approved_by)
+    new_due = parse_date(new_text, "--to")
     run(
         ctx,
         as_of,
         no_commit,
         lambda rec: entries.extend(
-            rec, action, to=new_due, reason=reason, approved_by=approved_by, when=_date(when)
+            rec,
+            action,
+            to=new_due,
+            reason=why,
+            approved_by=approver,
+            when=_date(when),
+            by=by,
         ),
         include_changes=include_changes,
     )
@@ -184,7 +296,13 @@ def extend(
 
 def oversight(
     ctx: typer.Context,
-    action: ActionId,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="An action (MED-003), a concern (MED-C1) or a whole tracker (riverside-homecare).",
+        ),
+    ],
     decision: Annotated[
         Decision,
         typer.Option(
@@ -204,21 +322,42 @@ def oversight(
     include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
-    """Record a weekly, monthly or ad hoc oversight decision on an action.
+    """Record a weekly, monthly or ad hoc oversight decision on an action, concern or tracker.
 
-    Example:
+    A monthly review of a concern or tracker (the nominated individual's trend
+    review, the provider's challenge) counts as provider scrutiny of every open
+    action under it. Concerns and trackers take on-track, challenge or escalate.
+    For a meeting deciding on many actions at once, see `cqctrack meeting`.
 
+    Examples:
+
+    \b
         cqctrack oversight MED-003 --decision challenge --by mpatel \\
             --note "Competency evidence covers one of three staff"
+        cqctrack oversight MED-C1 --decision challenge --level monthly --by dokafor \\
+            --note "Repeat errors are not reducing; competency checks first"
     """
-    from cqctrack.write import entries
+    import re
 
+    from cqctrack.write import entries, meeting
+
+    if re.match(r"^[A-Za-z][A-Za-z0-9]*-\d+$", target.strip()):
+        run(
+            ctx,
+            as_of,
+            no_commit,
+            lambda rec: entries.oversight(
+                rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
+            ),
+            include_changes=include_changes,
+        )
+        return
     run(
         ctx,
         as_of,
         no_commit,
-        lambda rec: entries.oversight(
-            rec, action, decision=decision, by=by, note=note, level=level, when=_date(when)
+        lambda rec: meeting.scope_oversight(
+            rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
         ),
         include_changes=include_changes,
     )
@@ -228,12 +367,18 @@ def update(
     ctx: typer.Context,
     action: ActionId,
     status: Annotated[
-        Status | None, typer.Option("--status", help="open, in-progress or awaiting-verification.")
+        UpdateStatus | None,
+        typer.Option(
+            "--status",
+            help="open, in-progress or awaiting-verification (close, cancel and reopen "
+            "have their own commands).",
+        ),
     ] = None,
     owner: Annotated[
         str | None, typer.Option("--owner", metavar="PERSON", help="Reassign to this person.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Add a progress note.")] = None,
+    staff_ref: StaffRefs = None,
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
@@ -242,8 +387,11 @@ def update(
 ) -> None:
     """Record progress: change the status, reassign the owner, or add a progress note.
 
+    --staff-ref adds the pseudonymous reference of a staff member the action concerns.
+
     Example:
 
+    \b
         cqctrack update MED-003 --status awaiting-verification --note "All checks done" --by tokafor
     """
     from cqctrack.write import entries
@@ -253,7 +401,14 @@ def update(
         as_of,
         no_commit,
         lambda rec: entries.update(
-            rec, action, status=status, owner=owner, note=note, by=by, when=_date(when)
+            rec,
+            action,
+            status=Status(status.value) if status is not None else None,
+            owner=owner,
+            note=note,
+            by=by,
+            when=_date(when),
+            staff_refs=list(staff_ref or []),
         ),
         include_changes=include_changes,
     )
@@ -269,8 +424,14 @@ def close(
         ),
     ],
     outcome: Annotated[
-        str, typer.Option("--outcome", help="What has changed in practice, and how it was checked.")
+        str,
+        typer.Option(
+            "--outcome",
+            help="What has changed in practice, and how it was checked (at least policy "
+            "closure.outcome_min_words words).",
+        ),
     ],
+    by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
     include_changes: IncludeChanges = False,
@@ -280,11 +441,14 @@ def close(
 
     Refuses (exit 1, file untouched) with one line per unmet condition: an evidence
     requirement with no evidence, a verifier who is the owner or may not verify,
-    a referenced file that does not exist, a closure dated before its evidence.
+    a referenced file that does not exist or was never committed, a closure dated
+    before its evidence, an outcome statement too short to say what changed.
 
     Example:
 
-        cqctrack close MED-003 --verified-by mpatel --outcome "Re-audit 97%; no repeat errors"
+    \b
+        cqctrack close MED-003 --verified-by mpatel \\
+            --outcome "Re-audit of 40 MAR charts at 97%; no repeat errors by the three staff"
     """
     from cqctrack.write import entries
 
@@ -293,7 +457,7 @@ def close(
         as_of,
         no_commit,
         lambda rec: entries.close(
-            rec, action, verified_by=verified_by, outcome=outcome, when=_date(when)
+            rec, action, verified_by=verified_by, outcome=outcome, when=_date(when), by=by
         ),
         include_changes=include_changes,
     )
@@ -303,6 +467,15 @@ def reopen(
     ctx: typer.Context,
     action: ActionId,
     reason: Annotated[str, typer.Option("--reason", help="Why the action is reopened.")],
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            metavar="DATE",
+            help="The new due date (default: the old one, moved on by the days it was closed).",
+            show_default=False,
+        ),
+    ] = None,
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
@@ -311,8 +484,13 @@ def reopen(
 ) -> None:
     """Reopen a closed or cancelled action; its closure is kept in the reopenings log.
 
+    Time spent closed does not count towards overdue or unreviewed: without --due
+    the due date moves on by the days the action was closed, and the change is
+    logged with the reopening (it is not an extension).
+
     Example:
 
+    \b
         cqctrack reopen MED-003 --reason "Repeat omission found in November audit" --by mpatel
     """
     from cqctrack.write import entries
@@ -321,7 +499,14 @@ def reopen(
         ctx,
         as_of,
         no_commit,
-        lambda rec: entries.reopen(rec, action, reason=reason, by=by, when=_date(when)),
+        lambda rec: entries.reopen(
+            rec,
+            action,
+            reason=reason,
+            by=by,
+            when=_date(when),
+            due=parse_date(due, "--due") if due is not None else None,
+        ),
         include_changes=include_changes,
     )
 
@@ -333,6 +518,7 @@ def cancel(
     approved_by: Annotated[
         str, typer.Option("--approved-by", metavar="PERSON", help="Who approved the cancellation.")
     ],
+    by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
     include_changes: IncludeChanges = False,
@@ -342,6 +528,7 @@ def cancel(
 
     Example:
 
+    \b
         cqctrack cancel MED-006 --reason "Superseded by MED-009" --approved-by mpatel
     """
     from cqctrack.write import entries
@@ -351,7 +538,7 @@ def cancel(
         as_of,
         no_commit,
         lambda rec: entries.cancel(
-            rec, action, reason=reason, approved_by=approved_by, when=_date(when)
+            rec, action, reason=reason, approved_by=approved_by, when=_date(when), by=by
         ),
         include_changes=include_changes,
     )
@@ -365,36 +552,42 @@ def measure_record(
     ctx: typer.Context,
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help="Measure id, e.g. MED-M1.")],
     period: Annotated[
-        str, typer.Option("--period", help="The period measured, e.g. 2026-11 (monthly).")
-    ],
-    value: Annotated[float, typer.Option("--value", help="The reading, e.g. 96.5.")],
-    evidence: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--evidence",
-            metavar="PATH_OR_DOCUMENT_ID",
-            help="The audit or report the reading comes from.",
+            "--period",
+            help="The period measured, e.g. 2026-11 (monthly). Required.",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    value: Annotated[
+        float | None,
+        typer.Option("--value", help="The reading, e.g. 96.5. Required.", show_default=False),
+    ] = None,
+    ref: Ref = None,
     note: Annotated[
         str | None, typer.Option("--note", help="Anything a reader should know.")
     ] = None,
-    document: Annotated[
-        bool, typer.Option("--document", help="Treat --evidence as an external document id.")
-    ] = False,
+    document: Document = False,
+    copy: Copy = False,
     by: By = None,
+    when: When = None,
     no_commit: NoCommit = False,
     include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record one period's reading for a measure, with the evidence it comes from.
 
+    --ref names the audit or report the reading comes from: a file (committed with
+    the reading) or a document id.
+
     Example:
 
-        cqctrack measure record MED-M1 --period 2026-11 --value 97.2 --evidence QMS-AUD-2026-11
+    \b
+        cqctrack measure record MED-M1 --period 2026-11 --value 97.2 --ref QMS-AUD-2026-11
     """
     from cqctrack.write import entries
 
+    period_text, value_given, ref_text = require(period=period, value=value, ref=ref)
     run(
         ctx,
         as_of,
@@ -402,12 +595,14 @@ def measure_record(
         lambda rec: entries.record_reading(
             rec,
             measure,
-            period=period,
-            value=value,
-            ref=evidence,
+            period=period_text,
+            value=value_given,
+            ref=ref_text,
             note=note,
             by=by,
             document=document,
+            when=_date(when),
+            copy=copy,
         ),
         include_changes=include_changes,
     )

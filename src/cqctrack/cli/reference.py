@@ -23,6 +23,7 @@ def frameworks(
 
     Examples:
 
+    \b
         cqctrack frameworks
         cqctrack frameworks saf-quality-statements
         cqctrack frameworks --kinds
@@ -83,6 +84,7 @@ def export_schemas(
 
     Example:
 
+    \b
         cqctrack schemas export --check
     """
     from cqctrack.format import schema

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sys
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli._options import AllowShallow, AsOf, AtOption, moment, out_console, state
+from cqctrack.cli._options import AllowShallow, AsOf, AtOption, emit, moment, out_console, state
+from cqctrack.errors import EXIT_CANNOT_RUN
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
 if TYPE_CHECKING:
@@ -16,6 +18,16 @@ if TYPE_CHECKING:
 
     from cqctrack.read import review as core
     from cqctrack.rules.measures import ConcernStatus
+
+
+class ReviewStatus(StrEnum):
+    """What `--status` takes: cancelled actions are not rated, so not reviewed."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    AWAITING_VERIFICATION = "awaiting-verification"
+    CLOSED = "closed"
+
 
 # The core and the renderers are imported inside the commands, so that every other
 # command starts without them (see issue 5 on start-up time).
@@ -66,7 +78,7 @@ def review(
         typer.Option(
             "--weak",
             help="Actions awaiting verification or closed whose evidence does not meet "
-            "their requirements.",
+            "their requirements, and closures imported from a spreadsheet not yet confirmed.",
         ),
     ] = False,
     flagged: Annotated[
@@ -122,8 +134,20 @@ def review(
             show_default=False,
         ),
     ] = None,
+    status: Annotated[
+        list[ReviewStatus] | None,
+        typer.Option(
+            "--status",
+            help="Only actions with this status (repeatable); closed ones are listed too "
+            "when named.",
+            show_default=False,
+        ),
+    ] = None,
     everything: Annotated[
-        bool, typer.Option("--all", help="Every open action, not only those needing attention.")
+        bool,
+        typer.Option(
+            "--all", help="Every open and closed action, not only those needing attention."
+        ),
     ] = False,
     concerns: Annotated[
         bool,
@@ -154,9 +178,11 @@ def review(
         cqctrack review --due-within 14 --tracker riverside-homecare
         cqctrack review --unreviewed --key-question safe --format markdown
         cqctrack review --flagged
+        cqctrack review --status closed
         cqctrack review --concerns
         cqctrack review --at 2026-09-01     # what the tracker showed on 1 September
     """
+    from cqctrack.format.catalogue import normalise_statement
     from cqctrack.read import review as core
 
     st = state(ctx)
@@ -181,33 +207,51 @@ def review(
         stale=stale,
         trackers=tuple(tracker or ()),
         owners=tuple(owner or ()),
-        statements=tuple(statement or ()),
+        statements=tuple(normalise_statement(s) for s in statement or ()),
         key_questions=tuple(core.key_question_id(context.catalogue, k) for k in key_question or ()),
+        statuses=tuple(s.value for s in status or ()),
         everything=everything,
     )
     if concerns:
         core.refuse_action_filters(query, "--concerns")
-    for note in core.notes(context, query):
-        typer.echo(note, err=True)
     if concerns:
         _show_concerns(core.concerns(context, query), output, today)
     else:
-        _show_rows(core.review(context, query), query, output, today)
+        unread = context.unread(query)
+        _show_rows(core.review(context, query), query, output, today, unread)
+    _fail_if_incomplete(context, query)
 
 
-def _show_rows(rows: list[core.Row], query: core.Query, output: ReportFormat, today: date) -> None:
+def _fail_if_incomplete(context: core.Workspace, query: core.Query) -> None:
+    """A review that cannot see the whole tracker says so on stderr and exits 3."""
+    from cqctrack.read import review as core
+
+    notes = core.notes(context, query)
+    for note in notes:
+        emit(note, err=True)
+    if context.unread(query):
+        raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def _show_rows(
+    rows: list[core.Row],
+    query: core.Query,
+    output: ReportFormat,
+    today: date,
+    unread: list[core.Unread],
+) -> None:
     from cqctrack.reports import review as render
 
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(rows))
+        emit(render.render_json(rows, unread))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(rows), nl=False)
+        emit(render.render_csv(rows, unread), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(rows, query, today))
-    elif _rich_fits(len(rows)):
-        out_console().print(render.render_rich(rows, query, today))
+        emit(render.render_markdown(rows, query, today, unread))
+    elif _rich_fits(len(rows) + len(unread)):
+        out_console().print(render.render_rich(rows, query, today, unread))
     else:
-        typer.echo(render.render_plain(rows, query, today))
+        emit(render.render_plain(rows, query, today, unread))
 
 
 def _rich_fits(rows: int) -> bool:
@@ -221,13 +265,13 @@ def _show_concerns(statuses: list[ConcernStatus], output: ReportFormat, today: d
     from cqctrack.reports import concerns as render
 
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(statuses))
+        emit(render.render_json(statuses))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(statuses), nl=False)
+        emit(render.render_csv(statuses), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(statuses, today))
+        emit(render.render_markdown(statuses, today))
     else:
-        typer.echo(render.render_text(statuses, today))
+        emit(render.render_text(statuses, today))
 
 
 def summary(
@@ -244,6 +288,7 @@ def summary(
 
     Example:
 
+    \b
         cqctrack summary --as-of 2026-11-23
         cqctrack summary --at 2026-09-01
     """
@@ -262,17 +307,16 @@ def summary(
         at=point,
         as_of_given=as_of is not None,
     )
-    for note in core.notes(context, core.Query()):
-        typer.echo(note, err=True)
     result = dashboard.summarise(context)
     if output is ReportFormat.JSON:
-        typer.echo(render.render_json(result))
+        emit(render.render_json(result))
     elif output is ReportFormat.CSV:
-        typer.echo(render.render_csv(result), nl=False)
+        emit(render.render_csv(result), nl=False)
     elif output is ReportFormat.MARKDOWN:
-        typer.echo(render.render_markdown(result))
+        emit(render.render_markdown(result))
     else:
-        typer.echo(render.render_text(result))
+        emit(render.render_text(result))
+    _fail_if_incomplete(context, core.Query())
 
 
 def register(app: typer.Typer) -> None:

@@ -138,6 +138,14 @@ class Catalogue:
         return ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def normalise_statement(ref: str) -> str:
+    """A statement id as typed, in the form files hold: `s8` -> `S8`,
+    `KLOE-Adult-Social-Care:s4` -> `kloe-adult-social-care:S4`. Every command that
+    takes a statement id reads it through this, so none refuses what another accepts."""
+    framework, sep, code = ref.strip().rpartition(":")
+    return f"{framework.lower()}{sep}{code.upper()}"
+
+
 def _read(name: str) -> object:
     return dialect.parse(resources.files("cqctrack").joinpath("data", name).read_bytes())
 

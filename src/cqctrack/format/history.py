@@ -121,8 +121,19 @@ ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
     "closure": ("date", "verified_by", "outcome"),
     "cancellation": ("date", "approved_by", "reason"),
     "readings": ("recorded", "recorded_by", "period", "value", "file", "document"),
+    "corrections": ("date", "by", "entry", "change", "replacement", "reason"),
+    "requirement_changes": ("date", "by", "approved_by", "requirement", "change", "reason"),
 }
-LISTS = ("evidence", "extensions", "reviews", "progress", "reopenings", "readings")
+LISTS = (
+    "evidence",
+    "extensions",
+    "reviews",
+    "progress",
+    "reopenings",
+    "readings",
+    "corrections",
+    "requirement_changes",
+)
 SINGLE = ("closure", "cancellation")
 # Record attribute names where they differ from the file's keys.
 _ATTRIBUTE = {"from": "from_"}

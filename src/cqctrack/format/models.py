@@ -32,10 +32,13 @@ from cqctrack.format.policy import ExtensionLogging, FlagSeverity, Proof
 from cqctrack.format.vocab import (
     ISO_DATE,
     OPEN_STATUSES,
+    SCOPE_DECISIONS,
+    Change,
     ConcernSource,
     Decision,
     Direction,
     Period,
+    RequirementChangeKind,
     ReviewLevel,
     Risk,
     ServiceType,
@@ -122,6 +125,19 @@ RegulationRef = Annotated[
     ),
 ]
 
+# A pseudonymous staff reference such as CW-014; policy privacy.staff_ref_pattern
+# says what one looks like (checked by `check`, as person_ref is).
+StaffRef = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+# What a correction points at: an evidence entry by id (E2), another log entry by
+# its position as `check` names it (reviews[3], progress[2], readings[4]), or the
+# action's person_ref.
+EntryRef = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(?:E\d{1,4}|(?:reviews|progress|readings)\[[1-9]\d{0,3}\]|person_ref)$"
+    ),
+]
+
 EvidenceKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 RelPath = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -178,6 +194,10 @@ class Person(Model):
         description="Public keys this person signs commits with (policy signoff.proof: signed): "
         "an SSH public key line, or an OpenPGP fingerprint",
     )
+    left: IsoDate | None = Field(
+        None,
+        description="The day this person left: their history stays, new work cannot go to them",
+    )
 
 
 class CadencePolicy(Model):
@@ -209,6 +229,12 @@ class DriftPolicy(Model):
         le=31,
         description="A high-risk action with no review for longer is red",
     )
+    staff_repeat_threshold: int = Field(
+        _D.drift.staff_repeat_threshold,
+        ge=2,
+        le=20,
+        description="Actions naming one staff reference that make a repeat",
+    )
 
 
 class ClosurePolicy(Model):
@@ -217,6 +243,12 @@ class ClosurePolicy(Model):
     require_approval: bool = Field(
         _D.closure.require_approval,
         description="Closure needs an approve-closure review entry first",
+    )
+    outcome_min_words: int = Field(
+        _D.closure.outcome_min_words,
+        ge=0,
+        le=100,
+        description="Words a closure's outcome statement needs at least",
     )
 
 
@@ -289,13 +321,18 @@ class PrivacyPolicy(Model):
         _D.privacy.person_ref_pattern,
         description="Pattern every pseudonymous person reference must match",
     )
+    staff_ref_pattern: str = Field(
+        _D.privacy.staff_ref_pattern,
+        description="Pattern every pseudonymous staff reference must match",
+    )
 
     @model_validator(mode="after")
     def _compiles(self) -> PrivacyPolicy:
-        try:
-            re.compile(self.person_ref_pattern)
-        except re.error as err:
-            raise ValueError(f"person_ref_pattern is not a valid pattern: {err}") from None
+        for key in ("person_ref_pattern", "staff_ref_pattern"):
+            try:
+                re.compile(getattr(self, key))
+            except re.error as err:
+                raise ValueError(f"{key} is not a valid pattern: {err}") from None
         return self
 
 
@@ -322,6 +359,49 @@ class Config(Model):
     policy: Policy = Field(default_factory=Policy)
 
 
+# --- oversight above the action ----------------------------------------------------
+
+
+class Review(Model):
+    date: IsoDate
+    by: PersonId
+    level: ReviewLevel
+    decision: Decision
+    note: Text
+
+
+def _scope_decision(value: Decision) -> Decision:
+    if value not in SCOPE_DECISIONS:
+        raise ValueError(
+            f"{value.value} is a decision on an action's closure; a review of a concern or "
+            "tracker decides on-track, challenge or escalate"
+        )
+    return value
+
+
+class ScopeReview(Review):
+    """Oversight of a whole concern or tracker: the monthly trend review, provider challenge."""
+
+    decision: Annotated[Decision, AfterValidator(_scope_decision)]
+
+
+class Meeting(Model):
+    """One oversight meeting: who was there, and the actions and concerns it decided on.
+
+    Each decision is a review entry in the action's (or concern's) own file, dated
+    the meeting's date, at its level, by its chair; this entry is the minute of it.
+    """
+
+    date: IsoDate
+    level: ReviewLevel
+    chair: PersonId
+    attendees: list[PersonId] = Field(min_length=1)
+    reviewed: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}-C?\d{1,5}$")]] = (
+        Field(min_length=1, description="Ids of the actions and concerns decided on")
+    )
+    note: str | None = None
+
+
 # --- tracker.yaml ------------------------------------------------------------------
 
 
@@ -339,6 +419,12 @@ class Tracker(Model):
     )
     framework: Slug | None = Field(None, description="Overrides the repository's framework")
     description: str | None = None
+    created: IsoDate | None = None
+    created_by: PersonId | None = None
+    reviews: list[ScopeReview] = Field(
+        default_factory=list, description="Oversight of the whole tracker"
+    )
+    meetings: list[Meeting] = Field(default_factory=list)
 
 
 # --- concerns and measures ---------------------------------------------------------
@@ -359,6 +445,30 @@ class Concern(Model):
     statements: list[StatementRef] = Field(min_length=1)
     regulations: list[RegulationRef] = Field(default_factory=list)
     risk: Risk
+    reviews: list[ScopeReview] = Field(
+        default_factory=list, description="Oversight of the whole concern, e.g. monthly trends"
+    )
+
+
+class Correction(Model):
+    """A log entry withdrawn or replaced, or person_ref amended: the original stays visible."""
+
+    date: IsoDate
+    by: PersonId
+    entry: EntryRef
+    change: Change
+    replacement: EntryRef | None = Field(None, description="The later entry that replaces it")
+    reason: Text
+
+    @model_validator(mode="after")
+    def _shape(self) -> Correction:
+        if (self.change is Change.REPLACED) != (self.replacement is not None):
+            raise ValueError("a replaced entry names its replacement, and only then")
+        if (self.change is Change.AMENDED) != (self.entry == "person_ref"):
+            raise ValueError(
+                "person_ref is amended in place; log entries are withdrawn or replaced"
+            )
+        return self
 
 
 class Reading(SourceRef):
@@ -381,7 +491,10 @@ class Measure(Model):
     sustain: int = Field(1, ge=1, le=24, description="Consecutive periods the target must hold")
     period: Period = Period.MONTHLY
     description: str | None = None
+    created: IsoDate | None = None
+    created_by: PersonId | None = None
     readings: list[Reading] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
 
 
 # --- actions -----------------------------------------------------------------------
@@ -403,6 +516,9 @@ class Evidence(SourceRef):
     date: IsoDate
     added_by: PersonId
     summary: Text
+    staff_refs: list[StaffRef] = Field(
+        default_factory=list, description="Pseudonymous references of the staff it concerns"
+    )
 
 
 class Extension(Model):
@@ -411,14 +527,6 @@ class Extension(Model):
     reason: Text
     approved_by: PersonId
     date: IsoDate
-
-
-class Review(Model):
-    date: IsoDate
-    by: PersonId
-    level: ReviewLevel
-    decision: Decision
-    note: Text
 
 
 class Progress(Model):
@@ -431,6 +539,11 @@ class Closure(Model):
     date: IsoDate
     verified_by: PersonId
     outcome: Text
+    imported: bool | None = Field(
+        None,
+        description="true: copied from a spreadsheet by `cqctrack import`, as the plan recorded "
+        "it; not verified in cqctrack (see README, 'Importing a spreadsheet')",
+    )
 
 
 class Cancellation(Model):
@@ -443,7 +556,48 @@ class Reopening(Model):
     date: IsoDate
     by: PersonId
     reason: Text
+    due: IsoDate | None = Field(None, description="The due date set on reopening")
     closure: Closure | None = Field(None, description="The closure this reopening undid")
+    cancellation: Cancellation | None = Field(
+        None, description="The cancellation this reopening undid"
+    )
+
+
+class RequirementChange(Model):
+    """An agreed evidence requirement added, changed or removed, with who approved it."""
+
+    date: IsoDate
+    by: PersonId
+    approved_by: PersonId
+    requirement: RequirementId
+    change: RequirementChangeKind
+    was: Requirement | None = Field(None, description="The requirement as it stood before")
+    reason: Text
+
+    @model_validator(mode="after")
+    def _shape(self) -> RequirementChange:
+        if (self.change is RequirementChangeKind.ADDED) != (self.was is None):
+            raise ValueError("a changed or removed requirement keeps what it was, in `was`")
+        return self
+
+
+class Imported(Model):
+    """Where an action created by `cqctrack import` came from: one row of a spreadsheet."""
+
+    file: Text = Field(description="The spreadsheet's file name, e.g. action-plan.xlsx")
+    sheet: str | None = Field(None, description="The worksheet (none for a CSV file)")
+    row: int = Field(ge=1, description="The row, numbered as the spreadsheet numbers it")
+    part: int | None = Field(
+        None, ge=1, description="Which of several actions written in one cell (1, 2 ...)"
+    )
+    ref: str | None = Field(None, description="The plan's own reference for the row")
+    section: str | None = Field(None, description="The section it sat under, e.g. Must do")
+    status: str | None = Field(None, description="The status as the plan wrote it")
+    rag: Literal["red", "amber", "green", "blue"] | None = Field(
+        None, description="The plan's own RAG or BRAG rating, from the cell's text or fill colour"
+    )
+    date: IsoDate = Field(description="When it was imported")
+    by: PersonId = Field(description="Who imported it")
 
 
 class Action(Model):
@@ -460,7 +614,11 @@ class Action(Model):
     person_ref: str | None = Field(
         None, description="Pseudonymous reference to a person who uses the service; never a name"
     )
+    staff_refs: list[StaffRef] = Field(
+        default_factory=list, description="Pseudonymous references of the staff it concerns"
+    )
     created: IsoDate
+    created_by: PersonId | None = None
     due: IsoDate
     status: Status
     evidence_required: list[Requirement] = Field(min_length=1)
@@ -470,8 +628,13 @@ class Action(Model):
     extensions: list[Extension] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
     reopenings: list[Reopening] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
+    requirement_changes: list[RequirementChange] = Field(default_factory=list)
     closure: Closure | None = None
     cancellation: Cancellation | None = None
+    imported: Imported | None = Field(
+        None, description="Only on actions made by `cqctrack import`: the row it came from"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -485,3 +648,23 @@ MODELS: dict[str, type[Model]] = {
     "measure": Measure,
     "action": Action,
 }
+
+
+# --- input files that are not tracker files --------------------------------------------
+
+
+class MeetingDecision(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}-[Cc]?\d{1,5}$")]
+    decision: Decision
+    note: Text
+
+
+class MeetingPlan(Model):
+    """A meeting's decisions prepared in advance, for `cqctrack meeting --from FILE`."""
+
+    date: IsoDate | None = None
+    level: ReviewLevel | None = None
+    chair: PersonId | None = None
+    attendees: list[PersonId] = Field(default_factory=list)
+    note: str | None = None
+    decisions: list[MeetingDecision] = Field(min_length=1)

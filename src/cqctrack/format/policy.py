@@ -58,12 +58,14 @@ class DriftPolicy(NamedTuple):
     extension_threshold: int
     escalation_grace_days: int
     high_risk_review_days: int
+    staff_repeat_threshold: int
 
 
 class ClosurePolicy(NamedTuple):
     verifier_may_be_owner: bool
     verifier_roles: tuple[str, ...]
     require_approval: bool
+    outcome_min_words: int
 
 
 class SignoffPolicy(NamedTuple):
@@ -88,6 +90,7 @@ class AuditPolicy(NamedTuple):
 
 class PrivacyPolicy(NamedTuple):
     person_ref_pattern: str
+    staff_ref_pattern: str
 
 
 class Policy(NamedTuple):
@@ -108,6 +111,9 @@ DEFAULT_VERIFIER_ROLES = (
     "provider-representative",
 )
 DEFAULT_PERSON_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
+# Staff are referred to the same way (payroll or staff numbers such as CW-014), so
+# repeat findings can be counted by staff member without naming anyone.
+DEFAULT_STAFF_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
 
 # Who may record each level of oversight, and approve extensions, by default. UK care
 # governance: the weekly management review is the registered manager's (or deputy's),
@@ -133,10 +139,19 @@ DEFAULT_ROLES = RolesPolicy(
 DEFAULT_POLICY = Policy(
     cadence=CadencePolicy(weekly_days=7, monthly_days=31),
     drift=DriftPolicy(
-        due_soon_days=14, extension_threshold=2, escalation_grace_days=14, high_risk_review_days=7
+        due_soon_days=14,
+        extension_threshold=2,
+        escalation_grace_days=14,
+        high_risk_review_days=7,
+        staff_repeat_threshold=2,
     ),
+    # Eight words: enough to say what changed and how it was checked ("Re-audit of
+    # 40 MARs found no omissions"), too many for "done" or "completed as agreed".
     closure=ClosurePolicy(
-        verifier_may_be_owner=False, verifier_roles=DEFAULT_VERIFIER_ROLES, require_approval=False
+        verifier_may_be_owner=False,
+        verifier_roles=DEFAULT_VERIFIER_ROLES,
+        require_approval=False,
+        outcome_min_words=8,
     ),
     signoff=SignoffPolicy(proof=Proof.AUTHOR, imported_until=None),
     roles=DEFAULT_ROLES,
@@ -145,7 +160,9 @@ DEFAULT_POLICY = Policy(
         extension_logging=ExtensionLogging.ANYTIME,
         history_flags=FlagSeverity.WARNING,
     ),
-    privacy=PrivacyPolicy(person_ref_pattern=DEFAULT_PERSON_REF),
+    privacy=PrivacyPolicy(
+        person_ref_pattern=DEFAULT_PERSON_REF, staff_ref_pattern=DEFAULT_STAFF_REF
+    ),
 )
 
 # One line of explanation per key, for the `cqctrack init` template.
@@ -156,9 +173,11 @@ COMMENTS: dict[str, str] = {
     "drift.extension_threshold": "extended this many times = repeatedly extended",
     "drift.escalation_grace_days": "overdue this long = escalate to provider level",
     "drift.high_risk_review_days": "a high-risk action unreviewed this long is red",
+    "drift.staff_repeat_threshold": "a staff reference on this many actions is a repeat",
     "closure.verifier_may_be_owner": "closure needs someone other than the owner",
     "closure.verifier_roles": "",
     "closure.require_approval": "true: an approve-closure review must come first",
+    "closure.outcome_min_words": "a closure's outcome statement needs at least this many words",
     "signoff.proof": "recorded, author or signed: how git proves who signed off",
     "signoff.imported_until": "a commit id or date: history up to it counts as recorded only",
     "roles.weekly_review": "may record weekly management review",
@@ -168,6 +187,7 @@ COMMENTS: dict[str, str] = {
     "audit.extension_logging": "anytime or same-commit: when a due-date move counts as logged",
     "audit.history_flags": "warning or error: how check reports history's flags",
     "privacy.person_ref_pattern": "e.g. SU-0412; never names",
+    "privacy.staff_ref_pattern": "staff references, e.g. CW-014; never names",
 }
 
 

@@ -28,24 +28,31 @@ from typing import Any, NamedTuple, TypeVar
 from cqctrack.format.policy import Policy
 from cqctrack.format.vocab import (
     OPEN_STATUSES,
+    Change,
     ConcernSource,
     Decision,
     Direction,
     Period,
+    RequirementChangeKind,
     ReviewLevel,
     Risk,
     ServiceType,
     Status,
 )
 
-RECORD_VERSION = 3  # bump when any record's fields change: old cache entries are dropped
+RECORD_VERSION = 5  # bump when any record's fields change: old cache entries are dropped
 
 
 class Person(NamedTuple):
     name: str
     role: str
     emails: tuple[str, ...]
-    signing_keys: tuple[str, ...]
+    signing_keys: tuple[str, ...] = ()
+    left: dt.date | None = None
+
+    def left_by(self, day: dt.date) -> bool:
+        """Had this person left by the end of `day`?"""
+        return self.left is not None and self.left <= day
 
 
 class Config(NamedTuple):
@@ -54,6 +61,23 @@ class Config(NamedTuple):
     framework: str
     people: dict[str, Person]
     policy: Policy
+
+
+class Review(NamedTuple):
+    date: dt.date
+    by: str
+    level: ReviewLevel
+    decision: Decision
+    note: str
+
+
+class Meeting(NamedTuple):
+    date: dt.date
+    level: ReviewLevel
+    chair: str
+    attendees: tuple[str, ...]
+    reviewed: tuple[str, ...]
+    note: str | None
 
 
 class Tracker(NamedTuple):
@@ -66,6 +90,12 @@ class Tracker(NamedTuple):
     location_id: str | None
     framework: str | None
     description: str | None
+    # Defaults so code that builds a tracker record by hand (tests, importers) need not
+    # name the fields a new tracker leaves empty.
+    created: dt.date | None = None
+    created_by: str | None = None
+    reviews: tuple[Review, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
 
 
 class Concern(NamedTuple):
@@ -79,6 +109,52 @@ class Concern(NamedTuple):
     statements: tuple[str, ...]
     regulations: tuple[str, ...]
     risk: Risk
+    reviews: tuple[Review, ...]
+
+
+class Correction(NamedTuple):
+    date: dt.date
+    by: str
+    entry: str
+    change: Change
+    replacement: str | None
+    reason: str
+
+
+def standing(
+    log: str, entries: tuple[Any, ...], corrections: tuple[Correction, ...]
+) -> tuple[tuple[int, Any], ...]:
+    """The entries of `log` that stand, each with its position in the file.
+
+    A withdrawn entry drops out; a replaced one is shown by its replacement, in the
+    original's place (so readings stay in period order), and the replacement is
+    not repeated where it was written. Entries are named as corrections name them:
+    evidence by id, other logs by position (`reviews[3]`, counting from 1).
+    """
+    if not corrections:
+        return tuple(enumerate(entries))
+    names = [
+        entry.id if log == "evidence" else f"{log}[{i + 1}]" for i, entry in enumerate(entries)
+    ]
+    place = {name: i for i, name in enumerate(names)}
+    withdrawn = {c.entry for c in corrections if c.change is Change.WITHDRAWN}
+    replaced = {
+        c.entry: c.replacement
+        for c in corrections
+        if c.change is Change.REPLACED and c.replacement in place
+    }
+    replacements = set(replaced.values())
+    out = []
+    for name in names:
+        if name in replacements:
+            continue
+        seen = {name}
+        while name in replaced and replaced[name] not in seen:  # a replacement corrected again
+            name = replaced[name] or name
+            seen.add(name)
+        if name not in withdrawn:
+            out.append((place[name], entries[place[name]]))
+    return tuple(out)
 
 
 class Reading(NamedTuple):
@@ -105,7 +181,17 @@ class Measure(NamedTuple):
     sustain: int
     period: Period
     description: str | None
+    created: dt.date | None
+    created_by: str | None
     readings: tuple[Reading, ...]
+    corrections: tuple[Correction, ...]
+
+    @property
+    def current_readings(self) -> tuple[Reading, ...]:
+        """Readings that stand: withdrawn ones left out, replaced ones by their replacement."""
+        if not self.corrections:
+            return self.readings
+        return tuple(r for _, r in standing("readings", self.readings, self.corrections))
 
 
 class Requirement(NamedTuple):
@@ -123,6 +209,7 @@ class Evidence(NamedTuple):
     date: dt.date
     added_by: str
     summary: str
+    staff_refs: tuple[str, ...]
 
     @property
     def reference(self) -> str:
@@ -137,14 +224,6 @@ class Extension(NamedTuple):
     date: dt.date
 
 
-class Review(NamedTuple):
-    date: dt.date
-    by: str
-    level: ReviewLevel
-    decision: Decision
-    note: str
-
-
 class Progress(NamedTuple):
     date: dt.date
     by: str
@@ -155,6 +234,7 @@ class Closure(NamedTuple):
     date: dt.date
     verified_by: str
     outcome: str
+    imported: bool | None = None  # copied from a spreadsheet, not verified in cqctrack
 
 
 class Cancellation(NamedTuple):
@@ -167,7 +247,44 @@ class Reopening(NamedTuple):
     date: dt.date
     by: str
     reason: str
+    due: dt.date | None
     closure: Closure | None
+    cancellation: Cancellation | None
+
+    @property
+    def ended(self) -> dt.date | None:
+        """The day the action was closed or cancelled before this reopening, if known."""
+        done = self.closure or self.cancellation
+        return done.date if done is not None else None
+
+
+class RequirementChange(NamedTuple):
+    date: dt.date
+    by: str
+    approved_by: str
+    requirement: str
+    change: RequirementChangeKind
+    was: Requirement | None
+    reason: str
+
+
+class Imported(NamedTuple):
+    file: str
+    sheet: str | None
+    row: int
+    part: int | None
+    ref: str | None
+    section: str | None
+    status: str | None
+    rag: str | None
+    date: dt.date
+    by: str
+
+    @property
+    def where(self) -> str:
+        """'action-plan.xlsx, sheet Must do, row 14' (the part too, when a cell held several)."""
+        text = self.file + (f", sheet {self.sheet}" if self.sheet else "") + f", row {self.row}"
+        return text + (f" (action {self.part} in the cell)" if self.part else "")
 
 
 class Action(NamedTuple):
@@ -180,7 +297,9 @@ class Action(NamedTuple):
     owner: str
     risk: Risk
     person_ref: str | None
+    staff_refs: tuple[str, ...]
     created: dt.date
+    created_by: str | None
     due: dt.date
     status: Status
     evidence_required: tuple[Requirement, ...]
@@ -190,12 +309,49 @@ class Action(NamedTuple):
     extensions: tuple[Extension, ...]
     reviews: tuple[Review, ...]
     reopenings: tuple[Reopening, ...]
+    corrections: tuple[Correction, ...]
+    requirement_changes: tuple[RequirementChange, ...]
     closure: Closure | None
     cancellation: Cancellation | None
+    imported: Imported | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    # The logs as they stand after corrections (see `standing`): what every rule
+    # judges. The raw logs (`evidence`, `reviews`, `progress`) keep every entry.
+
+    def indexed(self, log: str) -> tuple[tuple[int, Any], ...]:
+        """(position in the file, entry) for each entry of `log` that stands."""
+        return standing(log, getattr(self, log), self.corrections)
+
+    @property
+    def current_evidence(self) -> tuple[Evidence, ...]:
+        if not self.corrections:
+            return self.evidence
+        return tuple(e for _, e in self.indexed("evidence"))
+
+    @property
+    def current_reviews(self) -> tuple[Review, ...]:
+        if not self.corrections:
+            return self.reviews
+        return tuple(r for _, r in self.indexed("reviews"))
+
+    @property
+    def current_progress(self) -> tuple[Progress, ...]:
+        if not self.corrections:
+            return self.progress
+        return tuple(p for _, p in self.indexed("progress"))
+
+    @property
+    def removed_requirements(self) -> frozenset[str]:
+        """Requirement ids removed by an approved change (evidence for them is not an error)."""
+        return frozenset(
+            c.requirement
+            for c in self.requirement_changes
+            if c.change is RequirementChangeKind.REMOVED
+        )
 
 
 RECORDS: dict[str, type[Any]] = {

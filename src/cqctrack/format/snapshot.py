@@ -92,6 +92,10 @@ class Snapshot:
     sources: dict[str, Source] = field(default_factory=dict)  # item id -> where it came from
     findings: list[Finding] = field(default_factory=list)
     file_count: int = 0
+    # Files cqctrack found but could not use (unreadable, invalid, a duplicate id, a
+    # pipe or a link out): path -> the finding that says why. A command that reports
+    # on the whole tracker must say these are missing, never quietly leave them out.
+    unread: dict[str, Finding] = field(default_factory=dict)
 
     def source(self, item_id: str) -> Source:
         return self.sources[item_id]

@@ -84,6 +84,24 @@ class Decision(StrEnum):
     REJECT_CLOSURE = "reject-closure"
 
 
+# Decisions a review of a whole concern or tracker can take: closure is an action's.
+SCOPE_DECISIONS = frozenset({Decision.ON_TRACK, Decision.CHALLENGE, Decision.ESCALATE})
+
+
+class Change(StrEnum):
+    """What a correction did to the entry it points at (see models.Correction)."""
+
+    WITHDRAWN = "withdrawn"  # the entry no longer counts; it stays in the file
+    REPLACED = "replaced"  # a later entry replaces it; both stay in the file
+    AMENDED = "amended"  # a field changed in place (person_ref: never keep identifiable text)
+
+
+class RequirementChangeKind(StrEnum):
+    ADDED = "added"
+    CHANGED = "changed"
+    REMOVED = "removed"
+
+
 class Direction(StrEnum):
     AT_LEAST = "at-least"
     AT_MOST = "at-most"

@@ -9,6 +9,7 @@ changed from the file versions themselves.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,10 +89,14 @@ def commit(
     paths: list[Path],
     summary: str,
     trailers: dict[str, str],
+    *,
+    unstage_on_failure: bool = False,
     sign: bool = False,
 ) -> str:
     """Commit exactly `paths` (whatever else is staged stays staged); return the commit id.
 
+    With `unstage_on_failure` (new files the caller removes again when the commit
+    fails, as an import does) the paths are taken out of the index on failure.
     `sign`: sign the commit with the user's configured key (policy signoff.proof: signed).
     """
     from git import GitCommandError
@@ -104,6 +109,13 @@ def commit(
         repo.git.commit("--only", *signing, "-m", message(summary, trailers), "--", *rels)
     except GitCommandError as err:
         detail = (err.stderr or str(err)).strip().removeprefix("stderr:").strip(" '")
+        if unstage_on_failure:
+            with contextlib.suppress(GitCommandError):  # nothing was staged
+                repo.git.rm("--cached", "-q", "--ignore-unmatch", "--", *rels)
+            raise GitError(
+                f"git commit failed: {detail}",
+                hint="nothing was written; fix the cause and run the command again",
+            ) from None
         raise GitError(
             f"git commit failed: {detail}",
             hint="the file was written but not committed; fix the cause and commit it yourself",

@@ -67,7 +67,8 @@ from cqctrack.git import run
 Key = tuple[str, str]
 # The rest of what a version holds that the facts need: the identities of its dated
 # entries, its status, whether it had ever been closed (closed now, or reopened
-# since), its evidence and requirements as (id, identity), and its closure's identity.
+# since), its evidence and requirements as (id, identity), its closure's identity,
+# and its logged requirement changes as (requirement id, identity).
 More = tuple[
     tuple[int, ...],
     str | None,
@@ -75,6 +76,7 @@ More = tuple[
     tuple[tuple[str, int], ...],
     tuple[tuple[str, int], ...],
     int | None,
+    tuple[tuple[str, int], ...],
 ]
 # What one version of an action (or measure) holds that the facts need: its due
 # date, its extension entries and the rest. None for a version that is deleted or
@@ -104,6 +106,15 @@ def summarise(data: Any) -> Summary:
                 if isinstance(to, str) and iso_date(to) is not None:
                     start = entry.get("from")
                     entries.append((start if isinstance(start, str) else "", to))
+    # A reopening that sets a due date logs that move as an extension entry does: it
+    # is recorded, with who and why, and it is not an extension (see REOPENED).
+    reopened = data.get("reopenings")
+    if isinstance(reopened, list):
+        for entry in reopened:
+            if isinstance(entry, dict):
+                to = entry.get("due")
+                if isinstance(to, str) and iso_date(to) is not None:
+                    entries.append((REOPENED, to))
     status = data.get("status")
     closure = data.get("closure")
     more: More = (
@@ -113,9 +124,13 @@ def summarise(data: Any) -> Summary:
         _identities(data.get("evidence"), "evidence"),
         _identities(data.get("evidence_required"), "requirement"),
         entry_key("closure", [closure]) if isinstance(closure, dict) else None,
+        _changes_logged(data.get("requirement_changes")),
     )
     valid_due = due if isinstance(due, str) and iso_date(due) is not None else None
     return valid_due, tuple(entries), more
+
+
+REOPENED = "reopened"  # the `from` of a key that is a reopening's due date, not an extension
 
 
 def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
@@ -129,11 +144,22 @@ def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _changes_logged(items: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        (str(item.get("requirement")), zlib.crc32(repr(sorted(item.items())).encode()))
+        for item in items
+        if isinstance(item, dict)
+    )
+
+
 def summarise_record(action: records.Action) -> tuple[str | None, tuple[Key, ...]]:
     """The due date and extension entries of a validated action (the working-tree version):
     all the working tree lays over git's facts (see `RepoHistory.__getitem__`)."""
-    entries = tuple((e.from_.isoformat(), e.to.isoformat()) for e in action.extensions)
-    return action.due.isoformat(), entries
+    entries = [(e.from_.isoformat(), e.to.isoformat()) for e in action.extensions]
+    entries += [(REOPENED, r.due.isoformat()) for r in action.reopenings if r.due is not None]
+    return action.due.isoformat(), tuple(entries)
 
 
 def summarise_blob(content: bytes) -> Summary:
@@ -241,7 +267,7 @@ class FileFacts:
             self.events.append((DELETED, "", author))
         if before is None or after is None:
             return
-        _, _, was_closed, old_evidence, old_reqs, old_closure = before
+        _, _, was_closed, old_evidence, old_reqs, old_closure, old_changes = before
         events = self.events
         if was_closed:
             new_evidence = dict(after[3])
@@ -251,7 +277,12 @@ class FileFacts:
                 elif new_evidence[eid] != identity:
                     events.append((EVIDENCE_EDITED, eid, author))
         new_reqs = dict(after[4])
+        # A requirement change logged with its approver in the same commit is agreed, not
+        # a requirement quietly moved after the action was agreed.
+        agreed = {rid for rid, key in after[6] if (rid, key) not in set(old_changes)}
         for rid, identity in old_reqs:
+            if rid in agreed:
+                continue
             if rid not in new_reqs:
                 events.append((REQUIREMENT_REMOVED, rid, author))
             elif new_reqs[rid] != identity:

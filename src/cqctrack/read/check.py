@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqctrack import cache
-from cqctrack.findings import Finding, Severity, sort_key
+from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
@@ -45,6 +46,8 @@ def check_repository(
     root: Path,
     today: date,
     caches: cache.Caches,
+    deny_list: Path | None = None,
+    *,
     allow_shallow: bool = False,
     since: str | None = None,
     at: At | None = None,
@@ -63,25 +66,38 @@ def check_repository(
     """
     from cqctrack.read import governance
 
+    deny_path = deny_list if deny_list is not None else files.deny_list_path(root)
+    deny_text = files.deny_list_text(deny_path)
     if at is not None:
-        return _check_at(root, today, caches, allow_shallow, since, at)
+        return _check_at(root, today, caches, deny_text, allow_shallow, since, at)
     listing = discover.discover(root)
     where = facts.scope(root)
     notes = tuple(governance.require_whole(where, allow_shallow))
     change = _change(root, where, since) if since is not None else None
-    key = (listing.fingerprint(), where.head if where else None, today.toordinal())
+    key = (
+        listing.fingerprint(),
+        where.head if where else None,
+        today.toordinal(),
+        hashlib.sha256(deny_text.encode()).hexdigest(),
+    )
     file_check = files.checker(root)
-    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2], CheckResult))
+    cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2][1], int))
     if cached is not None and cached[0] == key and change is None:
-        _, refs, result = cached
-        if all(file_check(ref) == state for ref, state in refs):
-            return replace(result, notes=notes)  # type: ignore[no-any-return]
+        _, refs, (plain, files_checked) = cached
+        if all(_state(root, file_check, ref) == state for ref, state in refs):
+            return CheckResult([from_plain(f) for f in plain], files_checked, notes)
     snap = load.load(root, caches, listing)
-    result = _judge(root, snap, file_check, today, caches, where, since, change)
-    if change is not None:
-        return replace(result, notes=notes)
-    refs = [(ref, file_check(ref)) for ref in _evidence_refs(snap)]
-    caches.write("check", (key, refs, result))
+    refs_used = _evidence_refs(snap)
+    texts = {
+        ref: text
+        for ref in refs_used
+        if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
+    }
+    result = _judge(root, snap, file_check, today, caches, where, texts, deny_text, since, change)
+    if change is None:
+        refs = [(ref, _state(root, file_check, ref)) for ref in refs_used]
+        plain = [to_plain(f) for f in result.findings]
+        caches.write("check", (key, refs, (plain, result.files_checked)))
     return replace(result, notes=notes)
 
 
@@ -89,6 +105,7 @@ def _check_at(
     root: Path,
     today: date,
     caches: cache.Caches,
+    deny_text: str,
     allow_shallow: bool,
     since: str | None,
     at: At,
@@ -102,11 +119,17 @@ def _check_at(
     where = read_at.scope(root, at)
     notes = (*governance.require_whole(where, allow_shallow), f"note: as committed at {at.label}")
     change = _change(root, where, since) if since is not None else None
+    refs = [ref for ref in _evidence_refs(snap) if file_check(ref) is None]
+    found = tree.read(root, [ref for ref in refs if ref.lower().endswith(files.TEXT_SUFFIXES)])
+    texts = {ref: data.decode("utf-8", "replace") for ref, data in found.items()}
 
     def read(path: str) -> bytes:
         return tree.read(root, [path])[path]
 
-    result = _judge(root, snap, file_check, today, caches, where, since, change, read, "history-at")
+    result = _judge(
+        root, snap, file_check, today, caches, where, texts, deny_text, since, change, read,
+        "history-at",
+    )  # fmt: skip
     return replace(result, notes=notes)
 
 
@@ -117,6 +140,8 @@ def _judge(
     today: date,
     caches: cache.Caches,
     where: facts.Scope | None,
+    texts: dict[str, str],
+    deny_text: str,
     since: str | None,
     change: frozenset[str] | None,
     read: Callable[[str], bytes] | None = None,
@@ -127,6 +152,7 @@ def _judge(
     from cqctrack.read import governance
     from cqctrack.rules.checks import run_checks
     from cqctrack.rules.context import RuleContext
+    from cqctrack.rules.personal import deny_list as names_of
 
     history = facts.read_history(root, snap, caches, where, slot)
     history.prefetch([*snap.actions, *snap.measures])
@@ -140,17 +166,32 @@ def _judge(
         today,
         history,
         in_git=where is not None,
+        evidence_texts=texts,
+        deny_names=names_of(deny_text),
         governance=gov if where is not None else None,
         deleted=deleted,
     )
     with load.quiet_gc():
         found = run_checks(ctx)
     findings = load.attach_lines(root, [*snap.findings, *found], read)
-    findings.sort(key=sort_key)
-    result = CheckResult(findings, snap.file_count)
     if change is not None and since is not None:
-        return replace(result, findings=_in_change(findings, change, since, snap, history))
-    return result
+        findings = _in_change(findings, change, since, snap, history)
+    findings.sort(key=sort_key)
+    findings = capped(findings)
+    findings.sort(key=sort_key)
+    return CheckResult(findings, snap.file_count)
+
+
+def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tuple[int, ...]]:
+    """What the cached result depends on for one evidence file: its problem, and for a
+    file whose text is scanned, its stat signature (so an edit is seen)."""
+    problem = file_check(ref)
+    if problem is not None or not ref.lower().endswith(files.TEXT_SUFFIXES):
+        return problem, ()
+    try:
+        return None, cache.signature((root / ref).stat())
+    except OSError:
+        return None, ()
 
 
 def _change(root: Path, where: facts.Scope | None, since: str) -> frozenset[str]:

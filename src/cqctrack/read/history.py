@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from cqctrack import cache
-from cqctrack.errors import UnknownId
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
 from cqctrack.findings import Finding
 from cqctrack.format.history import Version
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, TRACKERS_DIR
-from cqctrack.format.models import ACTION_ID, CONCERN_ID, MEASURE_ID
 from cqctrack.format.records import Config
 from cqctrack.git import facts, run
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import governance
 from cqctrack.rules.audit import Audit, Event, compare, compare_file
+from cqctrack.store.files import Unreadable
+from cqctrack.store.load import read_bytes
+from cqctrack.wording import visible
 
 if TYPE_CHECKING:
     from cqctrack.read.at import At
@@ -58,14 +60,32 @@ class Target(NamedTuple):
     missing: str  # what to say when it has no history
 
 
-_KINDS = (("action", ACTION_ID), ("concern", CONCERN_ID), ("measure", MEASURE_ID))
+# As format/models.py's ACTION_ID, CONCERN_ID and MEASURE_ID (not imported: `history`
+# must not pay for pydantic).
+_KINDS = (
+    ("action", r"^[A-Z][A-Z0-9]{0,9}-\d{1,5}$"),
+    ("concern", r"^[A-Z][A-Z0-9]{0,9}-C\d{1,4}$"),
+    ("measure", r"^[A-Z][A-Z0-9]{0,9}-M\d{1,4}$"),
+)
 _FOLDER = {kind: folder for folder, kind in KIND_FOLDERS.items()}
 
 
 def _target(root: Path, asked: str) -> Target:
     """What `asked` names: an id, a tracker slug, or a path to a tracked file."""
     text = asked.strip()
-    if text.endswith((".yaml", ".yml")) or "/" in text:
+    pathlike = text.endswith((".yaml", ".yml")) or "/" in text
+    if (
+        not text
+        or any(c in text for c in "*?[]\\")
+        or any(ord(c) < 32 for c in text)
+        or (pathlike and (not text.endswith((".yaml", ".yml")) or ".." in text.split("/")))
+    ):
+        raise InvalidInput(
+            f"{visible(text)} is not an id or a file",
+            hint="give an id such as MED-003, a tracker's folder name or a YAML file such as "
+            "cqctrack.yaml (not a pattern, nor a path with `..`)",
+        )
+    if pathlike:
         for base in (Path.cwd(), root):
             candidate = (base / text).resolve()
             if candidate.is_relative_to(root.resolve()) and candidate.exists():
@@ -78,6 +98,13 @@ def _target(root: Path, asked: str) -> Target:
         if re.match(pattern, item):
             folder = _FOLDER[kind]
             found = sorted((root / TRACKERS_DIR).glob(f"*/{folder}/{item}.yaml"))
+            if len(found) > 1:
+                raise InvalidRepository(
+                    f"{kind} id {item} is used by {len(found)} files, so cqctrack cannot tell "
+                    "which history you mean: "
+                    + ", ".join(p.relative_to(root).as_posix() for p in found),
+                    hint="give each its own id (see `cqctrack check`), then run the command again",
+                )
             if found:
                 rel = found[0].relative_to(root).as_posix()
                 return Target(kind, item, rel, found[0], "")
@@ -188,13 +215,34 @@ def file_history(
     return timeline
 
 
+def action_history(
+    root: Path, action_id: str, config: Config | None, caches: cache.Caches | None = None
+) -> Timeline:
+    """One action's timeline, for `show` (which has the id already)."""
+    if not re.match(_KINDS[0][1], action_id):
+        raise InvalidInput(
+            f"{visible(action_id)} is not an action id",
+            hint="give an id such as MED-003 (not a path, not a pattern)",
+        )
+    return file_history(root, action_id, config, caches or cache.Caches(root))
+
+
 def _working_copy(
     where: facts.Scope, on_disk: Path | None, versions: list[Version]
 ) -> Version | None:
     if on_disk is None:
         return None
-    rel = on_disk.resolve().relative_to(where.top.resolve()).as_posix()
-    current = facts.parse_version(None, rel, on_disk.read_bytes())
+    # The folder resolved, not the file: a committed link out is read (and refused) as such.
+    rel = (on_disk.parent.resolve() / on_disk.name).relative_to(where.top.resolve()).as_posix()
+    try:
+        content = read_bytes(str(on_disk), str(where.top.resolve()))
+    except (OSError, Unreadable) as err:
+        raise InvalidRepository(
+            f"the working copy cannot be read: {getattr(err, 'message', None) or err}",
+            path=rel,
+            hint="run `cqctrack check` for details",
+        ) from None
+    current = facts.parse_version(None, rel, content)
     last = versions[-1] if versions else None
     if last is not None and last.path == rel and last.data == current.data and not current.error:
         return None

@@ -10,11 +10,14 @@ What "needing attention" means: with no attention filter (--overdue, --due-withi
 rated Red or Amber, that is with at least one drift finding; `--all` lists every
 open action. An attention filter lists what matches it whatever the rating. All
 filters given must match (they combine with "and"). Closed actions appear under
-`--weak` (closed with evidence short of its requirements), and closed or cancelled
-actions with a flag in their history (rules/governance.py: a closure git does not
-prove, evidence removed after closure...) in the default review, `--all` and
-`--flagged`: the weekly review is where the people who act on them look. Their
-evidence files are checked only for those awaiting verification or closed.
+`--all`, under `--status closed` and under `--weak` (closed with evidence short
+of its requirements); the default review leaves them out, because looking at
+every closed action's evidence files would cost the weekly review most of its
+time at scale, except for closed (and cancelled) actions with a flag in their
+history (rules/governance.py: a closure git does not prove, evidence removed
+after closure...), which appear in the default review and under `--flagged`:
+the weekly review is where the people who act on them look. Cancelled actions
+are otherwise not rated (see `cqctrack show`).
 
 `--as-of` judges the files as they are now against another date (as `check`
 does); only the summary's week-ago figures rebuild past state.
@@ -36,11 +39,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cqctrack import cache
-from cqctrack.errors import InvalidInput, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Finding, Severity
+from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
+from cqctrack.findings import (
+    BRAG_ORDER,
+    ESCALATION_ORDER,
+    Finding,
+    from_plain,
+    to_plain,
+)
 from cqctrack.format.catalogue import Catalogue, load_catalogue
 from cqctrack.format.history import ActionHistory, entries_of_record
-from cqctrack.format.layout import FileCheck
+from cqctrack.format.layout import CONFIG_FILE, FileCheck
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
@@ -73,7 +82,8 @@ class Query:
     owners: tuple[str, ...] = ()
     statements: tuple[str, ...] = ()
     key_questions: tuple[str, ...] = ()
-    everything: bool = False  # --all
+    statuses: tuple[str, ...] = ()  # --status: only these (closed ones included when named)
+    everything: bool = False  # --all: every open and closed action
     flagged: bool = False  # --flagged: a flag in the action's history, open or not
 
     @property
@@ -90,9 +100,11 @@ class Query:
 
     @property
     def closed_too(self) -> bool:
-        """Closed and cancelled actions can appear: under --flagged, and in the default
-        review or --all when history flags them (a closure git does not prove...)."""
-        return self.flagged or not (self.filters_attention or self.weak)
+        """Closed and cancelled actions can appear when history flags them (a closure git
+        does not prove...): under --flagged, and in the default review."""
+        return self.flagged or not (
+            self.filters_attention or self.weak or self.statuses or self.everything
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +142,16 @@ class Row:
         return self.assessment.facts
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A tracker file the review cannot see: shown as a Red row, never silently left out."""
+
+    path: str
+    id: str  # the file name's stem: the id it should hold
+    tracker: str
+    reason: str
+
+
 @dataclass
 class Workspace:
     """Everything a read command loads once and shares across every action."""
@@ -145,6 +167,7 @@ class Workspace:
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
+    _left: dict[str, date] | None = None
     _gov: governance.Governance | None = None
     _relaxed: list[governance.Relaxation] | None = None
     warnings: list[str] = field(default_factory=list)  # about the history read
@@ -161,7 +184,20 @@ class Workspace:
     @property
     def skipped_files(self) -> int:
         """Files that could not be read or validated, so are not in the review."""
-        return len({f.path for f in self.snap.findings if f.severity is Severity.ERROR})
+        return len(self.snap.unread)
+
+    def unread(self, query: Query | None = None) -> list[Unread]:
+        """Each tracker file the review cannot see, as a Red row (its tracker filter applied)."""
+        out = []
+        for path, finding in sorted(self.snap.unread.items()):
+            parts = path.split("/")
+            tracker = parts[1] if len(parts) > 2 and parts[0] == "trackers" else ""
+            if query is not None and query.trackers and tracker not in query.trackers:
+                continue
+            stem = parts[-1].removesuffix(".yaml")
+            where = f"line {finding.line}: " if finding.line else ""
+            out.append(Unread(path, stem, tracker, f"cannot be read ({where}{finding.message})"))
+        return out
 
     def facts(self, action: Action) -> drift.Facts:
         unmet: tuple[str, ...] = ()
@@ -182,6 +218,8 @@ class Workspace:
             self.policy,
             unmet,
             self.names,
+            self.left,
+            self.above(action),
             people=self.snap.people,
             leaders=self.leaders(action),
             review_lags=lags,
@@ -202,12 +240,12 @@ class Workspace:
         key = zlib.crc32(self.snap.actions.blobs[action.id])
         cached = None if signed else self._flag_cache().get(action.id)
         if cached is not None and cached[0] == key:
-            return list(cached[1]), cached[2]
+            return [from_plain(f) for f in cached[1]], cached[2]
         entries = entries_of_record(action)
         flags = governance.action_flags(action, history, config, gov, self.relaxations, entries)
         lags = governance.review_lags(action, history, gov, entries)
         if not signed:
-            self._flag_cache()[action.id] = (key, tuple(flags), lags)
+            self._flag_cache()[action.id] = (key, tuple(to_plain(f) for f in flags), lags)
             self._flags_changed = True
         return flags, lags
 
@@ -278,6 +316,13 @@ class Workspace:
             provider += (tracker.provider_representative,)
         return drift.Leaders(tracker.registered_manager, provider)
 
+    def above(self, action: Action) -> tuple[Review, ...]:
+        """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
+        concern = self.snap.concerns.get(action.concern)
+        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
+        found = concern.reviews if concern is not None else ()
+        return found + (tracker.reviews if tracker is not None else ())
+
     @property
     def file_check(self) -> FileCheck:
         if self._file_check is None:
@@ -290,6 +335,13 @@ class Workspace:
             people = self.snap.config.people if self.snap.config else {}
             self._names = {pid: person.name for pid, person in people.items()}
         return self._names
+
+    @property
+    def left(self) -> dict[str, date]:
+        if self._left is None:
+            people = self.snap.config.people if self.snap.config else {}
+            self._left = {pid: p.left for pid, p in people.items() if p.left is not None}
+        return self._left
 
     def key_questions(self, action: Action) -> tuple[str, ...]:
         framework = self.snap.framework_for(self.snap.tracker_of(action.id))
@@ -322,6 +374,9 @@ def load(
     """Read the repository, and its git facts once unless `git` is False. History that is
     not whole (a shallow clone) is refused unless `allow_shallow`.
 
+    Refuses when cqctrack.yaml cannot be read: without it there is no policy and
+    no people register, and judging by the defaults would quietly mislead.
+
     `at`: read the repository as committed at that moment instead (from git objects),
     with its history up to then. `as_of_given`: the date judged was asked for, so say
     when the files hold entries dated after it.
@@ -333,6 +388,7 @@ def load(
     else:
         snap = load_snapshot(root, caches)
         where = git_facts.scope(root) if git else None
+    refuse_without_config(snap)
     warnings = read_governance.require_whole(where, allow_shallow)
     slot = "history-at" if at is not None else "history"
     found = (
@@ -362,17 +418,34 @@ def _valid_flags(value: Any) -> bool:
     return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)
 
 
+def refuse_without_config(snap: Snapshot) -> None:
+    if snap.config is not None:
+        return
+    problems = [f for f in snap.findings if f.path == CONFIG_FILE]
+    first = problems[0] if problems else None
+    raise InvalidRepository(
+        f"{CONFIG_FILE} cannot be read, so the people register and the policy the "
+        "review judges by are unknown; nothing is reported",
+        path=CONFIG_FILE,
+        line=first.line if first else None,
+        details=[p.message for p in problems[:5]],
+        hint=f"fix {CONFIG_FILE} (see `cqctrack check`) and run the command again",
+    )
+
+
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
     out = list(ctx.warnings)
-    skipped = ctx.skipped_files
-    if skipped:
-        files = (
-            "1 file could not be read and is"
-            if skipped == 1
-            else (f"{skipped} files could not be read and are")
+    unread = ctx.unread(query)
+    if unread:
+        files = "1 tracker file" if len(unread) == 1 else f"{len(unread)} tracker files"
+        out.append(
+            f"error: {files} cannot be read, so this is not the whole tracker (shown as Red rows):"
         )
-        out.append(f"warning: {files} left out; run `cqctrack check` for details")
+        out += [f"  {u.path}: {u.reason}" for u in unread[:20]]
+        if len(unread) > 20:
+            out.append(f"  ... and {len(unread) - 20} more")
+        out.append("  hint: run `cqctrack check` for details, fix the files and run it again")
     for relaxation in governance.recent(
         ctx.relaxations, ctx.today, ctx.policy.cadence.monthly_days
     ):
@@ -404,9 +477,10 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
         if not _matches(facts, query, policy, today):
             continue
         verdict = drift.assess(facts, policy, today)
-        if not (query.filters_attention or query.everything or verdict.needs_attention):
+        listing = query.filters_attention or query.everything or query.statuses
+        if not (listing or verdict.needs_attention):
             continue
-        rows.append(_row(ctx, action, verdict))
+        rows.append(build_row(ctx, action, verdict))
     rows.sort(key=_urgency)
     ctx.save()
     return rows
@@ -420,6 +494,10 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
     """
     weak = {Status.AWAITING_VERIFICATION.value, Status.CLOSED.value}
     statuses = weak if query.weak else {s.value for s in OPEN_STATUSES}
+    if query.everything and not query.weak:
+        statuses = statuses | {Status.CLOSED.value}
+    if query.statuses:
+        statuses = statuses & set(query.statuses) if query.weak else set(query.statuses)
     if query.closed_too:
         statuses = {s.value for s in Status}
     due_before = None
@@ -432,21 +510,27 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
 
 
 def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
-    # Closed and cancelled actions stay in scope only where they may be flagged (the
-    # flag itself is looked at once their facts are read, in `_matches`).
-    if not query.closed_too:
-        if action.status is Status.CANCELLED:
+    # Closed and cancelled actions in the default review and under --flagged stay in
+    # scope only to be looked at for flags (in `_matches`, once their facts are read).
+    if action.status is Status.CANCELLED and not query.closed_too:
+        return False
+    if query.statuses and action.status.value not in query.statuses:
+        return False
+    if query.weak:
+        if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             return False
-        weak_ones = (Status.AWAITING_VERIFICATION, Status.CLOSED)
-        if query.weak and action.status not in weak_ones:
-            return False
-        if not query.weak and not action.is_open:
-            return False
+    elif not (
+        action.is_open
+        or query.statuses
+        or query.closed_too
+        or (query.everything and action.status is Status.CLOSED)
+    ):
+        return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
         return False
     if query.owners and action.owner not in query.owners:
         return False
-    if query.statements and not _cites(ctx, action, query.statements):
+    if query.statements and not cites(ctx, action, query.statements):
         return False
     return not query.key_questions or bool(
         set(query.key_questions).intersection(ctx.key_questions(action))
@@ -459,9 +543,9 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         query.due_within is None or is_due_within(facts, today, query.due_within),
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
-        not query.weak or drift.is_weak(facts),
+        not query.weak or drift.is_weak(facts) or drift.is_unconfirmed_import(facts.action),
         not query.flagged or drift.is_flagged(facts),
-        facts.action.is_open or query.weak or drift.is_flagged(facts),
+        not query.closed_too or facts.action.is_open or drift.is_flagged(facts),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)
@@ -479,7 +563,7 @@ def is_stale(facts: drift.Facts, today: date, days: int) -> bool:
     return (today - facts.last_changed).days >= days
 
 
-def _cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
+def cites(ctx: Workspace, action: Action, wanted: Iterable[str]) -> bool:
     own = ctx.snap.framework_for(ctx.snap.tracker_of(action.id))
     cited = {_qualified(ref, own) for ref in action.statements}
     return any(_qualified(ref, own) in cited for ref in wanted)
@@ -490,7 +574,7 @@ def _qualified(ref: str, framework: str) -> tuple[str, str]:
     return (set_id or framework, item)
 
 
-def _row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
+def build_row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
     slug = ctx.snap.tracker_of(action.id)
     tracker = ctx.snap.trackers.get(slug)
     roles: dict[str, str] = {}
@@ -565,7 +649,7 @@ def check_query(ctx: Workspace, query: Query) -> None:
 
 def refuse_action_filters(query: Query, option: str) -> None:
     """Views of concerns take only the filters that apply to concerns."""
-    given = query.filters_attention or query.owners or query.everything
+    given = query.filters_attention or query.owners or query.everything or query.statuses
     if given:
         raise InvalidInput(
             f"{option} lists concerns; it takes only --tracker, --statement and --key-question",
@@ -597,7 +681,7 @@ def concerns(ctx: Workspace, query: Query) -> list[ConcernStatus]:
     out = []
     from cqctrack.rules.measures import assess_concerns  # only --concerns needs it
 
-    for status in assess_concerns(ctx.snap, ctx.today):
+    for status in assess_concerns(ctx.snap, ctx.today, ctx.catalogue):
         concern = status.concern
         if query.trackers and status.tracker not in query.trackers:
             continue

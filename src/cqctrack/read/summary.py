@@ -18,7 +18,7 @@ from cqctrack.findings import Escalation, Severity
 from cqctrack.format.records import Action
 from cqctrack.format.vocab import Status
 from cqctrack.read.review import Workspace
-from cqctrack.rules import drift, governance, measures
+from cqctrack.rules import drift, governance, measures, staff
 
 WEEK = timedelta(days=7)
 
@@ -63,6 +63,7 @@ class Summary:
     cancelled: int
     concerns: int
     concerns_resolved: int
+    staff_repeats: list[tuple[str, staff.Repeat]]  # (tracker, repeat)
     flagged: int = 0  # actions (any status) with a flag in their history
     flags: dict[str, int] = field(default_factory=dict)  # flag code -> how many
     relaxations: list[governance.Relaxation] = field(default_factory=list)  # recent ones
@@ -105,6 +106,14 @@ def summarise(ctx: Workspace) -> Summary:
             group.add(verdict, now, before)
     ctx.save()
     statuses = measures.assess_concerns(snap, today)
+    by_tracker: dict[str, list[Action]] = {}
+    for action in snap.actions.values():
+        by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
+    repeats = []
+    for slug, actions in sorted(by_tracker.items()):
+        checks = staff.checks_by_staff(actions, ctx.catalogue)
+        threshold = policy.drift.staff_repeat_threshold
+        repeats += [(slug, r) for r in staff.repeats(actions, threshold, checks)]
     return Summary(
         provider=snap.config.provider if snap.config else "",
         as_of=today,
@@ -114,6 +123,7 @@ def summarise(ctx: Workspace) -> Summary:
         cancelled=cancelled,
         concerns=len(statuses),
         concerns_resolved=sum(s.resolved for s in statuses),
+        staff_repeats=repeats,
         flagged=flagged,
         flags=dict(sorted(flags.items())),
         relaxations=governance.recent(ctx.relaxations, today, policy.cadence.monthly_days),
@@ -131,9 +141,7 @@ def open_on(action: Action, day: date) -> bool:
     if any(when <= day for when in ended):
         return False
     # A closure later undone by a reopening: closed between the two dates.
-    return not any(
-        r.closure is not None and r.closure.date <= day < r.date for r in action.reopenings
-    )
+    return not any(r.ended is not None and r.ended <= day < r.date for r in action.reopenings)
 
 
 def due_on(facts: drift.Facts, day: date) -> date:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.read.check import CheckResult
-from cqctrack.reports.formats import aligned
-from cqctrack.wording import count
+from cqctrack.reports.formats import aligned, json_text
+from cqctrack.wording import count, visible
 
 CATEGORY_NAMES = {
     "yaml": "YAML syntax",
@@ -21,11 +20,29 @@ CATEGORY_NAMES = {
     "closure": "closure without evidence",
     "evidence": "evidence files",
     "privacy": "personal data",
+    "text": "hidden characters",
     "policy": "policy",
     "drift": "drift",
     "oversight": "oversight by the right people",
     "approval": "approvals by the right people",
 }
+# The closure rule has several conditions; counting an owner who verified their own
+# action under "closure without evidence" told a manager the wrong thing (issue 11).
+GROUP_OF_CODE = {
+    "closure-unknown-verifier": "closure verification",
+    "closure-verifier-is-owner": "closure verification",
+    "closure-verifier-role": "closure verification",
+    "closure-before-evidence": "closure dates",
+    "closure-future-date": "closure dates",
+    "closure-before-created": "closure dates",
+    "closure-not-approved": "closure approval",
+    "closure-outcome-too-short": "closure outcome",
+}
+
+
+def group(finding: Finding) -> str:
+    """The line a finding is counted under in the summary."""
+    return GROUP_OF_CODE.get(finding.code) or CATEGORY_NAMES.get(finding.category, finding.category)
 
 
 def _location(p: Finding) -> str:
@@ -46,17 +63,17 @@ def render_text(result: CheckResult) -> list[tuple[str, str]]:
             lines.append(("", ""))
         current = p.path
         style = "red" if p.severity is Severity.ERROR else "yellow"
-        lines.append((f"{_location(p)}: {p.severity}: {p.message} [{p.code}]", style))
+        lines.append((visible(f"{_location(p)}: {p.severity}: {p.message} [{p.code}]"), style))
         if p.hint:
-            lines.append((f"    hint: {p.hint}", "dim"))
+            lines.append((visible(f"    hint: {p.hint}"), "dim"))
     if lines:
         lines.append(("", ""))
     lines.append((summary_line(result), "bold"))
     if result.findings:
-        counts = Counter(p.category for p in result.findings)
-        width = max(len(CATEGORY_NAMES.get(c, c)) for c in counts)
-        for category, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append((f"  {CATEGORY_NAMES.get(category, category):<{width}}  {count}", ""))
+        counts = Counter(group(p) for p in result.findings)
+        width = max(len(label) for label in counts)
+        for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append((f"  {label:<{width}}  {count}", ""))
     return lines
 
 
@@ -90,11 +107,11 @@ def render_json(result: CheckResult) -> str:
             for p in result.findings
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

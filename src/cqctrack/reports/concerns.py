@@ -1,7 +1,8 @@
 """Render `cqctrack review --concerns`: each concern, its actions and its measures.
 
 JSON is a list of concerns, each {id, tracker, title, risk, raised, statements,
-resolved, reasons, actions {open, closed, cancelled, total}, measures}; a measure
+resolved, reasons, actions {open, closed, cancelled, total}, measures, staff_repeats
+[{ref, actions, competency_checks}], reviews [{date, by, level, decision, note}]}; a measure
 is {id, title, unit, direction, target, sustain, period, met, sustained, run,
 latest {period, value} or null, reason, readings [{period, value}]}. `run` counts
 the consecutive periods met up to the latest reading.
@@ -9,13 +10,13 @@ the consecutive periods met up to the latest reading.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
-from cqctrack.reports.formats import csv_text, markdown_table
+from cqctrack.reports.formats import csv_text, json_text, markdown_table
 from cqctrack.rules.measures import ConcernStatus, MeasureStatus, period_label, value_text
-from cqctrack.wording import date_text
+from cqctrack.rules.staff import Repeat
+from cqctrack.wording import date_text, visible
 
 # Enough readings to see the trend and the sustain window without a wall of numbers.
 SHOWN_READINGS = 6
@@ -41,6 +42,19 @@ def _readings(m: MeasureStatus) -> str:
     return ("… " if len(m.readings) > len(shown) else "") + text
 
 
+def _review(status: ConcernStatus) -> str:
+    review = max(status.concern.reviews, key=lambda r: r.date)
+    return f"{review.level} {review.decision} on {date_text(review.date)} by {review.by}: {review.note}"
+
+
+def _repeat_json(repeat: Repeat) -> dict[str, Any]:
+    return {
+        "ref": repeat.ref,
+        "actions": list(repeat.actions),
+        "competency_checks": list(repeat.checked),
+    }
+
+
 def heading(statuses: list[ConcernStatus], as_of: date) -> str:
     resolved = sum(s.resolved for s in statuses)
     return f"Concerns as at {date_text(as_of)}: {len(statuses)}, {resolved} resolved"
@@ -56,15 +70,19 @@ def render_text(statuses: list[ConcernStatus], as_of: date) -> str:
         c = s.concern
         lines += [
             "",
-            f"{c.id:<{width}}  {_state(s)}: {c.title} ({s.tracker}, {c.risk} risk)",
+            f"{c.id:<{width}}  {_state(s)}: {visible(c.title)} ({s.tracker}, {c.risk} risk)",
             f"{pad}actions: {_actions(s)}",
         ]
         for m in s.measures:
-            lines.append(f"{pad}{m.measure.id} {m.measure.title}: {m.reason}")
+            lines.append(f"{pad}{m.measure.id} {visible(m.measure.title)}: {visible(m.reason)}")
             if m.readings:
                 lines.append(f"{pad}{' ' * len(m.measure.id)} readings: {_readings(m)}")
         if not s.measures:
             lines.append(f"{pad}no measurable target, so improvement cannot be shown")
+        for repeat in s.staff:
+            lines.append(f"{pad}repeat by staff: {repeat.text}")
+        if s.concern.reviews:
+            lines.append(f"{pad}last concern review: {_review(s)}")
     lines += [
         "",
         "A concern is resolved when all its actions are closed or cancelled and every "
@@ -124,10 +142,21 @@ def render_json(statuses: list[ConcernStatus]) -> str:
                 "total": s.actions_total,
             },
             "measures": [_measure_json(m) for m in s.measures],
+            "staff_repeats": [_repeat_json(r) for r in s.staff],
+            "reviews": [
+                {
+                    "date": r.date.isoformat(),
+                    "by": r.by,
+                    "level": r.level.value,
+                    "decision": r.decision.value,
+                    "note": r.note,
+                }
+                for r in s.concern.reviews
+            ],
         }
         for s in statuses
     ]
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 CSV_HEADERS = (

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import json
-
 from cqctrack.read.history import Timeline
-from cqctrack.wording import date_column
+from cqctrack.reports.formats import json_text
+from cqctrack.wording import date_column, visible
 
 
 def render_text(timeline: Timeline) -> list[tuple[str, str]]:
     """Lines with a style name for the console ('' for plain)."""
-    lines = [(f"{timeline.action_id}  {timeline.title or ''}".rstrip(), "bold")]
+    lines = [(visible(f"{timeline.action_id}  {timeline.title or ''}".rstrip()), "bold")]
     if timeline.path:
-        lines.append((timeline.path, "dim"))
+        lines.append((visible(timeline.path), "dim"))
     lines.append(("", ""))
-    width = max((len(e.commit.author_name) for e in timeline.events if e.commit), default=10)
+    width = max(
+        (len(visible(e.commit.author_name)) for e in timeline.events if e.commit), default=10
+    )
     for event in timeline.events:
         commit = event.commit
         when = date_column(commit.when) if commit else "uncommitted"
         sha = commit.short if commit else "--------"
-        who = commit.author_name if commit else "(working copy)"
+        who = visible(commit.author_name) if commit else "(working copy)"
         via = "" if event.via == "cqctrack" else f"  [{event.via}]"
-        lines.append((f"{when:<11}  {sha}  {who:<{width}}  {event.text}{via}", ""))
+        lines.append((f"{when:<11}  {sha}  {who:<{width}}  {visible(event.text)}{via}", ""))
         for flag in event.flags:
-            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  ! {flag}", "bold red"))
+            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  ! {visible(flag)}", "bold red"))
         for note in event.notes:
-            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  · {note}", "dim"))
+            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  · {visible(note)}", "dim"))
     flags = timeline.flags
     lines.append(("", ""))
     if flags:
@@ -74,7 +75,7 @@ def render_json(timeline: Timeline) -> str:
         "path": timeline.path,
         "events": events,
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 def _plain(value: object) -> object:

@@ -29,23 +29,32 @@ The keys below are stable: new keys may be added, none renamed or removed.
                    "to": [{"id", "name", "role"}], "reasons": [...], "note": why it
                    goes where it goes when not the usual place (the registered
                    manager owns the action or caused the lapse), else null}
+
+A tracker file that cannot be read is a Red row too, so no one reads a partial
+review as the whole: {"id" (the file name), "tracker", "path", "brag": "red",
+"unreadable": true, "reasons": ["cannot be read (...)"]}, every other key null.
+Readable rows carry "unreadable": false.
+
+Text from files and commits is shown with control characters and bidi controls
+as visible escapes (`\x1b`, `\u202e`) in every format; JSON escapes them as \\u.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cqctrack.findings import Escalation
-from cqctrack.read.review import Query, Row
+from cqctrack.read.review import Query, Row, Unread
 from cqctrack.reports.formats import (
     BRAG_STYLES,
     aligned,
     csv_text,
     iso,
+    json_text,
     markdown_table,
 )
-from cqctrack.wording import count, date_text, days_text
+from cqctrack.wording import count, date_text, days_text, visible
 
 if TYPE_CHECKING:
     from datetime import date
@@ -79,12 +88,13 @@ def describe(query: Query) -> list[str]:
     words += [f"owner {o}" for o in query.owners]
     words += [f"statement {s}" for s in query.statements]
     words += [f"key question {k}" for k in query.key_questions]
+    words += [f"status {s}" for s in query.statuses]
     return words
 
 
 def heading(query: Query, as_of: date) -> str:
-    what = "All open actions" if query.everything else "Actions needing attention"
-    if query.filters_attention:
+    what = "All actions" if query.everything else "Actions needing attention"
+    if query.filters_attention or query.statuses:
         what = "Actions"
     filters = describe(query)
     return f"{what} as at {date_text(as_of)}" + (f": {', '.join(filters)}" if filters else "")
@@ -92,21 +102,23 @@ def heading(query: Query, as_of: date) -> str:
 
 def empty_message(query: Query, as_of: date) -> str:
     filters = describe(query)
-    if query.filters_attention:
+    if query.filters_attention or query.statuses:
         return f"No actions match ({', '.join(filters)}) as at {date_text(as_of)}."
     scope = f" ({', '.join(filters)})" if filters else ""
-    what = "open actions" if query.everything else "actions need attention"
+    what = "actions" if query.everything else "actions need attention"
     return f"No {what}{scope} as at {date_text(as_of)}."
 
 
-def totals(rows: list[Row]) -> str:
+def totals(rows: list[Row], unread: Sequence[Unread] = ()) -> str:
     """e.g. '10 actions: 4 red, 6 amber; escalations: 2 to provider level, 5 to managers.'"""
     by_brag: dict[str, int] = {}
     for row in rows:
         label = row.assessment.brag.value
         by_brag[label] = by_brag.get(label, 0) + 1
     parts = ", ".join(f"{n} {label}" for label, n in by_brag.items())
-    text = f"{count(len(rows), 'action')}: {parts}"
+    text = f"{count(len(rows), 'action')}: {parts}" if rows else "0 actions"
+    if unread:
+        text += f"; {count(len(unread), 'file')} that cannot be read (red)"
     provider = sum(r.assessment.escalation is Escalation.PROVIDER for r in rows)
     manager = sum(r.assessment.escalation is Escalation.MANAGER for r in rows)
     if provider or manager:
@@ -147,12 +159,12 @@ def _escalate_to(row: Row) -> str:
     if escalation is None:
         return ""
     if escalation is Escalation.MANAGER:
-        names = ", ".join(p.name for p in row.escalate_to)
+        names = ", ".join(visible(p.name) for p in row.escalate_to)
         return f"the registered manager, {names}" if names else "the registered manager"
-    people = ", ".join(f"{p.name} ({p.role})" for p in row.escalate_to)
+    people = ", ".join(f"{visible(p.name)} ({p.role})" for p in row.escalate_to)
     text = f"{escalation.label}: {people}" if people else escalation.label
     note = row.assessment.route_note
-    return f"{text}, because {note}" if note else text
+    return f"{text}, because {visible(note)}" if note else text
 
 
 # --- plain text ------------------------------------------------------------------------
@@ -171,9 +183,19 @@ _PLAIN_HEADERS = (
 )
 
 
-def render_plain(rows: list[Row], query: Query, as_of: date) -> str:
+def _unread_cells(u: Unread, width: int) -> list[str]:
+    return [
+        visible(u.id),
+        "Red",
+        *["-"] * (width - 4),
+        visible(u.tracker) or "-",
+        "(cannot be read)",
+    ]
+
+
+def render_plain(rows: list[Row], query: Query, as_of: date, unread: Sequence[Unread] = ()) -> str:
     """Aligned columns, each action's reasons and escalation on the lines beneath it."""
-    if not rows:
+    if not rows and not unread:
         return empty_message(query, as_of)
     cells = [
         [
@@ -186,38 +208,43 @@ def render_plain(rows: list[Row], query: Query, as_of: date) -> str:
             row.owner.name,
             _ESCALATE_SHORT[row.assessment.escalation],
             row.tracker,
-            row.action.title,
+            visible(row.action.title),
         ]
         for row in rows
     ]
+    cells += [_unread_cells(u, len(_PLAIN_HEADERS)) for u in unread]
     lines = aligned(_PLAIN_HEADERS, cells)
-    indent = " " * (max(len(r.action.id) for r in rows) + 2)
+    indent = " " * (max(len(c[0]) for c in cells) + 2)
     out = [heading(query, as_of), "", lines[0]]
-    for row, line in zip(rows, lines[1:], strict=True):
+    for u, line in zip(unread, lines[1 + len(rows) :], strict=True):
+        out += [line, f"{indent}why: {visible(u.path)} {visible(u.reason)}"]
+    for row, line in zip(rows, lines[1:], strict=False):
         out.append(line)
         if row.assessment.reasons:
-            out.append(f"{indent}why: {'; '.join(row.assessment.reasons)}")
+            out.append(f"{indent}why: {visible('; '.join(row.assessment.reasons))}")
         if row.assessment.escalation is not None:
             out.append(f"{indent}escalate to {_escalate_to(row)}")
-    out += ["", totals(rows)]
+    out += ["", totals(rows, unread)]
     return "\n".join(out)
 
 
 # --- rich ------------------------------------------------------------------------------
 
 
-def render_rich(rows: list[Row], query: Query, as_of: date) -> RenderableType:
+def render_rich(
+    rows: list[Row], query: Query, as_of: date, unread: Sequence[Unread] = ()
+) -> RenderableType:
     """A rich table for a terminal; the caller keeps it to a few hundred rows."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    if not rows:
+    if not rows and not unread:
         return Text(empty_message(query, as_of))
     table = Table(
         title=heading(query, as_of),
         title_justify="left",
-        caption=totals(rows),
+        caption=totals(rows, unread),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         show_lines=True,
@@ -232,11 +259,23 @@ def render_rich(rows: list[Row], query: Query, as_of: date) -> RenderableType:
     table.add_column("Ext.", justify="right", max_width=10)
     table.add_column("Last review", no_wrap=True)
     table.add_column("Escalate", no_wrap=True)
+    for u in unread:
+        cell = Text(visible(u.path), style="bold") + Text(f"\n• {visible(u.reason)}")
+        table.add_row(
+            visible(u.id),
+            Text("Red", style=BRAG_STYLES["red"]),
+            cell,
+            visible(u.tracker),
+            "-",
+            "-",
+            "-",
+            "-",
+        )
     for row in rows:
         verdict = row.assessment
-        cell = Text(row.action.title, style="bold")
+        cell = Text(visible(row.action.title), style="bold")
         for reason in verdict.reasons:
-            cell.append(f"\n• {reason}", style="")
+            cell.append(f"\n• {visible(reason)}", style="")
         if verdict.escalation is not None:
             cell.append(f"\n→ escalate to {_escalate_to(row)}", style="italic")
         due = date_text(row.action.due)
@@ -246,7 +285,7 @@ def render_rich(rows: list[Row], query: Query, as_of: date) -> RenderableType:
             row.action.id,
             Text(verdict.brag.label, style=BRAG_STYLES[verdict.brag.value]),
             cell,
-            Text(row.owner.name) + Text(f"\n{row.tracker}", style="dim"),
+            Text(visible(row.owner.name)) + Text(f"\n{row.tracker}", style="dim"),
             due,
             _extensions(row),
             _last_review(row),
@@ -271,6 +310,7 @@ def row_json(row: Row) -> dict[str, Any]:
         }
     return {
         "id": action.id,
+        "unreadable": False,
         "tracker": row.tracker,
         "tracker_name": row.tracker_name,
         "title": action.title,
@@ -313,8 +353,50 @@ def row_json(row: Row) -> dict[str, Any]:
     }
 
 
-def render_json(rows: list[Row]) -> str:
-    return json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False)
+_JSON_KEYS = (
+    "id",
+    "unreadable",
+    "tracker",
+    "tracker_name",
+    "title",
+    "concern",
+    "owner",
+    "owner_name",
+    "status",
+    "risk",
+    "created",
+    "due",
+    "days_overdue",
+    "extensions",
+    "last_review",
+    "last_changed",
+    "statements",
+    "key_questions",
+    "brag",
+    "reasons",
+    "findings",
+    "escalation",
+)
+
+
+def unread_json(u: Unread) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(_JSON_KEYS)
+    row.update(
+        id=u.id,
+        unreadable=True,
+        tracker=u.tracker or None,
+        path=u.path,
+        brag="red",
+        reasons=[u.reason],
+        findings=[],
+        statements=[],
+        key_questions=[],
+    )
+    return row
+
+
+def render_json(rows: list[Row], unread: Sequence[Unread] = ()) -> str:
+    return json_text([*(unread_json(u) for u in unread), *(row_json(row) for row in rows)])
 
 
 CSV_HEADERS = (
@@ -336,10 +418,12 @@ CSV_HEADERS = (
 )
 
 
-def render_csv(rows: list[Row]) -> str:
+def render_csv(rows: list[Row], unread: Sequence[Unread] = ()) -> str:
+    blank = [""] * len(CSV_HEADERS)
     return csv_text(
         CSV_HEADERS,
-        [
+        [[u.id, u.tracker, *blank[2:11], "red", "", "", u.reason] for u in unread]
+        + [
             (
                 row.action.id,
                 row.tracker,
@@ -377,10 +461,16 @@ _MD_HEADERS = (
 )
 
 
-def render_markdown(rows: list[Row], query: Query, as_of: date) -> str:
-    if not rows:
+def render_markdown(
+    rows: list[Row], query: Query, as_of: date, unread: Sequence[Unread] = ()
+) -> str:
+    if not rows and not unread:
         return empty_message(query, as_of)
+    width = len(_MD_HEADERS)
     cells = [
+        [u.id, "Red", u.path, u.tracker or "-", *["-"] * (width - 5), u.reason] for u in unread
+    ]
+    cells += [
         [
             row.action.id,
             row.assessment.brag.label,
@@ -397,4 +487,4 @@ def render_markdown(rows: list[Row], query: Query, as_of: date) -> str:
         for row in rows
     ]
     lines = [f"## {heading(query, as_of)}", "", *markdown_table(_MD_HEADERS, cells)]
-    return "\n".join([*lines, "", totals(rows)])
+    return "\n".join([*lines, "", totals(rows, unread)])

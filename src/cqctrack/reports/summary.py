@@ -1,11 +1,13 @@
 """Render `cqctrack summary`: the one-screen dashboard, as text, JSON, CSV or Markdown.
 
 JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
-{now, week_ago, change}, by_tracker and by_key_question (lists of tallies), and
-concerns {total, resolved}, history_flags {actions, by_code: {code: count}} (actions
-of any status with a flag in their history, see rules/governance.py) and relaxations
-(policy relaxations made within the provider scrutiny cadence: setting, old, new, by,
-on, commit, put_back_on). A tally is {key, name, open, brag {red, amber, green,
+{now, week_ago, change}, by_tracker and by_key_question (lists of tallies),
+concerns {total, resolved}, staff_repeats [{tracker, ref, actions,
+competency_checks}] (staff references on several actions: rules/staff.py),
+history_flags {actions, by_code: {code: count}} (actions of any status with a flag
+in their history, see rules/governance.py) and relaxations (policy relaxations
+made within the provider scrutiny cadence: setting, old, new, by, on, commit,
+put_back_on). A tally is {key, name, open, brag {red, amber, green,
 blue}, overdue, overdue_week_ago, escalations {provider, registered-manager},
 extensions {logged, unlogged}} (extensions of open actions; unlogged: due-date moves
 the extension log does not record, judged as the review and `check` judge them).
@@ -13,13 +15,19 @@ the extension log does not record, judged as the review and `check` judge them).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cqctrack.read.summary import Summary, Tally
-from cqctrack.reports.formats import aligned, csv_text, markdown_table
+from cqctrack.reports.formats import (
+    Markup,
+    aligned,
+    csv_text,
+    json_text,
+    markdown_cell,
+    markdown_table,
+)
 from cqctrack.reports.review import escalations
-from cqctrack.wording import date_text
+from cqctrack.wording import date_text, visible
 
 _COLUMNS = (
     "Open",
@@ -63,6 +71,7 @@ def headline(summary: Summary) -> list[tuple[str, str]]:
             f"{summary.concerns}, {resolved or 'none'} resolved "
             "(details: `cqctrack review --concerns`)",
         ),
+        ("Staff repeats", _repeats(summary)),
         ("History flags", _flags(summary)),
         *(("Policy relaxed", r.describe()) for r in summary.relaxations),
     ]
@@ -77,13 +86,28 @@ def _flags(summary: Summary) -> str:
     return f"{summary.flagged} {what} ({codes}; details: `cqctrack review --flagged`)"
 
 
+def _repeats(summary: Summary) -> str:
+    """e.g. '2 staff references on several actions: CW-014 (3, riverside-homecare), ...'."""
+    found = summary.staff_repeats
+    if not found:
+        return "none"
+    unchecked = sum(1 for _, r in found if not r.checked)
+    listed = ", ".join(f"{r.ref} ({len(r.actions)}, {slug})" for slug, r in found)
+    text = (
+        f"{len(found)} staff reference{'s' if len(found) != 1 else ''} on several actions: {listed}"
+    )
+    if unchecked:
+        text += f"; {unchecked} with no competency check recorded"
+    return text
+
+
 def _title(summary: Summary) -> str:
-    who = f"{summary.provider}: " if summary.provider else ""
+    who = f"{visible(summary.provider)}: " if summary.provider else ""
     return f"{who}improvement actions as at {date_text(summary.as_of)}"
 
 
 def _table(label: str, tallies: list[Tally], total: Tally | None) -> list[str]:
-    rows = [[t.label, *_numbers(t)] for t in tallies]
+    rows = [[visible(t.label), *_numbers(t)] for t in tallies]
     if total is not None:
         rows.append([total.label, *_numbers(total)])
     return aligned((label, *_COLUMNS), rows, right=range(1, len(_COLUMNS) + 1))
@@ -113,7 +137,7 @@ def render_markdown(summary: Summary) -> str:
     ):
         rows = [[t.label, *_numbers(t)] for t in tallies]
         if total is not None:
-            rows.append([f"**{total.label}**", *_numbers(total)])
+            rows.append([Markup(f"**{markdown_cell(total.label)}**"), *_numbers(total)])
         lines += ["", *markdown_table((label, *_COLUMNS), rows)]
     return "\n".join(lines)
 
@@ -147,6 +171,15 @@ def render_json(summary: Summary) -> str:
         "by_tracker": [tally_json(x) for x in summary.by_tracker],
         "by_key_question": [tally_json(x) for x in summary.by_key_question],
         "concerns": {"total": summary.concerns, "resolved": summary.concerns_resolved},
+        "staff_repeats": [
+            {
+                "tracker": slug,
+                "ref": r.ref,
+                "actions": list(r.actions),
+                "competency_checks": list(r.checked),
+            }
+            for slug, r in summary.staff_repeats
+        ],
         "history_flags": {"actions": summary.flagged, "by_code": summary.flags},
         "relaxations": [
             {
@@ -161,7 +194,7 @@ def render_json(summary: Summary) -> str:
             for r in summary.relaxations
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload)
 
 
 CSV_HEADERS = (

@@ -44,7 +44,7 @@ from cqctrack.format.vocab import Period, iso_date
 from cqctrack.rules import extensions, governance, measures
 from cqctrack.wording import value_date
 
-LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings")
+LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings", "corrections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,11 @@ class Audit:
     def policy(self) -> Policy:
         return self.config.policy if self.config else DEFAULT_POLICY
 
-    def entry_flags(self, commit: Commit | None, log: str, item: Any, owner: Any) -> list[Finding]:
-        """The flags about one entry this commit added (rules/governance.py)."""
+    def entry_flags(
+        self, commit: Commit | None, log: str, item: Any, owner: Any, imported: bool = False
+    ) -> list[Finding]:
+        """The flags about one entry this commit added (rules/governance.py). `imported`: a
+        spreadsheet's word (an imported closure), not judged as recorded in cqctrack."""
         if commit is None or self.config is None or self.gov is None:
             return []
         if log != "created" and not isinstance(item, dict):
@@ -112,7 +115,9 @@ class Audit:
         added = Added(commit.sha, commit.when, commit.author_name, commit.author_email, -1)
         subject = self.subject or ""
         who = owner if isinstance(owner, str) else None
-        found = governance.entry_findings(subject, who, entry, added, self.config, self.gov)
+        found = governance.entry_findings(
+            subject, who, entry, added, self.config, self.gov, imported=imported
+        )
         found += governance.under_relaxation(subject, who, entry, added, self.gov, self.relaxed)
         found += governance.recorded_note(entry, added, self.gov)
         return found
@@ -156,18 +161,47 @@ def compare(old: Version | None, new: Version, audit: Audit) -> list[Event]:
 
 def _created(commit: Commit | None, data: dict[str, Any], audit: Audit) -> Event:
     requirements = len(data.get("evidence_required") or [])
+    imported = data.get("imported")
+    made = "created"
+    if isinstance(imported, dict):
+        made = f"created by import from {_origin(imported)}"
     text = (
-        f"created: owner {data.get('owner')}, due {value_date(data.get('due'))}, "
+        f"{made}: owner {data.get('owner')}, due {value_date(data.get('due'))}, "
         f"status {data.get('status')}, {requirements} evidence requirement"
         f"{'' if requirements == 1 else 's'}"
     )
+    found: list[Finding] = []
+    if isinstance(imported, dict):
+        # An imported row's dates are the plan's, written before cqctrack saw them, so
+        # they are not flagged one by one as back-dated; a closure it brings is flagged
+        # once, as what it is: the spreadsheet's word, not a verification.
+        closure = data.get("closure")
+        if isinstance(closure, dict) and closure.get("imported") is True:
+            message = (
+                f"closure imported from {imported.get('file')}, dated "
+                f"{value_date(closure.get('date'))} and verified by {closure.get('verified_by')} "
+                "as the plan recorded it; not verified in cqctrack"
+            )
+            found.append(_flag("audit-imported-closure", message, commit, audit.subject))
+        return Event(commit, "created", text, tuple(found))
     owner = data.get("owner")
-    found = audit.entry_flags(commit, "created", data, owner)
+    found += audit.entry_flags(commit, "created", data, owner)
     for log in (*LOGS, "closure", "cancellation"):
         items = data.get(log)
         for entry in items if isinstance(items, list) else [items] if items else []:
             found += audit.entry_flags(commit, log, entry, owner)
     return Event(commit, "created", text, tuple(found))
+
+
+def _origin(imported: dict[str, Any]) -> str:
+    """'plan.xlsx, sheet Must do, row 6 (action 2 in the cell)', from an `imported:` block."""
+    text = str(imported.get("file"))
+    if imported.get("sheet"):
+        text += f", sheet {imported.get('sheet')}"
+    text += f", row {imported.get('row')}"
+    if imported.get("part"):
+        text += f" (action {imported.get('part')} in the cell)"
+    return text
 
 
 _SCALARS = (
@@ -196,6 +230,12 @@ def _field_changes(
             continue
         kind = {"owner": "owner-changed", "status": "status-changed"}.get(key, "field-changed")
         label = key.replace("_", " ")
+        fix = _person_ref_fix(old, new) if key == "person_ref" else None
+        if fix is not None:
+            # Corrected because it may have named someone: the values are not repeated here.
+            text = f"person ref corrected by {fix.get('by')}: {fix.get('reason')}"
+            events.append(Event(commit, "corrected", text, (), key))
+            continue
         events.append(
             Event(commit, kind, f"{label} changed {before} → {after}", (), key, before, after)
         )
@@ -216,13 +256,34 @@ def _field_changes(
     return events
 
 
+def _person_ref_fix(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    added = _new_entries(old.get("corrections"), new.get("corrections"))
+    return next((c for c in added if c.get("entry") == "person_ref"), None)
+
+
+def _approved(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Requirement changes logged (with an approver) in this version, by requirement id."""
+    added = _new_entries(old.get("requirement_changes"), new.get("requirement_changes"))
+    return {str(c.get("requirement")): c for c in added}
+
+
 def _requirement_changes(
     commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events = []
+    approved = _approved(old, new)
+
+    def why(rid: Any) -> str:
+        change = approved[str(rid)]
+        return f", approved by {change.get('approved_by')}: {change.get('reason')}"
+
     old_reqs = {r.get("id"): r for r in old.get("evidence_required") or [] if isinstance(r, dict)}
     new_reqs = {r.get("id"): r for r in new.get("evidence_required") or [] if isinstance(r, dict)}
     for rid in old_reqs.keys() - new_reqs.keys():
+        if str(rid) in approved:
+            text = f"evidence requirement {rid} removed{why(rid)}"
+            events.append(Event(commit, "requirement-removed", text))
+            continue
         events.append(
             Event(
                 commit,
@@ -236,11 +297,15 @@ def _requirement_changes(
             Event(
                 commit,
                 "requirement-added",
-                f"evidence requirement {rid} added: {new_reqs[rid].get('description')}",
+                f"evidence requirement {rid} added: {new_reqs[rid].get('description')}"
+                + (why(rid) if str(rid) in approved else ""),
             )
         )
     for rid in old_reqs.keys() & new_reqs.keys():
-        if old_reqs[rid] != new_reqs[rid]:
+        if old_reqs[rid] != new_reqs[rid] and str(rid) in approved:
+            text = f"evidence requirement {rid} changed{why(rid)}"
+            events.append(Event(commit, "requirement-changed", text))
+        elif old_reqs[rid] != new_reqs[rid]:
             events.append(
                 Event(
                     commit,
@@ -270,8 +335,18 @@ def _due_moved(
     move = _move_of(commit, before, after, audit)
     added = _new_entries(old.get("extensions"), new.get("extensions"))
     entry = next((e for e in reversed(added) if str(e.get("to")) == str(after)), None)
+    reopening = next(
+        (
+            r
+            for r in _new_entries(old.get("reopenings"), new.get("reopenings"))
+            if str(r.get("due")) == str(after)
+        ),
+        None,
+    )
     found: list[Finding] = []
-    if move is None or not move.is_extension:
+    if reopening is not None:
+        text += f" on reopening, by {reopening.get('by')} (not an extension)"
+    elif move is None or not move.is_extension:
         if move is None and str(after) > str(before):
             text += " (not a date git could compare)"
         else:
@@ -306,7 +381,16 @@ def _log_changes(
 ) -> list[Event]:
     events: list[Event] = []
     owner = new.get("owner")
-    for entry in _new_entries(old.get("reviews"), new.get("reviews")):
+    fixes = _new_entries(old.get("corrections"), new.get("corrections"))
+    replacing = {str(c.get("replacement")) for c in fixes if c.get("replacement")}
+    events += _corrections(commit, fixes, new, audit)
+    for index, entry in enumerate(new.get("reviews") or []):
+        if f"reviews[{index + 1}]" in replacing:
+            continue
+        if not isinstance(entry, dict) or entry in [
+            e for e in old.get("reviews") or [] if isinstance(e, dict)
+        ]:
+            continue
         events.append(
             Event(
                 commit,
@@ -316,7 +400,11 @@ def _log_changes(
                 tuple(audit.entry_flags(commit, "reviews", entry, owner)),
             )
         )
-    for entry in _new_entries(old.get("progress"), new.get("progress")):
+    for index, entry in enumerate(new.get("progress") or []):
+        if f"progress[{index + 1}]" in replacing or not isinstance(entry, dict):
+            continue
+        if entry in [e for e in old.get("progress") or [] if isinstance(e, dict)]:
+            continue
         events.append(
             Event(
                 commit,
@@ -336,18 +424,73 @@ def _log_changes(
                     tuple(audit.entry_flags(commit, "extensions", entry, owner)),
                 )
             )
-    events += _evidence_changes(commit, old, new, audit)
+    events += _evidence_changes(commit, old, new, audit, replacing)
     events += _closure_changes(commit, old, new, audit)
     return events
 
 
+def _corrections(
+    commit: Commit | None, fixes: list[dict[str, Any]], new: dict[str, Any], audit: Audit
+) -> list[Event]:
+    """A withdrawal or replacement, said once with its reason (the person_ref one is said
+    with the field change above). The replacement's own date is the event it corrects; the
+    correction's date is what is checked for back-dating."""
+    events = []
+    for fix in fixes:
+        entry = str(fix.get("entry"))
+        if entry == "person_ref":
+            continue
+        label = entry if entry.startswith("E") else entry.replace("[", " ").rstrip("]")
+        label = f"evidence {entry}" if entry.startswith("E") else label
+        who, why = fix.get("by"), fix.get("reason")
+        if fix.get("change") == "withdrawn":
+            text = f"{label} withdrawn by {who}: {why}"
+        else:
+            replacement = str(fix.get("replacement"))
+            diff = _differences(_find(new, entry), _find(new, replacement))
+            text = f"{label} corrected as {replacement} by {who}{diff}: {why}"
+        found = audit.entry_flags(commit, "corrections", fix, new.get("owner"))
+        events.append(Event(commit, "corrected", text, tuple(found)))
+    return events
+
+
+def _find(data: dict[str, Any], name: str) -> dict[str, Any]:
+    if name.startswith("E"):
+        for entry in data.get("evidence") or []:
+            if isinstance(entry, dict) and entry.get("id") == name:
+                return entry
+        return {}
+    log, _, rest = name.partition("[")
+    try:
+        entry = (data.get(log) or [])[int(rest.rstrip("]")) - 1]
+    except (ValueError, IndexError):
+        return {}
+    return entry if isinstance(entry, dict) else {}
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]) -> str:
+    skip = {"id", "recorded", "recorded_by"}
+    parts = [
+        f"{key} {before.get(key)} → {after.get(key)}"
+        for key in after
+        if key not in skip and before.get(key) != after.get(key)
+    ]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _evidence_changes(
-    commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
+    commit: Commit | None,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    audit: Audit,
+    replacing: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[Event]:
     events = []
     before = {e.get("id"): e for e in old.get("evidence") or [] if isinstance(e, dict)}
     after = {e.get("id"): e for e in new.get("evidence") or [] if isinstance(e, dict)}
     for eid, entry in after.items():
+        if eid not in before and str(eid) in replacing:
+            continue
         if eid not in before:
             where = entry.get("file") or f"document {entry.get('document')}"
             satisfies = ", ".join(entry.get("satisfies") or [])
@@ -376,7 +519,17 @@ def _closure_changes(
     closure = new.get("closure")
     if isinstance(closure, dict) and closure != old.get("closure"):
         verifier = closure.get("verified_by")
-        found = audit.entry_flags(commit, "closure", closure, owner)
+        if closure.get("imported") is True:
+            # A spreadsheet's word, not a verification: said once, as what it is (the
+            # review's imported-closure keeps it Amber until confirmed).
+            found = audit.entry_flags(commit, "closure", closure, owner, imported=True)
+            message = (
+                f"closure marked as imported, verified by {verifier} as a spreadsheet "
+                "recorded it; not verified in cqctrack"
+            )
+            found.append(_flag("audit-imported-closure", message, commit, audit.subject))
+        else:
+            found = audit.entry_flags(commit, "closure", closure, owner)
         if isinstance(old.get("closure"), dict):
             found += audit.event_flag(commit, CLOSURE_EDITED)
         events.append(

@@ -12,14 +12,19 @@ one line per unmet condition, when it fails. An action may be closed only when:
    `closure.verifier_may_be_owner` says otherwise);
 3. the closure is dated on or after every piece of evidence and not in the future;
 4. where policy `closure.require_approval` is set, an `approve-closure` review
-   stands (not followed by a `reject-closure`) on or before the closure date.
+   stands (not followed by a `reject-closure`) on or before the closure date;
+5. the outcome statement says what changed: at least policy
+   `closure.outcome_min_words` words ("done" is not an outcome).
+
+Evidence and reviews are taken as they stand after corrections: a withdrawn entry
+does not count, a replaced one counts as its replacement says.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cqctrack.findings import Finding, Loc
+from cqctrack.findings import Finding, Loc, Severity
 from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.records import Action, Closure, Evidence, Requirement
@@ -29,13 +34,22 @@ if TYPE_CHECKING:
     from cqctrack.rules.context import RuleContext
 
 
-def _gap(code: str, message: str, hint: str | None, loc: Loc, action: Action) -> Finding:
+def _gap(
+    code: str,
+    message: str,
+    hint: str | None,
+    loc: Loc,
+    action: Action,
+    severity: Severity = Severity.ERROR,
+) -> Finding:
     """One unmet closure condition, with where in the action file it shows."""
-    return Finding(code=code, message=message, hint=hint, loc=loc, subject=action.id)
+    return Finding(
+        code=code, message=message, hint=hint, loc=loc, subject=action.id, severity=severity
+    )
 
 
 def evidence_for(action: Action, requirement: Requirement) -> list[Evidence]:
-    return [e for e in action.evidence if requirement.id in e.satisfies]
+    return [e for e in action.current_evidence if requirement.id in e.satisfies]
 
 
 def meets(catalogue: Catalogue, requirement: Requirement, evidence: Evidence) -> bool:
@@ -56,6 +70,14 @@ def unmet_requirements(action: Action, catalogue: Catalogue, file_check: FileChe
     return unmet
 
 
+def requirements_met(
+    action: Action, catalogue: Catalogue, file_check: FileCheck
+) -> tuple[int, int]:
+    """(met, total): how many evidence requirements have usable evidence of an accepted kind."""
+    total = len(action.evidence_required)
+    return total - len(unmet_requirements(action, catalogue, file_check)), total
+
+
 def closure_gaps(action: Action, closure: Closure | None, ctx: RuleContext) -> list[Finding]:
     """Every reason `action` may not be closed with `closure`; empty when it may."""
     if closure is None:
@@ -74,12 +96,47 @@ def closure_gaps(action: Action, closure: Closure | None, ctx: RuleContext) -> l
     gaps += _date_gaps(action, closure, ctx)
     if ctx.policy.closure.require_approval:
         gaps += _approval_gaps(action, closure)
+    gaps += _outcome_gaps(action, closure, ctx)
     return gaps
+
+
+def words(text: str) -> int:
+    """Words in a statement: runs of letters or digits ("97%", "MAR-charts" count once)."""
+    return sum(1 for part in text.split() if any(ch.isalnum() for ch in part))
+
+
+def _outcome_gaps(action: Action, closure: Closure, ctx: RuleContext) -> list[Finding]:
+    # Completion is not improvement: the outcome says what changed in practice and how
+    # it was checked, against what the action agreed would show it.
+    least = ctx.policy.closure.outcome_min_words
+    if closure.imported:
+        # A closure copied from a spreadsheet says only what the plan said ("Marked Blue
+        # in the imported plan"); it stands unverified until an approve-closure review
+        # confirms it (rules/drift.py), which is where its substance is judged.
+        return []
+    found = words(closure.outcome)
+    if found >= least:
+        return []
+    agreed = "; ".join(f"{r.id}: {r.description}" for r in action.evidence_required)
+    return [
+        _gap(
+            "closure-outcome-too-short",
+            f"the outcome statement '{closure.outcome}' has {found} word"
+            f"{'' if found == 1 else 's'}; policy closure.outcome_min_words asks for {least}",
+            f"say what changed in practice and how it was checked against what was agreed "
+            f"({agreed}) and the expected outcome ({action.expected_outcome})",
+            ("closure", "outcome"),
+            action,
+            # `close` refuses it; in `check` it warns, so closures recorded before the
+            # policy existed do not turn every CI run red (--strict fails on it).
+            Severity.WARNING,
+        )
+    ]
 
 
 def _evidence_gaps(action: Action, ctx: RuleContext) -> list[Finding]:
     gaps = []
-    for index, evidence in enumerate(action.evidence):
+    for index, evidence in action.indexed("evidence"):
         if evidence.file is not None:
             problem = ctx.file_check(evidence.file)
             if problem is not None:
@@ -180,7 +237,7 @@ def _verifier_gaps(action: Action, closure: Closure, ctx: RuleContext) -> list[F
 
 def _date_gaps(action: Action, closure: Closure, ctx: RuleContext) -> list[Finding]:
     gaps = []
-    later = [e for e in action.evidence if e.date > closure.date]
+    later = [e for e in action.current_evidence if e.date > closure.date]
     if later:
         listed = ", ".join(f"{e.id} ({e.date.isoformat()})" for e in later)
         gaps.append(
@@ -223,7 +280,7 @@ def approval_stood(action: Action, closure: Closure) -> bool:
 
 def _approval_gaps(action: Action, closure: Closure) -> list[Finding]:
     standing = None
-    for review in sorted(action.reviews, key=lambda r: r.date):
+    for review in sorted(action.current_reviews, key=lambda r: r.date):
         if review.date > closure.date:
             break
         if review.decision is Decision.APPROVE_CLOSURE:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Where a finding shows: `check` (a problem in the files), `review` (a reason for a
-# BRAG rating) or `history` (a flag in an action's audit trail).
-CHECK, REVIEW, HISTORY = "check", "review", "history"
+# BRAG rating), `history` (a flag in an action's audit trail) or `import` (the report
+# of `cqctrack import` on a spreadsheet's rows).
+CHECK, REVIEW, HISTORY, IMPORT = "check", "review", "history", "import"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,13 @@ _READING = (
     Code("file-empty", (CHECK,), "the file is empty"),
     Code("file-encoding", (CHECK,), "the file is not UTF-8 text"),
     Code("file-too-large", (CHECK,), "the file is larger than 256 KiB"),
+    Code("file-not-regular", (CHECK,), "a named pipe, device or folder where a file should be"),
+    Code("file-outside-repository", (CHECK,), "a symbolic link leading outside the repository"),
+    Code("file-merge-conflict", (CHECK,), "the file holds an unresolved merge conflict"),
     Code("yaml-syntax", (CHECK,), "the file is not valid YAML"),
+    Code("yaml-nesting", (CHECK,), "values nested more than 64 levels deep"),
+    Code("yaml-number", (CHECK,), "a number too long to be a number (over 100 digits)"),
+    Code("yaml-ambiguous", (CHECK,), "YAML that cqctrack's editor would read differently"),
     Code("yaml-duplicate-key", (CHECK,), "a key appears twice in one mapping"),
     Code("yaml-alias", (CHECK,), "YAML anchors and aliases are not allowed"),
     Code("yaml-tag", (CHECK,), "YAML tags are not allowed"),
@@ -37,6 +44,7 @@ _READING = (
     Code("layout-bad-folder-name", (CHECK,), "a tracker folder name is not a slug"),
     Code("layout-wrong-extension", (CHECK,), "a tracker file ends in .yml"),
     Code("layout-unexpected", (CHECK,), "a file or folder cqctrack does not read"),
+    Code("layout-stray-file", (CHECK,), "a YAML file where cqctrack reads none"),
     Code("schema-missing-field", (CHECK,), "a required field is missing"),
     Code("schema-unknown-field", (CHECK,), "a field the format does not have (often a typo)"),
     Code("schema-invalid", (CHECK,), "a value of the wrong type, form or range"),
@@ -75,6 +83,14 @@ _CODES = (
     ),
     Code("consistency-duplicate-id", (CHECK,), "two requirements or evidence entries share an id"),
     Code("consistency-extension", (CHECK,), "an extension that is not later, or out of sequence"),
+    Code("consistency-duplicate-evidence", (CHECK,), "the same evidence recorded twice"),
+    Code(
+        "consistency-correction",
+        (CHECK,),
+        "a correction of an entry that does not exist, or out of order",
+    ),
+    Code("consistency-person-left", (CHECK,), "someone acting for the service after they left"),
+    Code("consistency-meeting", (CHECK,), "a meeting listing a decision the files do not hold"),
     Code(
         "drift-unlogged-extension",
         (CHECK, HISTORY),
@@ -107,6 +123,23 @@ _CODES = (
         "an extension or cancellation approved by a role that may not",
     ),
     Code("privacy-person-ref", (CHECK,), "a person reference that is not pseudonymous"),
+    Code("privacy-nhs-number", (CHECK,), "an NHS number (passes the modulus-11 check)"),
+    Code("privacy-ni-number", (CHECK,), "a National Insurance number"),
+    Code("privacy-date-of-birth", (CHECK,), "a date of birth (a date beside DOB, born ...)"),
+    Code("privacy-phone-number", (CHECK,), "a UK phone number (warning)"),
+    Code("privacy-email", (CHECK,), "an e-mail address outside the people register's domains"),
+    Code("privacy-postcode", (CHECK,), "a postcode (information only)"),
+    Code("privacy-name", (CHECK,), "a name on the local deny-list"),
+    Code(
+        "privacy-title-name", (CHECK,), "a title and a name (Mrs Jones) in text or an evidence file"
+    ),
+    Code("text-hidden-character", (CHECK,), "a control character or bidi control in text"),
+    Code("privacy-staff-ref", (CHECK,), "a staff reference that is not pseudonymous"),
+    Code(
+        "privacy-evidence-file",
+        (CHECK,),
+        "an evidence file whose name identifies a person",
+    ),
     Code("closure-missing", (CHECK,), "status closed without a closure record"),
     Code("closure-evidence-file", (CHECK,), "a closed action's evidence file is missing"),
     Code("closure-missing-evidence", (CHECK,), "a closed action's requirement has no evidence"),
@@ -126,7 +159,9 @@ _CODES = (
         (CHECK,),
         "no approve-closure review before the closure (when policy requires one)",
     ),
+    Code("closure-outcome-too-short", (CHECK,), "an outcome statement with too few words"),
     # Drift: the reasons for an action's BRAG rating (rules/drift.py).
+    Code("owner-left", (REVIEW,), "open, and its owner has left (Red)"),
     Code("overdue", (REVIEW,), "open past its due date (Red)"),
     Code("extended", (REVIEW,), "extended, logged or not (Red from the policy threshold)"),
     Code("high-risk-unreviewed", (REVIEW,), "a high-risk action not reviewed in time (Red)"),
@@ -186,6 +221,11 @@ _CODES = (
         (CHECK, REVIEW, HISTORY),
         "an entry dated well before the commit that added it",
     ),
+    Code(
+        "imported-closure",
+        (REVIEW,),
+        "closed in an imported spreadsheet and not yet confirmed in cqctrack (Amber)",
+    ),
     Code("audit-extension-logged-late", (HISTORY,), "an extension logged long after its move"),
     Code("audit-file-deleted", (CHECK, HISTORY), "the action file was deleted"),
     Code(
@@ -216,6 +256,32 @@ _CODES = (
         (CHECK, REVIEW, HISTORY),
         "a policy or register change that relaxed the rules",
     ),
+    Code(
+        "audit-imported-closure",
+        (HISTORY,),
+        "a closure copied from a spreadsheet, not verified in cqctrack",
+    ),
+    # Reading a spreadsheet plan (write/plan/, write/importing.py).
+    Code("import-no-headings", (IMPORT,), "a sheet with no headings cqctrack recognises"),
+    Code("import-column-ignored", (IMPORT,), "a column cqctrack does not import"),
+    Code("import-missing", (IMPORT,), "a row without a value an action needs"),
+    Code("import-bad-date", (IMPORT,), "a value that is not a date"),
+    Code("import-date-read", (IMPORT,), "a date read from text or an Excel date number"),
+    Code("import-unknown-person", (IMPORT,), "a name not in the people register"),
+    Code("import-ambiguous-person", (IMPORT,), "a name that could be more than one person"),
+    Code("import-person-matched", (IMPORT,), "a name matched by initials, part of a name or role"),
+    Code("import-unknown-status", (IMPORT,), "a status or RAG rating cqctrack does not know"),
+    Code("import-colour-read", (IMPORT,), "a RAG rating read from a cell's fill colour"),
+    Code("import-unknown-risk", (IMPORT,), "a risk or priority cqctrack does not know"),
+    Code("import-unknown-statement", (IMPORT,), "a quality statement cqctrack does not know"),
+    Code("import-unknown-regulation", (IMPORT,), "not one of Regulations 9 to 20A"),
+    Code("import-split-cell", (IMPORT,), "several actions in one cell, imported one by one"),
+    Code("import-not-closed", (IMPORT,), "marked complete, but the closure rule is not met"),
+    Code("import-cancelled", (IMPORT,), "marked cancelled in the plan, so not imported"),
+    Code(
+        "import-already-imported", (IMPORT,), "a row the tracker holds already, not imported again"
+    ),
+    Code("import-invalid", (IMPORT,), "the action a row makes would fail `check`"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -32,6 +32,13 @@ class RuleContext:
     governance: Governance | None = None
     # Action files whose last change in git was their deletion: path -> that commit (plain).
     deleted: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The text of evidence files kept in the repository (path -> text), read by the
+    # store for the personal-data rule, and the local deny-list of names.
+    evidence_texts: Mapping[str, str] = field(default_factory=dict)
+    deny_names: tuple[str, ...] = ()
+    # Judge only the items in these files (a recording command checks what it is about
+    # to write); lookups still see the whole repository. None: every file.
+    only: frozenset[str] | None = None
 
     @property
     def policy(self) -> Policy:

@@ -16,6 +16,7 @@ words) or None. `assess` runs them all:
 
 | rule                   | rating | escalation         |
 |------------------------|--------|--------------------|
+| owner has left         | red    | manager            |
 | overdue                | red    | manager; provider beyond the grace period |
 | extended >= threshold  | red    | provider           |
 | extended below it      | amber  | manager if any move was not logged |
@@ -29,6 +30,7 @@ words) or None. `assess` runs them all:
 | awaiting verification too long | amber | manager   |
 | due soon               | amber  | none               |
 | reopened               | amber  | none               |
+| imported closure       | amber  | manager            |
 
 Which reviews reset the cadence clocks is decided in rules/oversight.py: not the
 owner's own, not one by a role that may not record that level, not one committed
@@ -87,8 +89,13 @@ class Facts:
     last_changed: date | None = None  # last commit touching the file; None outside git
     unmet: tuple[str, ...] = ()  # requirement ids without usable evidence (see closure.py)
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for reasons
+    left: Mapping[str, date] = field(default_factory=dict)  # person id -> the day they left
+    # Reviews of the action's concern and tracker: a monthly one is provider scrutiny of
+    # every open action under it (the nominated individual's monthly trend review).
+    above: tuple[Review, ...] = ()
     people: Mapping[str, Person] = field(default_factory=dict)  # the register, for roles
-    # Review index -> days from the date it carries to the commit that added it (git).
+    # Review position in the file -> days from the date it carries to the commit that
+    # added it (git).
     review_lags: Mapping[int, int] = field(default_factory=dict)
     leaders: Leaders = field(default_factory=Leaders)
     causers: frozenset[str] = frozenset()  # people whose commits caused a flagged lapse
@@ -114,6 +121,8 @@ def facts_for(
     policy: Policy,
     unmet: tuple[str, ...] = (),
     names: Mapping[str, str] | None = None,
+    left: Mapping[str, date] | None = None,
+    above: tuple[Review, ...] = (),
     **more: object,
 ) -> Facts:
     """Combine the file's own logs with git's record of its due-date moves.
@@ -125,7 +134,17 @@ def facts_for(
     moves = history.due_moves if history is not None else ()
     unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
-    return Facts(action, unlogged, moves, last, unmet, names or {}, **more)  # type: ignore[arg-type]
+    return Facts(
+        action,
+        unlogged,
+        moves,
+        last,
+        unmet,
+        names or {},
+        left or {},
+        above,
+        **more,  # type: ignore[arg-type]
+    )
 
 
 # --- small facts the rules and filters share ------------------------------------------
@@ -138,12 +157,26 @@ def days_overdue(action: Action, today: date) -> int:
 def last_review(action: Action, level: ReviewLevel | None = None) -> Review | None:
     """The latest review (of `level`, if given); on a tie, the one written last."""
     found = None
-    for review in action.reviews:
+    for review in action.current_reviews:
         if (level is None or review.level is level) and (
             found is None or review.date >= found.date
         ):
             found = review
     return found
+
+
+def days_closed(action: Action, since: date, until: date) -> int:
+    """Days between `since` and `until` the action spent closed or cancelled (before a
+    reopening): time nobody was meant to be reviewing or finishing it."""
+    total = 0
+    for reopening in action.reopenings:
+        ended = reopening.ended
+        if ended is None:
+            continue
+        start, end = max(ended, since), min(reopening.date, until)
+        if end > start:
+            total += (end - start).days
+    return total
 
 
 def cadence_review(
@@ -163,16 +196,17 @@ def cadence_review(
 def days_unreviewed(
     facts: Facts, policy: Policy, today: date, level: ReviewLevel | None = None
 ) -> int:
-    """Days since the last review counting towards `level`'s cadence, or since creation."""
+    """Days open since the last review counting towards `level`'s cadence, or since
+    creation when there is none; days spent closed before a reopening do not count."""
     review, _ = cadence_review(facts, policy, level)
     since = review.date if review is not None else facts.action.created
-    return max((today - since).days, 0)
+    return max((today - since).days - days_closed(facts.action, since, today), 0)
 
 
 def standing_rejection(action: Action) -> Review | None:
     """The reject-closure review that still stands: no approval or closure came after it."""
     standing = None
-    for review in sorted(action.reviews, key=lambda r: r.date):
+    for review in sorted(action.current_reviews, key=lambda r: r.date):
         if review.decision is Decision.REJECT_CLOSURE:
             standing = review
         elif review.decision is Decision.APPROVE_CLOSURE:
@@ -216,9 +250,59 @@ def is_flagged(facts: Facts) -> bool:
     return facts.unlogged > 0 or any(f.severity is not Severity.INFO for f in facts.flags)
 
 
+def import_confirmation(action: Action) -> Review | None:
+    """The approve-closure decision that confirms a closure copied from a spreadsheet.
+
+    `closure.imported: true` means the closure is what an imported plan said: its
+    date, verifier and outcome were never checked in cqctrack. It is confirmed by an
+    approve-closure review recorded on or after the import (or the closure, for a
+    hand-marked one) by someone other than the owner, with no reject-closure after it.
+    """
+    closure = action.closure
+    if closure is None or not closure.imported:
+        return None
+    since = action.imported.date if action.imported is not None else closure.date
+    standing = None
+    for review in sorted(action.current_reviews, key=lambda r: r.date):
+        if review.date < since:
+            continue
+        if review.decision is Decision.APPROVE_CLOSURE and review.by != action.owner:
+            standing = review
+        elif review.decision is Decision.REJECT_CLOSURE:
+            standing = None
+    return standing
+
+
+def is_unconfirmed_import(action: Action) -> bool:
+    """Closed by an imported closure that no one has confirmed in cqctrack."""
+    closure = action.closure
+    return (
+        action.status is Status.CLOSED
+        and closure is not None
+        and bool(closure.imported)
+        and import_confirmation(action) is None
+    )
+
+
+def last_provider_review(facts: Facts, policy: Policy) -> Review | None:
+    """The latest monthly review counting as provider scrutiny: of the action (judged in
+    rules/oversight.py), or of its concern or tracker by a role that may record it."""
+    found, _ = cadence_review(facts, policy, ReviewLevel.MONTHLY)
+    for review in facts.above:
+        counts = oversight.may_record(review, ReviewLevel.MONTHLY, facts.people, policy)
+        if counts and (found is None or review.date > found.date):
+            found = review
+    return found
+
+
+def days_without_provider_review(facts: Facts, policy: Policy, today: date) -> int:
+    review = last_provider_review(facts, policy)
+    since = review.date if review is not None else facts.action.created
+    return max((today - since).days - days_closed(facts.action, since, today), 0)
+
+
 def _provider_scrutiny_missed(facts: Facts, policy: Policy, today: date) -> bool:
-    days = days_unreviewed(facts, policy, today, ReviewLevel.MONTHLY)
-    return days > policy.cadence.monthly_days
+    return days_without_provider_review(facts, policy, today) > policy.cadence.monthly_days
 
 
 # --- wording -------------------------------------------------------------------------
@@ -229,7 +313,14 @@ def _unreviewed_for(
 ) -> str:
     review, passed = cadence_review(facts, policy, level)
     days = days_text(days_unreviewed(facts, policy, today, level))
-    text = f"since it was created {days} ago" if review is None else f"for {days}"
+    since = review.date if review is not None else facts.action.created
+    closed = days_closed(facts.action, since, today)
+    if closed:
+        text = f"for {days} open (not counting {days_text(closed)} closed)"
+    elif review is None:
+        text = f"since it was created {days} ago"
+    else:
+        text = f"for {days}"
     if passed:
         text += "; " + "; ".join(oversight.discount_text(d, facts.names) for d in passed)
     return text
@@ -318,7 +409,13 @@ def provider_scrutiny(facts: Facts, policy: Policy, today: date) -> Finding | No
     action, limit = facts.action, policy.cadence.monthly_days
     if not action.is_open or not _provider_scrutiny_missed(facts, policy, today):
         return None
-    since = _unreviewed_for(facts, policy, today, ReviewLevel.MONTHLY)
+    days = days_text(days_without_provider_review(facts, policy, today))
+    since = (
+        f"for {days}" if last_provider_review(facts, policy) else f"since it was created {days} ago"
+    )
+    _, passed = cadence_review(facts, policy, ReviewLevel.MONTHLY)
+    if passed:
+        since += "; " + "; ".join(oversight.discount_text(d, facts.names) for d in passed)
     reason = f"no provider-level review {since} (policy: every {days_text(limit)})"
     return _drift("no-provider-review", Brag.AMBER, reason, Escalation.PROVIDER)
 
@@ -374,9 +471,10 @@ def awaiting_too_long(facts: Facts, policy: Policy, today: date) -> Finding | No
     # left waiting longer, it is neither closed nor being worked. Measured from the
     # latest evidence, the best date the file holds for when it was put forward.
     action, limit = facts.action, policy.cadence.weekly_days
-    if action.status is not Status.AWAITING_VERIFICATION or not action.evidence:
+    evidence = action.current_evidence
+    if action.status is not Status.AWAITING_VERIFICATION or not evidence:
         return None
-    latest = max(e.date for e in action.evidence)
+    latest = max(e.date for e in evidence)
     days = (today - latest).days
     if days <= limit:
         return None
@@ -398,6 +496,17 @@ def due_soon(facts: Facts, policy: Policy, today: date) -> Finding | None:
     return _drift("due-soon", Brag.AMBER, f"due {when} ({date_text(action.due)})")
 
 
+def owner_left(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # Every action needs a named owner. One whose owner has left has nobody doing it:
+    # red, for the registered manager to reassign.
+    action = facts.action
+    gone = facts.left.get(action.owner)
+    if not action.is_open or gone is None or gone > today:
+        return None
+    reason = f"its owner {facts.name(action.owner)} left on {date_text(gone)}; reassign it"
+    return _drift("owner-left", Brag.RED, reason, Escalation.MANAGER)
+
+
 def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
     # A reopened action was closed once and the closure did not hold: a warning
     # sign about the evidence used the first time.
@@ -410,7 +519,21 @@ def reopened(facts: Facts, policy: Policy, today: date) -> Finding | None:
     )
 
 
+def imported_closure(facts: Facts, policy: Policy, today: date) -> Finding | None:
+    # A closure copied from a spreadsheet is the plan's word that the work was done,
+    # not a verification anyone made in cqctrack. It is never rated Blue on trust: it
+    # stays amber, for the registered manager, until an approve-closure decision
+    # made since the import confirms it.
+    action = facts.action
+    if not is_unconfirmed_import(action):
+        return None
+    where = f" ({action.imported.where})" if action.imported is not None else ""
+    reason = f"closed in the imported plan{where}; the closure is not yet confirmed in cqctrack"
+    return _drift("imported-closure", Brag.AMBER, reason, Escalation.MANAGER)
+
+
 RULES: tuple[Rule, ...] = (
+    owner_left,
     overdue,
     extended,
     high_risk_unreviewed,
@@ -422,6 +545,7 @@ RULES: tuple[Rule, ...] = (
     provider_scrutiny,
     due_soon,
     reopened,
+    imported_closure,
 )
 
 

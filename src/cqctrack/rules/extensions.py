@@ -21,6 +21,7 @@ still logged, and `history` says so (`audit-extension-logged-late`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.format.history import DueMove, Logged
@@ -54,11 +55,17 @@ def unlogged_moves(
     itself shows one more (a due date past the last logged extension that no move explains)."""
     moves = list(moves)
     found = [m for m in moves if m.is_extension and not is_logged(m, policy)]
-    last = action.extensions[-1] if action.extensions else None
-    beyond = (
-        last is not None and action.due > last.to and not any(m.new == action.due for m in moves)
-    )
+    last = logged_end(action)
+    beyond = last is not None and action.due > last and not any(m.new == action.due for m in moves)
     return found, beyond
+
+
+def logged_end(action: Action) -> date | None:
+    """The latest due date the file's logs account for: an extension's `to`, or a due date
+    set on reopening. (Latest, not last: a move logged after the fact is appended.)"""
+    ends = [e.to for e in action.extensions]
+    ends += [r.due for r in action.reopenings if r.due is not None]
+    return max(ends) if ends else None
 
 
 def count_unlogged(action: Action, moves: Iterable[DueMove], policy: Policy) -> int:
@@ -82,13 +89,12 @@ def unlogged(action: Action, moves: Iterable[DueMove], policy: Policy) -> list[F
                 commit=move.commit,
             )
         )
-    last = action.extensions[-1] if action.extensions else None
+    last = logged_end(action)
     if beyond and last is not None:
         found.append(
             Finding(
                 code=UNLOGGED,
-                message=f"due date {action.due} is later than the last logged extension "
-                f"({last.to})",
+                message=f"due date {action.due} is later than the last logged extension ({last})",
                 severity=Severity.WARNING,
                 hint=f"log extensions with `cqctrack extend {action.id} --to DATE --reason TEXT "
                 "--approved-by PERSON`",

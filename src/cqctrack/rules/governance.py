@@ -119,6 +119,8 @@ _WHAT = {
     "reopenings": "a reopening",
     "cancellation": "the cancellation",
     "readings": "the reading for {ref}",
+    "corrections": "a correction",
+    "requirement_changes": "a requirement change",
     "created": "the action's `created` date",
 }
 
@@ -141,14 +143,23 @@ def entry_findings(
     added: Added | None,
     now: Config,
     gov: Governance,
+    *,
+    imported: bool = False,
+    replacement: bool = False,
 ) -> list[Finding]:
-    """Every flag about how `entry` came to be, added in commit `added`."""
-    if added is None or gov.covers(added):
+    """Every flag about how `entry` came to be, added in commit `added`.
+
+    `imported`: the entry is a spreadsheet's word, brought by `cqctrack import` or an
+    imported closure; rules/drift.py keeps such a closure Amber until it is confirmed,
+    and nothing is judged here. `replacement`: the entry replaces another (a
+    correction); it carries the date of the event it corrects, so its date is not
+    judged (the correction's own date is)."""
+    if added is None or gov.covers(added) or imported:
         return []
     then = gov.config_at(added.when) or now
     policy = now.policy
     found: list[Finding] = []
-    if entry.day is not None:
+    if entry.day is not None and not replacement:
         lag = (added.day - entry.day).days
         if lag < 0:
             found.append(
@@ -583,12 +594,31 @@ def action_flags(
     found: list[Finding] = []
     owner_emails = _emails_ever(gov, now, action.owner)
     limit = now.policy.audit.backdating_days
-    for entry in entries if entries is not None else entries_of_record(action):
+    entries = entries if entries is not None else entries_of_record(action)
+    # An action made by `cqctrack import`: what its first commit holds is the plan's word.
+    created = next((e for e in entries if e.log == "created"), None)
+    first = history.added.get(created.key) if created is not None else None
+    plan = first[0] if action.imported is not None and first is not None else None
+    replacements = {c.replacement for c in action.corrections if c.replacement}
+    for entry in entries:
         plain = history.added.get(entry.key)
         if plain is None or _quiet(entry, plain, owner_emails, limit):
             continue  # most entries: committed on their day by someone not the owner
         added = as_added(plain)
-        found += entry_findings(action.id, action.owner, entry, added, now, gov)
+        imported = plain[0] == plan or (
+            entry.log == "closure" and action.closure is not None and bool(action.closure.imported)
+        )
+        name = entry.ref if entry.log == "evidence" else f"{entry.log}[{(entry.position or 0) + 1}]"
+        found += entry_findings(
+            action.id,
+            action.owner,
+            entry,
+            added,
+            now,
+            gov,
+            imported=imported,
+            replacement=name in replacements,
+        )
         if relaxed:
             approved = None
             if entry.log == "closure" and action.closure is not None:
@@ -631,8 +661,10 @@ def measure_flags(
     for entry in entries_of_record(measure):
         added = history.added_by(entry.key)
         found += entry_findings(measure.id, None, entry, added, now, gov)
-        reading = measure.readings[entry.position or 0]
-        if reading.recorded is None and added is not None:
+        if entry.log != "readings" or entry.position is None or added is None:
+            continue
+        reading = measure.readings[entry.position]
+        if reading.recorded is None:
             from cqctrack.rules import measures as measures_rule  # only measures need it
 
             early = measures_rule.premature(measure, reading, added.day)

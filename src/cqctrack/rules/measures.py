@@ -22,9 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cqctrack.format.records import Concern, Measure, Reading
+from cqctrack.format.catalogue import Catalogue
+from cqctrack.format.records import Action, Concern, Measure, Reading
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import PERIOD_PATTERNS, Direction, Period, Status
+from cqctrack.rules import staff
 from cqctrack.wording import date_text, month_text
 
 _PERIOD_NOUN = {Period.WEEKLY: "week", Period.MONTHLY: "month", Period.QUARTERLY: "quarter"}
@@ -159,7 +161,7 @@ def usable_readings(measure: Measure, today: date) -> list[tuple[int, Reading]]:
     period order."""
     now = period_index(measure.period, period_of(measure.period, today))
     by_period: dict[int, Reading] = {}
-    for reading in measure.readings:
+    for reading in measure.current_readings:
         index = period_index(measure.period, reading.period)
         if index is not None and now is not None and index < now:
             by_period[index] = reading  # a later duplicate replaces an earlier one
@@ -235,6 +237,7 @@ class ConcernStatus:
     actions_cancelled: int
     measures: tuple[MeasureStatus, ...]
     reasons: tuple[str, ...]  # why it is not resolved; empty when it is
+    staff: tuple[staff.Repeat, ...] = ()  # staff references on several of its actions
 
     @property
     def resolved(self) -> bool:
@@ -245,11 +248,19 @@ class ConcernStatus:
         return self.actions_open + self.actions_closed + self.actions_cancelled
 
 
-def assess_concerns(snap: Snapshot, today: date) -> list[ConcernStatus]:
-    """Every concern in the snapshot with its actions' and measures' status."""
+def assess_concerns(
+    snap: Snapshot, today: date, catalogue: Catalogue | None = None
+) -> list[ConcernStatus]:
+    """Every concern in the snapshot with its actions' and measures' status, and (given the
+    catalogue, which says which evidence is a competency check) its repeats by staff member."""
     counts: dict[str, list[int]] = {cid: [0, 0, 0] for cid in snap.concerns}
+    grouped: dict[str, list[Action]] = {cid: [] for cid in snap.concerns}
+    by_tracker: dict[str, list[Action]] = {}
     for action in snap.actions.values():
+        if catalogue is not None:
+            by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
         if action.concern in counts:
+            grouped[action.concern].append(action)
             column = (
                 1
                 if action.status is Status.CLOSED
@@ -262,19 +273,32 @@ def assess_concerns(snap: Snapshot, today: date) -> list[ConcernStatus]:
     for measure in snap.measures.values():
         if measure.concern in measures:
             measures[measure.concern].append(assess_measure(measure, today))
+    checks = {
+        slug: staff.checks_by_staff(actions, catalogue)
+        for slug, actions in by_tracker.items()
+        if catalogue is not None
+    }
+    threshold = snap.policy.drift.staff_repeat_threshold
     out = []
     for cid, concern in snap.concerns.items():
         open_, closed, cancelled = counts[cid]
         statuses = tuple(measures[cid])
+        slug = snap.tracker_of(cid)
+        repeats = (
+            staff.repeats(grouped[cid], threshold, checks.get(slug, {}))
+            if catalogue is not None
+            else ()
+        )
         out.append(
             ConcernStatus(
                 concern,
-                snap.tracker_of(cid),
+                slug,
                 open_,
                 closed,
                 cancelled,
                 statuses,
                 tuple(_unresolved(open_, open_ + closed + cancelled, statuses)),
+                repeats,
             )
         )
     return out

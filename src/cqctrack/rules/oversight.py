@@ -63,6 +63,21 @@ def _role(people: Mapping[str, Person], person: str) -> str | None:
     return found.role if found is not None else None
 
 
+def wrong_level(
+    person: str, role: str, level: ReviewLevel, policy: Policy
+) -> tuple[str, str] | None:
+    """Why `person` (a `role`) may not record oversight at `level`, with a hint; None
+    when they may. For reviews of an action, a concern or a tracker alike."""
+    allowed = level_roles(policy, level)
+    if allowed is None or role in allowed:
+        return None
+    return (
+        f"{person} is a {role}, who may not record {_LEVEL_NAMES[level]}",
+        f"roles that may: {', '.join(allowed)} (policy {_LEVEL_SETTING[level]}); "
+        "record it as --level ad-hoc, or ask one of them to record it",
+    )
+
+
 def review_problems(
     action: Action,
     review: Review,
@@ -88,18 +103,9 @@ def review_problems(
         )
     if role is None:
         return found
-    allowed = level_roles(policy, review.level)
-    if allowed is not None and role not in allowed:
-        found.append(
-            _problem(
-                "oversight-wrong-role",
-                f"{review.by} is a {role}, who may not record {_LEVEL_NAMES[review.level]}",
-                f"roles that may: {', '.join(allowed)} (policy {_LEVEL_SETTING[review.level]}); "
-                "record it as --level ad-hoc, or ask one of them to record it",
-                (*loc, "level"),
-                action,
-            )
-        )
+    wrong = wrong_level(review.by, role, review.level, policy)
+    if wrong is not None:
+        found.append(_problem("oversight-wrong-role", *wrong, (*loc, "level"), action))
     if review.decision in CLOSURE_DECISIONS and role not in policy.closure.verifier_roles:
         found.append(
             _problem(
@@ -217,6 +223,16 @@ def discount(
     return None
 
 
+def may_record(
+    review: Review, level: ReviewLevel, people: Mapping[str, Person], policy: Policy
+) -> bool:
+    """Whether `review` is of `level` and by a role that may record it (for reviews of a
+    concern or tracker, which no one owns)."""
+    allowed = level_roles(policy, level)
+    role = _role(people, review.by)
+    return review.level is level and (allowed is None or role in allowed)
+
+
 def counting_review(
     action: Action,
     level: ReviewLevel | None,
@@ -226,16 +242,18 @@ def counting_review(
 ) -> tuple[Review | None, list[Discount]]:
     """The latest review that counts towards the cadence of `level` (None: weekly), and the
     later entries that would have been more recent but do not count."""
-    reviews = action.reviews
+    # The reviews that stand after corrections, each with its place in the file (which
+    # is what `lags` is keyed by): a withdrawn review shows nothing was looked at.
+    standing = action.indexed("reviews") if action.corrections else tuple(enumerate(action.reviews))
     passed: list[Discount] = []
     # Latest first; on a tie, the one written last. Logs are kept in date order, so the
     # sort is needed only for a file edited out of order.
-    order = list(range(len(reviews) - 1, -1, -1))
-    if any(reviews[i].date > reviews[i + 1].date for i in range(len(reviews) - 1)):
-        order.sort(key=lambda i: (reviews[i].date, i), reverse=True)
+    order = list(range(len(standing) - 1, -1, -1))
+    if any(standing[i][1].date > standing[i + 1][1].date for i in range(len(standing) - 1)):
+        order.sort(key=lambda i: (standing[i][1].date, i), reverse=True)
     monthly = level is ReviewLevel.MONTHLY
-    for index in order:
-        review = reviews[index]
+    for place in order:
+        index, review = standing[place]
         if monthly and review.level is not ReviewLevel.MONTHLY:
             continue  # a weekly review is not a missed monthly one
         why = discount(action, review, level, people, policy, lags.get(index))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -12,6 +13,7 @@ from cqctrack import cache
 from cqctrack.errors import RepositoryNotFound
 from cqctrack.findings import Finding, Severity
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, TRACKERS_DIR
+from cqctrack.store.files import outside, what_is
 
 # Files people keep beside tracker data on purpose; everything else is reported.
 _QUIET_SUFFIXES = (".md", ".txt")
@@ -29,8 +31,15 @@ def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds `cqctrack.yaml`."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        config = folder / CONFIG_FILE
+        if config.is_file():
             return folder
+        if config.exists() or config.is_symlink():
+            raise RepositoryNotFound(
+                f"{config} is {what_is(config.stat().st_mode) if config.exists() else 'a broken link'}, "
+                "not a regular file, so cqctrack will not read it",
+                hint=f"replace it with an ordinary {CONFIG_FILE}",
+            )
     raise RepositoryNotFound(
         f"no {CONFIG_FILE} in {start} or any folder above it",
         hint="run the command inside a tracker repository, pass --repo PATH, "
@@ -65,10 +74,17 @@ def _discover(root: Path, findings: list[Finding]) -> list[File]:
     # bookkeeping costs more than the stat calls.
     files: list[File] = []
     base = str(root)
+    real = os.path.realpath(base)
     try:
-        files.append(
-            File(CONFIG_FILE, "config", "", cache.signature(os.stat(f"{base}/{CONFIG_FILE}")))  # noqa: PTH116 - speed, see above
-        )
+        config = f"{base}/{CONFIG_FILE}"
+        if os.path.islink(config) and outside(real, config):  # noqa: PTH114 - strings for speed
+            findings.append(_outside(CONFIG_FILE))
+        else:
+            info = os.stat(config)  # noqa: PTH116 - speed, see above
+            if stat.S_ISREG(info.st_mode):
+                files.append(File(CONFIG_FILE, "config", "", cache.signature(info)))
+            else:
+                findings.append(_special(CONFIG_FILE, info.st_mode))
     except OSError:
         findings.append(
             Finding(code="file-unreadable", message="cannot read the file", path=CONFIG_FILE)
@@ -83,16 +99,33 @@ def _discover(root: Path, findings: list[Finding]) -> list[File]:
             )
         )
         return files
+    if os.path.islink(f"{base}/{TRACKERS_DIR}") and outside(real, f"{base}/{TRACKERS_DIR}"):  # noqa: PTH114 - strings for speed
+        findings.append(_outside(TRACKERS_DIR))
+        return files
     for entry in _scan(f"{base}/{TRACKERS_DIR}"):
-        if entry.is_dir():
-            _discover_tracker(base, entry.name, files, findings)
+        rel = f"{TRACKERS_DIR}/{entry.name}"
+        if entry.is_symlink() and outside(real, entry.path):
+            findings.append(_outside(rel))
+        elif entry.is_dir():
+            _discover_tracker(base, real, entry.name, files, findings)
+        elif entry.name.endswith((".yaml", ".yml")):
+            findings.append(_stray(rel))
+        elif not entry.name.endswith(_QUIET_SUFFIXES):
+            findings.append(_unexpected(rel))
     return files
 
 
-def _discover_tracker(base: str, slug: str, files: list[File], findings: list[Finding]) -> None:
+def _discover_tracker(
+    base: str, real: str, slug: str, files: list[File], findings: list[Finding]
+) -> None:
     rel = f"{TRACKERS_DIR}/{slug}"
+    tracker_path = f"{base}/{rel}/{TRACKER_FILE}"
+    tracker_info = None
     try:
-        tracker_sig = cache.signature(os.stat(f"{base}/{rel}/{TRACKER_FILE}"))  # noqa: PTH116
+        if os.path.islink(tracker_path) and outside(real, tracker_path):  # noqa: PTH114 - strings for speed
+            findings.append(_outside(f"{rel}/{TRACKER_FILE}"))
+        else:
+            tracker_info = os.stat(tracker_path)  # noqa: PTH116
     except OSError:
         findings.append(
             Finding(
@@ -102,7 +135,10 @@ def _discover_tracker(base: str, slug: str, files: list[File], findings: list[Fi
                 path=rel,
             )
         )
-    else:
+    if tracker_info is not None and not stat.S_ISREG(tracker_info.st_mode):
+        findings.append(_special(f"{rel}/{TRACKER_FILE}", tracker_info.st_mode))
+    elif tracker_info is not None:
+        tracker_sig = cache.signature(tracker_info)
         if not _valid_slug(slug):
             findings.append(
                 Finding(
@@ -114,19 +150,67 @@ def _discover_tracker(base: str, slug: str, files: list[File], findings: list[Fi
             )
         files.append(File(f"{rel}/{TRACKER_FILE}", "tracker", slug, tracker_sig))
     for entry in _scan(f"{base}/{rel}"):
-        if entry.is_dir():
+        entry_rel = f"{rel}/{entry.name}"
+        if entry.is_symlink() and entry.name != TRACKER_FILE and outside(real, entry.path):
+            findings.append(_outside(entry_rel))
+        elif entry.is_dir():
             kind = KIND_FOLDERS.get(entry.name)
             if kind is None:
-                findings.append(_unexpected(f"{rel}/{entry.name}", folder=True))
+                findings.append(_unexpected(entry_rel, folder=True))
                 continue
             for item in _scan(entry.path):
-                item_rel = f"{rel}/{entry.name}/{item.name}"
-                if item.name.endswith(".yaml") and item.is_file():
+                item_rel = f"{entry_rel}/{item.name}"
+                if item.is_symlink() and outside(real, item.path):
+                    findings.append(_outside(item_rel))
+                elif item.name.endswith(".yaml") and item.is_file():
                     files.append(File(item_rel, kind, slug, cache.signature(item.stat())))
+                elif item.name.endswith(".yaml") and not item.is_dir():
+                    findings.append(_special(item_rel, _mode(item)))
                 elif not item.name.endswith(_QUIET_SUFFIXES):
                     findings.append(_unexpected(item_rel, folder=item.is_dir()))
+        elif entry.name != TRACKER_FILE and entry.name.endswith((".yaml", ".yml")):
+            findings.append(_stray(entry_rel))
         elif entry.name != TRACKER_FILE and not entry.name.endswith(_QUIET_SUFFIXES):
-            findings.append(_unexpected(f"{rel}/{entry.name}"))
+            findings.append(_unexpected(entry_rel))
+
+
+def _mode(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat().st_mode
+    except OSError:
+        return 0
+
+
+def _outside(rel: str) -> Finding:
+    return Finding(
+        code="file-outside-repository",
+        message="a symbolic link to somewhere outside the repository; cqctrack does not follow it",
+        hint="keep tracker files inside the repository; replace the link with the file itself",
+        path=rel,
+    )
+
+
+def _special(rel: str, mode: int) -> Finding:
+    return Finding(
+        code="file-not-regular",
+        message=f"the file is {what_is(mode)}, not a regular file, so it is not read",
+        hint="tracker files must be ordinary files; remove it or replace it with one",
+        path=rel,
+    )
+
+
+def _stray(rel: str) -> Finding:
+    """A YAML file where cqctrack reads none: a tracker file put in the wrong folder, most likely."""
+    if rel.endswith(".yml"):
+        return _unexpected(rel)
+    return Finding(
+        code="layout-stray-file",
+        message="a YAML file where cqctrack reads none, so it is not checked",
+        severity=Severity.WARNING,
+        hint="actions go in trackers/<tracker>/actions/, concerns in concerns/, measures in "
+        "measures/; move the file there, or remove it",
+        path=rel,
+    )
 
 
 def _unexpected(rel: str, folder: bool = False) -> Finding:

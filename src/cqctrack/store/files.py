@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from pathlib import Path
 from stat import S_ISREG
 
@@ -29,6 +30,8 @@ def checker(root: Path) -> FileCheck:
 
 def _evidence_problem(real_root: str, ref: str) -> str | None:
     # os.path on strings, not pathlib: `check` looks at thousands of references.
+    if any(ord(c) < 32 or c == "\x7f" for c in ref):
+        return "contains a control character, which no file name should"
     if ref.startswith(("/", "~")) or "\\" in ref or (len(ref) > 1 and ref[1] == ":"):
         return "is not a path relative to the repository root"
     parts = ref.split("/")
@@ -41,14 +44,129 @@ def _evidence_problem(real_root: str, ref: str) -> str | None:
     if resolved != path and not resolved.startswith(real_root + os.sep):
         return "is a link to somewhere outside the repository"
     try:
-        stat = os.stat(resolved)  # noqa: PTH116 - see above
+        info = os.stat(resolved)  # noqa: PTH116 - see above
     except FileNotFoundError:
         return "does not exist"
-    except OSError:
+    except (OSError, ValueError):
         return "cannot be read"
-    if not S_ISREG(stat.st_mode):
-        return "is not a file"
+    if not S_ISREG(info.st_mode):
+        return f"is {what_is(info.st_mode)}, not a file"
     return None
+
+
+# --- reading tracker files safely ------------------------------------------------------
+
+
+class Unreadable(Exception):
+    """A tracker file cqctrack will not read: what it is and the finding code for it."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def what_is(mode: int) -> str:
+    """'a named pipe (FIFO)', 'a character device' ...: what a non-regular file is."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def outside(real_root: str, path: str) -> bool:
+    """Whether `path` (inside the repository by name) leads outside it through a link."""
+    resolved = os.path.realpath(path)
+    return resolved != path and not resolved.startswith(real_root + os.sep)
+
+
+def read_regular(path: str, limit: int, real_root: str | None = None) -> bytes:
+    """The bytes of a regular file, at most `limit` of them; `Unreadable` for anything else.
+
+    Opened without blocking, so a named pipe never hangs the command, and checked
+    on the open handle, so a file swapped for a device after it was listed is
+    still refused; a link leading outside the repository is refused before it is
+    opened. The read itself stops after `limit + 1` bytes, so a file that grows
+    (or a device that never ends) cannot fill memory.
+    """
+    if real_root is not None and outside(real_root, path):
+        raise Unreadable(
+            "file-outside-repository",
+            "the file is a symbolic link to somewhere outside the repository",
+            hint="keep tracker files inside the repository; replace the link with the file",
+        )
+    try:
+        fd = os.open(path, _FLAGS)
+    except ValueError:  # a NUL in the name
+        raise Unreadable("file-unreadable", "cannot read the file: its name is invalid") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(
+                "file-not-regular",
+                f"the file is {what_is(info.st_mode)}, not a regular file",
+                hint="tracker files must be ordinary files; remove it or replace it with one",
+            )
+        if info.st_size > limit:
+            raise Unreadable(
+                "file-too-large",
+                f"the file is {info.st_size:,} bytes; the limit is {limit:,}",
+                hint="split long logs or move long text into an evidence document",
+            )
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# --- text the personal-data scan reads -------------------------------------------------
+
+# Evidence files read as text for the personal-data scan; other kinds (PDF, images,
+# spreadsheets) are not text cqctrack can read, and are left to the provider's own checks.
+TEXT_SUFFIXES = (".md", ".txt", ".csv", ".tsv", ".yaml", ".yml", ".json", ".html", ".htm")
+TEXT_LIMIT = 1024 * 1024
+DENY_LIST = "info/cqctrack-deny-names"  # inside .git: a file there can never be committed
+
+
+def evidence_text(root: Path, ref: str) -> str | None:
+    """An evidence file's text, for the scan; None for files that are not text we read."""
+    if not ref.lower().endswith(TEXT_SUFFIXES):
+        return None
+    try:
+        data = read_regular(str(root / ref), TEXT_LIMIT, os.path.realpath(root))
+    except (OSError, Unreadable):
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def deny_list_path(root: Path) -> Path:
+    return root / ".git" / DENY_LIST
+
+
+def deny_list_text(path: Path | None) -> str:
+    """The deny-list's text ('' when there is none)."""
+    if path is None:
+        return ""
+    try:
+        return read_regular(str(path), TEXT_LIMIT).decode("utf-8", "replace")
+    except (OSError, Unreadable):
+        return ""
 
 
 def tree_checker(tree: dict[str, str], links: dict[str, str]) -> FileCheck:

@@ -17,16 +17,18 @@ import contextlib
 import gc
 import marshal
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from cqctrack import cache
-from cqctrack.findings import Finding
+from cqctrack.findings import Finding, capped, from_plain, to_plain
 from cqctrack.format import records
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.snapshot import Snapshot, Source
+from cqctrack.store import files
 from cqctrack.store.discover import File, Listing, discover
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -45,10 +47,17 @@ _DATED = [
         ("extensions", "Extension", "date"),
         ("reviews", "Review", "date"),
         ("reopenings", "Reopening", "date"),
+        ("corrections", "Correction", "date"),
+        ("requirement_changes", "RequirementChange", "date"),
     )
 ]
 _CREATED = records.Action._fields.index("created")
 _SINGLE = [records.Action._fields.index(n) for n in ("closure", "cancellation")]
+
+
+def index_of(plain: tuple[Any, ...]) -> tuple[str, int, str, int]:
+    """An action's entry in the snapshot's index, from its plain form (format/snapshot.py)."""
+    return (plain[_STATUS], plain[_DUE], plain[_OWNER], _latest(plain))
 
 
 def _latest(plain: tuple[Any, ...]) -> int:
@@ -106,12 +115,15 @@ def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot
     snap.findings.extend(listing.findings)
     store = cache.FileCache(caches)
     entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
+    for i, entry in enumerate(entries):
+        if entry is not None and entry[0]:  # the cache keeps findings as plain values
+            entries[i] = (tuple(from_plain(f) for f in entry[0]), *entry[1:])
     todo = [i for i, entry in enumerate(entries) if entry is None]
     parsed = _parse_all(root, [files[i] for i in todo])
     for i, (findings, plain) in zip(todo, parsed, strict=True):
         item = files[i]
         entries[i] = entry = _entry(item.kind, findings, plain)
-        store.put(item.rel, item.sig, entry)
+        store.put(item.rel, item.sig, (tuple(to_plain(f) for f in findings), *entry[1:]))
     store.save()
     _assemble(snap, files, entries)  # type: ignore[arg-type]
     return snap
@@ -123,12 +135,17 @@ def _assemble(snap: Snapshot, files: list[File], entries: list[_Entry]) -> None:
     blobs = {"action": snap.actions.blobs, "concern": snap.concerns.blobs}
     blobs["measure"] = snap.measures.blobs
     index = snap.actions.index
+    unread = snap.unread
+    for finding in snap.findings:  # from the listing: pipes, devices, links out
+        if finding.code in _NOT_READ and finding.path is not None:
+            unread.setdefault(finding.path, finding)
     for (rel, kind, tracker, _), (findings, item_id, fields, blob) in zip(
         files, entries, strict=True
     ):
         if findings:
             snap.findings.extend(findings)
         if blob is None:
+            unread[rel] = findings[0] if findings else Finding("file-unreadable", "", path=rel)
             continue
         if item_id is None:
             if kind == "config":
@@ -139,13 +156,18 @@ def _assemble(snap: Snapshot, files: list[File], entries: list[_Entry]) -> None:
         if not rel.endswith(f"/{item_id}.yaml"):
             snap.findings.append(_misnamed(rel, item_id))
         if item_id in sources:
-            snap.findings.append(_duplicate(rel, item_id, sources[item_id].path))
+            duplicate = _duplicate(rel, item_id, sources[item_id].path)
+            snap.findings.append(duplicate)
+            unread[rel] = duplicate
             continue
         sources[item_id] = Source(rel, tracker)
         blobs[kind][item_id] = blob
         if fields is not None:
             index[item_id] = fields
     snap.file_count = len(files)
+
+
+_NOT_READ = frozenset({"file-not-regular", "file-outside-repository", "file-unreadable"})
 
 
 def _misnamed(rel: str, item_id: str) -> Finding:
@@ -184,9 +206,7 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
     blob = marshal.dumps(plain)
     if kind in ("config", "tracker"):
         return findings, None, None, blob
-    index = (
-        (plain[_STATUS], plain[_DUE], plain[_OWNER], _latest(plain)) if kind == "action" else None
-    )
+    index = index_of(plain) if kind == "action" else None
     return findings, plain[0], index, blob
 
 
@@ -239,17 +259,62 @@ def _validated(
     try:
         valid = model.model_validate(data)
     except ValidationError as err:
-        return tuple(explain.findings_from(err, rel, model)), None
+        return tuple(capped(explain.findings_from(err, rel, model))), None
+    except RecursionError:  # the dialect caps nesting; never let one file stop the rest
+        return (_too_deep(rel),), None
     return (), records.plain(kind, valid)
+
+
+def _too_deep(rel: str) -> Finding:
+    return Finding(code="yaml-nesting", message="values are nested too deeply", path=rel, line=1)
+
+
+# Bytes that only unusual files hold (tabs, CR line endings, a BOM, directives,
+# complex keys, document markers; tags are refused by the dialect itself). A file with any of them is also
+# loaded the way a write would load it, so what `check` accepts a write can edit
+# (issue 12): the usual file never pays for the second parse.
+_RARE = re.compile(rb"[\t\r]|\xef\xbb\xbf|^(?:---|\.\.\.|%|[ -]*\? )", re.M)
+
+
+def _editable(raw: bytes) -> None:
+    from cqctrack.format import roundtrip
+
+    problem = roundtrip.editable_problem(raw)
+    if problem is not None:
+        raise problem
+
+
+def _conflict(raw: bytes, rel: str) -> Finding | None:
+    """A finding for a file left with git's conflict markers, or None."""
+    from cqctrack.format.dialect import conflict_marker
+
+    line = conflict_marker(raw.decode("utf-8", "replace"))
+    if line is None:
+        return None
+    return Finding(
+        code="file-merge-conflict",
+        message="the file holds an unresolved merge conflict (git's <<<<<<< markers)",
+        hint="run `cqctrack resolve` to merge both sides' entries, then decide what is "
+        "still marked",
+        path=rel,
+        line=line,
+        column=1,
+    )
+
+
+def read_bytes(path: str, real_root: str | None = None) -> bytes:
+    """A tracker file's bytes, read safely: regular files only, never past the size limit."""
+    from cqctrack.format.dialect import MAX_BYTES
+
+    return files.read_regular(path, MAX_BYTES, real_root)
 
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     """Parse one file with the fast loader; findings instead of exceptions."""
-    from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
-
     try:
-        dialect.check_size(path.stat().st_size)
-        content = path.read_bytes()
+        raw = read_bytes(str(path))
+    except files.Unreadable as err:
+        return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:
         return None, [
             Finding(
@@ -258,29 +323,27 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
                 path=rel,
             )
         ]
-    except dialect.YamlProblem as err:
-        return None, [_problem(err, rel)]
-    return content_data(content, rel)
+    return content_data(raw, rel)
 
 
-def content_data(content: bytes, rel: str) -> tuple[Any, list[Finding]]:
-    """Parse one file's content with the fast loader; findings instead of exceptions."""
-    from cqctrack.format import dialect
+def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
+    """Parse one file's content with the fast loader (read from disk, or from git for
+    `--at`); findings instead of exceptions."""
+    from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
 
     try:
-        dialect.check_size(len(content))
-        data = dialect.parse(content)
+        dialect.check_size(len(raw))
+        if b"<<<<<<<" in raw or b">>>>>>>" in raw:
+            conflict = _conflict(raw, rel)
+            if conflict is not None:
+                return None, [conflict]
+        data = dialect.parse(raw)
+        if _RARE.search(raw):
+            _editable(raw)
+    except RecursionError:
+        return None, [_too_deep(rel)]
     except dialect.YamlProblem as err:
-        return None, [
-            Finding(
-                code=err.code,
-                message=err.message,
-                hint=err.hint,
-                path=rel,
-                line=err.line,
-                column=err.column,
-            )
-        ]
+        return None, [_problem(err, rel)]
     if data is None:
         return None, [Finding(code="file-empty", message="the file is empty", path=rel, line=1)]
     return data, []
@@ -343,26 +406,37 @@ def attach_lines(
     findings: Iterable[Finding],
     read: Callable[[str], bytes] | None = None,
 ) -> list[Finding]:
-    """Fill in the line of every finding that knows only its field path. `read` gives a
-    file's content (default: from disk; `--at` reads it from git)."""
+    """Fill in the line of every finding that knows only its field path.
+
+    Each file with such findings is read and composed once, however many it has.
+    `read` gives a file's content (default: from disk; `--at` reads it from git).
+    """
     from cqctrack.format import dialect
 
+    locators: dict[str, dialect.Locator | None] = {}
+    real_root = os.path.realpath(root)
+
     def from_disk(path: str) -> bytes:
-        return (root / path).read_bytes()
+        return read_bytes(str(root / path), real_root)
 
     read = read or from_disk
-    texts: dict[str, str | None] = {}
     out = []
     for finding in findings:
         path = finding.path
-        if finding.line is None and path is not None and path.endswith(".yaml"):
-            if path not in texts:
+        if (
+            finding.line is None
+            and path is not None
+            and path.endswith(".yaml")
+            and finding.code not in _NOT_READ
+        ):
+            if path not in locators:
                 try:
-                    texts[path] = dialect.decode(read(path))
-                except (OSError, KeyError, dialect.YamlProblem):
-                    texts[path] = None
-            text = texts[path]
-            found = dialect.locate(text, finding.loc) if text is not None else None
+                    text = dialect.decode(read(path))
+                    locators[path] = dialect.Locator(text)
+                except (OSError, KeyError, files.Unreadable, dialect.YamlProblem):
+                    locators[path] = None
+            locator = locators[path]
+            found = locator.find(finding.loc) if locator is not None else None
             if found is not None:
                 finding = finding.at(*found)
         out.append(finding)

@@ -7,6 +7,7 @@ replace a file that exists.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -71,9 +72,10 @@ def _tracker_of_concern(
 
 
 def _check_people(rec: Recorder, **given: str | None) -> None:
+    """People given new responsibilities: in the register, and not leavers."""
     for option, person in given.items():
         if person is not None:
-            rec.person(person, "--" + option.replace("_", "-"))
+            rec.current_person(person, "--" + option.replace("_", "-"))
 
 
 def _check_statements(rec: Recorder, slug: str, refs: list[str]) -> None:
@@ -84,12 +86,20 @@ def _check_statements(rec: Recorder, slug: str, refs: list[str]) -> None:
             raise InvalidInput(f"--statement {ref}: {found.error}", hint=found.hint)
 
 
-def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
+def new_tracker(
+    rec: Recorder,
+    slug: str,
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
+    when: date | None = None,
+) -> Outcome:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
         raise InvalidInput(
             f"tracker name '{slug}' is not a slug",
             hint="use lower-case letters, digits and hyphens, e.g. riverside-homecare",
         )
+    rec.reserve_ids(slug)
     if slug in rec.snap.trackers or (rec.root / TRACKERS_DIR / slug).exists():
         raise InvalidInput(f"tracker {slug} already exists")
     taken = {t.id_prefix: s for s, t in rec.snap.trackers.items()}
@@ -103,6 +113,8 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
         nominated_individual=fields["nominated_individual"],
         provider_representative=fields.get("provider_representative"),
     )
+    created = rec.date(when)
+    fields = {**fields, "created": created, "created_by": rec.recorded_by(by, created)}
     rel = tracker_file(slug)
     text = edits.new_file_text("tracker", 2, fields)
     return rec.create(
@@ -114,14 +126,23 @@ def new_tracker(rec: Recorder, slug: str, fields: dict[str, Any]) -> Outcome:
     )
 
 
-def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
+def new_concern(
+    rec: Recorder, tracker: str, fields: dict[str, Any], *, by: str | None = None
+) -> Outcome:
     if tracker not in rec.snap.trackers:
         raise UnknownId(
             f"there is no tracker {tracker}",
             hint="trackers: " + (", ".join(rec.snap.trackers) or "none"),
         )
     _check_statements(rec, tracker, fields["statements"])
-    _check_people(rec, raised_by=fields.get("raised_by"))
+    raised = rec.date(fields["raised"])
+    # Who raised it is who records it, unless --by names someone else.
+    order = ["title", "source", "source_ref", "raised", "raised_by"]
+    fields = {**fields, "raised": raised, "raised_by": rec.recorded_by(by, raised)}
+    fields = {key: fields[key] for key in order} | {
+        k: v for k, v in fields.items() if k not in order
+    }
+    rec.reserve_ids(tracker)
     concern_id = next_id(rec, rec.snap.trackers[tracker].id_prefix, "C")
     rel = item_file(tracker, "concern", concern_id)
     text = edits.new_file_text("concern", 3, {"id": concern_id, **fields})
@@ -134,8 +155,18 @@ def new_concern(rec: Recorder, tracker: str, fields: dict[str, Any]) -> Outcome:
     )
 
 
-def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outcome:
+def new_measure(
+    rec: Recorder,
+    concern_id: str,
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
+    when: date | None = None,
+) -> Outcome:
     concern, slug, tracker = _tracker_of_concern(rec, concern_id)
+    created = rec.date(when)
+    fields = {**fields, "created": created, "created_by": rec.recorded_by(by, created)}
+    rec.reserve_ids(slug)
     measure_id = next_id(rec, tracker.id_prefix, "M")
     rel = item_file(slug, "measure", measure_id)
     text = edits.new_file_text("measure", 3, {"id": measure_id, "concern": concern.id, **fields})
@@ -149,7 +180,12 @@ def new_measure(rec: Recorder, concern_id: str, fields: dict[str, Any]) -> Outco
 
 
 def new_action(
-    rec: Recorder, concern_id: str, requirements: list[RequirementSpec], fields: dict[str, Any]
+    rec: Recorder,
+    concern_id: str,
+    requirements: list[RequirementSpec],
+    fields: dict[str, Any],
+    *,
+    by: str | None = None,
 ) -> Outcome:
     concern, slug, tracker = _tracker_of_concern(rec, concern_id)
     if not requirements:
@@ -161,9 +197,11 @@ def new_action(
     regulations = fields.pop("regulations") or list(concern.regulations)
     _check_statements(rec, slug, statements)
     _check_people(rec, owner=fields["owner"])
-    created: date = fields.pop("created")
+    created: date = rec.date(fields.pop("created"))
+    recorder = rec.recorded_by(by, created)
     if fields["due"] < created:
         raise InvalidInput(f"--due {fields['due']} is before today ({created})")
+    rec.reserve_ids(slug)
     action_id = next_id(rec, tracker.id_prefix, "")
     data = {
         "id": action_id,
@@ -175,7 +213,9 @@ def new_action(
         "owner": fields["owner"],
         "risk": fields["risk"],
         "person_ref": fields.get("person_ref"),
+        "staff_refs": fields.get("staff_refs"),
         "created": created,
+        "created_by": recorder,
         "due": fields["due"],
         "status": Status.OPEN,
         "evidence_required": [
@@ -221,6 +261,9 @@ GITATTRIBUTES = """\
 # Tracker files are text with LF line endings on every platform.
 *.yaml text eol=lf
 *.md text eol=lf
+# Append-only tracker logs merge without conflict (cqctrack merge-driver). Each clone
+# registers the driver once with `cqctrack merge-driver --install`.
+trackers/**/*.yaml merge=cqctrack
 """
 
 GITIGNORE = """\
@@ -282,6 +325,11 @@ def commit_scaffold(path: Path, written: list[Path]) -> str:
         repo = Repo.init(path)
         created = True
     prefix = "Initialised a git repository. " if created else ""
+    from cqctrack.write.resolve import install
+
+    # If git refuses, the scaffold is still usable: `cqctrack merge-driver --install` later.
+    with contextlib.suppress(GitError):
+        install(path)
     try:
         commit.ready_to_commit(repo)
         commit.commit(repo, path, written, "Start a cqctrack tracker repository", {"Event": "init"})

@@ -11,7 +11,10 @@ Nothing a user wrote is lost or silently rewritten:
   half of one;
 - if the file changed on disk since it was read (another editor, another process),
   the write is refused rather than clobbering that change;
-- a lock file keeps two cqctrack processes in one repository from interleaving.
+- only the lines of the entries that change are rewritten: the file keeps its
+  line endings, byte-order mark, indentation and spacing (format/roundtrip.py);
+- a fault of the machine (read-only checkout, full disk) is said plainly, with the
+  file left as it was (faults.py); locks are per file (locks.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cqctrack.errors import CqcError, InvalidRepository, WriteConflict
-from cqctrack.format import dialect, explain
+from cqctrack.format import dialect, explain, roundtrip
+from cqctrack.store import files
+from cqctrack.store.load import read_bytes
+from cqctrack.write.faults import write_failed
 
-LOCK_NAME = "cqctrack.lock"
+TEMP_SUFFIX = ".tmp"
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Document:
     data: Any  # ruamel CommentedMap
     original: bytes | None  # None for a file being created
     digest: str | None = field(default=None)
+    editable: roundtrip.Editable | None = None  # how to write the edit back as a patch
+    written: bytes | None = None  # what save() wrote
 
     @property
     def path(self) -> Path:
@@ -57,19 +64,21 @@ def open_document(root: Path, rel: str, model: type[BaseModel]) -> Document:
     """Load an existing file for editing."""
     path = root / rel
     try:
-        original = path.read_bytes()
+        original = read_bytes(str(path), str(root.resolve()))
+    except files.Unreadable as err:
+        raise InvalidRepository(err.message, path=rel, hint=err.hint) from None
     except OSError as err:
         raise CqcError(f"cannot read the file: {err.strerror}", path=rel) from None
     try:
-        text = dialect.decode(original)
-        dialect.check_size(len(original))
-        dialect.parse(original)  # the same refusals (aliases, tags, duplicates) as reads
-        data = dialect.load_round_trip(text)
+        editable = roundtrip.open_text(original)
     except dialect.YamlProblem as err:
         raise InvalidRepository(
-            err.message, path=rel, line=err.line, hint="fix the file first (see `cqctrack check`)"
+            err.message,
+            path=rel,
+            line=err.line,
+            hint=err.hint or "fix the file first (see `cqctrack check`)",
         ) from None
-    return Document(root, rel, model, data, original, _digest(original))
+    return Document(root, rel, model, editable.data, original, _digest(original), editable)
 
 
 def new_document(root: Path, rel: str, model: type[BaseModel], text: str) -> Document:
@@ -77,14 +86,21 @@ def new_document(root: Path, rel: str, model: type[BaseModel], text: str) -> Doc
     return Document(root, rel, model, dialect.load_round_trip(text), None)
 
 
-def render(doc: Document) -> str:
-    return dialect.dump_round_trip(doc.data)
+def render(doc: Document) -> bytes:
+    if doc.editable is not None:
+        try:
+            return doc.editable.render()
+        except dialect.YamlProblem as err:  # a bug in an edit: never write it
+            raise CqcError(f"the edit could not be written: {err.message}", path=doc.rel) from None
+    return dialect.dump_round_trip(doc.data).encode("utf-8")
 
 
-def validate(doc: Document, text: str) -> BaseModel:
-    """Validate the text about to be written; refuse with every problem if it is invalid."""
+def validate(doc: Document, data: bytes | str) -> BaseModel:
+    """Validate the bytes about to be written; refuse with every problem if they are invalid."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     try:
-        return doc.model.model_validate(dialect.parse(text.encode("utf-8")))
+        return doc.model.model_validate(dialect.parse(data))
     except dialect.YamlProblem as err:  # a bug in an edit: never write it
         raise CqcError(f"the edit produced invalid YAML: {err.message}", path=doc.rel) from None
     except ValidationError as err:
@@ -97,23 +113,37 @@ def validate(doc: Document, text: str) -> BaseModel:
         ) from None
 
 
+def prepare(doc: Document) -> bytes:
+    """The bytes `doc` will be written as, validated (nothing is written yet)."""
+    data = render(doc)
+    validate(doc, data)
+    return data
+
+
+def write(doc: Document, data: bytes) -> None:
+    """Write prepared bytes atomically, unless the file changed on disk meanwhile."""
+    doc.written = data
+    if doc.original is not None and data == doc.original:
+        return
+    _check_unchanged(doc)
+    atomic_write(doc.path, data, create=doc.original is None, rel=doc.rel)
+
+
 def save(doc: Document) -> BaseModel:
     """Validate and atomically write `doc`; returns the validated model."""
-    text = render(doc)
-    model = validate(doc, text)
-    data = text.encode("utf-8")
-    if doc.original is not None and data == doc.original:
-        return model
-    _check_unchanged(doc)
-    atomic_write(doc.path, data, create=doc.original is None)
+    data = render(doc)
+    model = validate(doc, data)
+    write(doc, data)
     return model
 
 
 def _check_unchanged(doc: Document) -> None:
     try:
-        current = doc.path.read_bytes()
+        current = read_bytes(str(doc.path))
     except FileNotFoundError:
         current = None
+    except (OSError, files.Unreadable):
+        current = b""
     if doc.original is None:
         if current is not None:
             raise WriteConflict(
@@ -130,17 +160,25 @@ def _check_unchanged(doc: Document) -> None:
         )
 
 
-def atomic_write(path: Path, data: bytes, *, create: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, create: bool = False, rel: str | None = None) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
     With `create`, refuse to replace a file that exists (the final step is a hard
     link, which fails if the name is taken, instead of a rename, which would not).
+    A fault of the machine (read-only, full, protected) leaves the file as it was
+    and is said plainly; the temporary file is removed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = 0o644
-    with contextlib.suppress(FileNotFoundError):
-        mode = path.stat().st_mode & 0o777
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    shown = rel or str(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = 0o644
+        with contextlib.suppress(FileNotFoundError):
+            mode = path.stat().st_mode & 0o777
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
+        )
+    except OSError as err:
+        raise write_failed(err, shown) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -153,14 +191,19 @@ def atomic_write(path: Path, data: bytes, *, create: bool = False) -> None:
                 os.link(tmp, path)
             except FileExistsError:
                 raise WriteConflict(
-                    "the file already exists", path=str(path), hint="choose another id"
+                    "the file already exists", path=shown, hint="choose another id"
                 ) from None
             tmp.unlink()
         else:
             tmp.replace(path)
         _fsync_dir(path.parent)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise write_failed(err, shown) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise
 
 
@@ -175,34 +218,3 @@ def _fsync_dir(folder: Path) -> None:
         pass  # some file systems cannot sync a directory; the rename itself is atomic
     finally:
         os.close(fd)
-
-
-@contextlib.contextmanager
-def repository_lock(root: Path) -> Iterator[None]:
-    """Hold the repository's cqctrack lock; fail at once if another process holds it."""
-    git_dir = root / ".git"
-    lock_path = git_dir / LOCK_NAME if git_dir.is_dir() else root / f".{LOCK_NAME}"
-    handle = lock_path.open("a+b")  # closed in the finally below
-    try:
-        try:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise WriteConflict(
-                "another cqctrack command is changing this repository",
-                hint="wait for it to finish and try again",
-            ) from None
-        except ImportError:  # not POSIX: fall back to an exclusive lock on the first byte
-            import msvcrt
-
-            try:
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            except OSError:
-                raise WriteConflict(
-                    "another cqctrack command is changing this repository",
-                    hint="wait for it to finish and try again",
-                ) from None
-        yield
-    finally:
-        handle.close()

@@ -13,11 +13,24 @@ from typing import Any
 
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from cqctrack.format import dialect, schema
 
 # Lists of ids and kinds are written inline: `satisfies: [R1]`, `kinds: [audit]`.
-FLOW_LISTS = frozenset({"satisfies", "kinds", "statements", "regulations", "emails"})
+FLOW_LISTS = frozenset(
+    {
+        "satisfies",
+        "kinds",
+        "statements",
+        "regulations",
+        "emails",
+        "attendees",
+        "reviewed",
+        "staff_refs",
+    }
+)
 
 
 def key_order(model: type[BaseModel]) -> list[str]:
@@ -69,13 +82,61 @@ def append_entry(data: CommentedMap, key: str, entry: dict[str, Any], order: lis
     if isinstance(current, CommentedSeq):
         if current.fa.flow_style():
             current.fa.set_block_style()
+        before = _last_slot(current)
         current.append(node)
+        _move_trailing(before, _last_slot(current))
         return
     seq = CommentedSeq([node])
     if key in data:
         data[key] = seq
     else:
         data.insert(_position(data, key, order), key, seq)
+
+
+def add_item(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Add `key: value` at the end of a mapping (a person to `people`), keeping any blank
+    lines and comments that followed the last item after the new one, where they were."""
+    before = _last_slot(mapping)
+    mapping[key] = to_node(value, key)
+    _move_trailing(before, _last_slot(mapping))
+
+
+_Slot = tuple[Any, Any, int]  # (container, key or index, position of its comment token)
+
+
+def _last_slot(node: Any) -> _Slot | None:
+    """Where the comment after the last scalar of a block node is kept."""
+    if isinstance(node, CommentedMap) and node:
+        key = list(node)[-1]
+        child, position = node[key], 2
+    elif isinstance(node, CommentedSeq) and node:
+        key = len(node) - 1
+        child, position = node[key], 0
+    else:
+        return None
+    if isinstance(child, CommentedMap | CommentedSeq) and child and not child.fa.flow_style():
+        return _last_slot(child)
+    return node, key, position
+
+
+def _move_trailing(before: _Slot | None, after: _Slot | None) -> None:
+    """Move what follows the end of the line of `before` (blank lines, comments about the
+    next section) to after `after`: ruamel keeps them with the item they follow."""
+    if before is None or after is None or (before[0] is after[0] and before[1] == after[1]):
+        return
+    container, key, position = before
+    slot = container.ca.items.get(key)
+    token = slot[position] if slot and len(slot) > position else None
+    if not isinstance(token, CommentToken) or "\n" not in token.value:
+        return
+    line, newline, rest = token.value.partition("\n")
+    if not rest:
+        return
+    token.value = line + newline
+    target, target_key, target_position = after
+    new_slot: list[Any] = [None, None, None, None]
+    new_slot[target_position] = CommentToken("\n" + rest, CommentMark(0), None)
+    target.ca.items[target_key] = new_slot
 
 
 def _position(data: CommentedMap, key: str, order: list[str]) -> int:

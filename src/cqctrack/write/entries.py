@@ -9,9 +9,7 @@ nothing here removes an entry, and a reopening keeps the closure it undoes.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from cqctrack.errors import InvalidInput, Refused
@@ -29,15 +27,15 @@ from cqctrack.format.vocab import (
 from cqctrack.rules import closure as closure_rule
 from cqctrack.rules import measures as measures_rule
 from cqctrack.rules import oversight as oversight_rule
+from cqctrack.rules.checks.consistency import duplicate_of
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
-from cqctrack.write import edits, guard
+from cqctrack.wording import date_text, days_text
+from cqctrack.write import citing, edits, proof
 from cqctrack.write.session import Outcome, Recorder
 
 ORDER = edits.key_order(models.Action)
 MEASURE_ORDER = edits.key_order(models.Measure)
-
-_DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
 def _trailers(item_id: str, event: str, **extra: str) -> dict[str, str]:
@@ -50,6 +48,16 @@ def _must_be_open(action: Action, doing: str) -> None:
         raise Refused(
             f"{action.id} is {action.status}, so you cannot {doing}",
             hint=f"reopen it first with `cqctrack reopen {action.id} --reason TEXT`",
+        )
+
+
+def _must_verify(rec: Recorder, person: str, doing: str) -> None:
+    """Closure decisions and cancellations are for the roles that may verify closures."""
+    roles = rec.policy.closure.verifier_roles
+    if rec.role(person) not in roles:
+        raise Refused(
+            f"{person} is a {rec.role(person)}, who may not {doing}",
+            hint="roles that may: " + ", ".join(roles),
         )
 
 
@@ -68,25 +76,12 @@ def _refuse(message: str, problems: list[Any], hint: str | None = None) -> None:
         raise Refused(message, details=[p.message for p in problems], hint=hint)
 
 
-def resolve_reference(rec: Recorder, ref: str, document: bool) -> dict[str, str]:
-    """`--ref` as `file:` (a path in the repository) or `document:` (an external id)."""
-    ref = ref.strip()
-    if document:
-        return {"document": ref}
-    for base in (Path.cwd(), rec.root):
-        candidate = (base / ref).resolve()
-        if candidate.is_file() and candidate.is_relative_to(rec.root.resolve()):
-            rel = candidate.relative_to(rec.root.resolve()).as_posix()
-            problem = files.checker(rec.root)(rel)
-            if problem is None:
-                return {"file": rel}
-    if _DOCUMENT_ID.match(ref):
-        return {"document": ref}
-    problem = files.checker(rec.root)(ref) or "is not inside the repository"
-    raise InvalidInput(
-        f"--ref {ref}: the file {problem}",
-        hint="add the file under evidence/ first, or pass --document for an id held elsewhere",
-    )
+def resolve_reference(
+    rec: Recorder, ref: str, document: bool, *, copy: bool = False, item_id: str = ""
+) -> dict[str, str]:
+    """`--ref` as `file:` (cited, and committed with the entry) or `document:` (see citing.py)."""
+    tracker = rec.snap.tracker_of(item_id) if item_id in rec.snap.sources else "shared"
+    return citing.reference(rec, ref, document=document, copy=copy, tracker=tracker)
 
 
 def add_evidence(
@@ -100,6 +95,8 @@ def add_evidence(
     by: str | None,
     when: date | None,
     document: bool = False,
+    copy: bool = False,
+    staff_refs: list[str] | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "add evidence")
@@ -109,18 +106,36 @@ def add_evidence(
             f"--kind {kind}: not an evidence kind", hint="kinds: " + ", ".join(catalogue.kinds)
         )
     chosen = _requirements_for(action, kind, [s.upper() for s in satisfies])
-    by = rec.person(by, "--by")
     entry_date = rec.date(when)
+    by = rec.recorded_by(by, entry_date)
     number = max((int(e.id[1:]) for e in action.evidence), default=0) + 1
+    source = resolve_reference(rec, ref, document, copy=copy, item_id=action.id)
     entry = {
         "id": f"E{number}",
         "satisfies": chosen,
         "kind": kind,
-        **resolve_reference(rec, ref, document),
+        **source,
         "date": entry_date,
         "added_by": by,
         "summary": summary,
+        "staff_refs": staff_refs or None,
     }
+    same = duplicate_of(
+        action.current_evidence,
+        kind,
+        source.get("file"),
+        source.get("document"),
+        tuple(chosen),
+        entry_date,
+    )
+    if same is not None:
+        raise Refused(
+            f"{action.id}: evidence {same.id} already records this ({kind}, "
+            f"{same.reference}, {entry_date.isoformat()}, for {', '.join(chosen)}) "
+            "[consistency-duplicate-evidence]",
+            hint=f"nothing was written; if {same.id} is wrong, correct it with "
+            f"`cqctrack correct {action.id} evidence {same.id}`",
+        )
     return rec.edit(
         rel,
         models.Action,
@@ -167,18 +182,26 @@ def _requirements_for(action: Action, kind: str, asked: list[str]) -> list[str]:
 
 
 def extend(
-    rec: Recorder, action_id: str, *, to: date, reason: str, approved_by: str, when: date | None
+    rec: Recorder,
+    action_id: str,
+    *,
+    to: date,
+    reason: str,
+    approved_by: str,
+    when: date | None,
+    by: str | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "extend it")
-    approver = rec.person(approved_by, "--approved-by")
+    entry_date = rec.date(when)
+    rec.recorded_by(by, entry_date)
+    approver = rec.current_person(approved_by, "--approved-by", entry_date)
     reasons = []
     if to <= action.due:
         reasons.append(
             f"the new due date {to.isoformat()} is not later than the current one "
             f"({action.due.isoformat()})"
         )
-    entry_date = rec.date(when)
     record = Extension(action.due, to, reason, approver, entry_date)
     problems = oversight_rule.extension_problems(action, record, rec.snap.people, rec.policy)
     entry = {
@@ -188,7 +211,7 @@ def extend(
         "approved_by": approver,
         "date": entry_date,
     }
-    problems += guard.proof(rec, "extensions", entry)
+    problems += proof.proof(rec, "extensions", entry)
     reasons += [p.message for p in problems]
     if reasons:
         raise Refused(f"{action.id} was not extended", details=reasons)
@@ -218,11 +241,21 @@ def oversight(
     when: date | None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
-    reviewer = rec.person(by, "--by")
+    entry_date = rec.date(when)
+    reviewer = rec.recorded_by(by, entry_date)
+    imported = action.closure is not None and bool(action.closure.imported)
     if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
-        _must_be_open(action, f"record {decision}")
+        # A closure copied from a spreadsheet is confirmed (or not) by this decision
+        # after the fact, so it is the one closed action a closure decision may follow.
+        if not (imported and action.status is Status.CLOSED):
+            _must_be_open(action, f"record {decision}")
+        if imported and reviewer == action.owner:
+            raise Refused(
+                f"{reviewer} owns {action.id}, so cannot confirm its imported closure",
+                hint="ask someone who may verify closures and did not own the action",
+            )
     level = level or _level_for(rec, reviewer)
-    record = Review(rec.date(when), reviewer, level, decision, note)
+    record = Review(entry_date, reviewer, level, decision, note)
     entry = {
         "date": record.date,
         "by": reviewer,
@@ -233,7 +266,7 @@ def oversight(
     _refuse(
         f"the {level} oversight of {action.id} was not recorded",
         oversight_rule.review_problems(action, record, rec.snap.people, rec.policy)
-        + guard.proof(rec, "reviews", entry),
+        + proof.proof(rec, "reviews", entry),
     )
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))
@@ -261,25 +294,29 @@ def update(
     note: str | None,
     by: str | None,
     when: date | None,
+    staff_refs: list[str] | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "update it")
-    if status is None and owner is None and note is None:
-        raise InvalidInput("nothing to update", hint="give --status, --owner or --note")
+    added_refs = [r for r in dict.fromkeys(staff_refs or []) if r not in action.staff_refs]
+    if status is None and owner is None and note is None and not staff_refs:
+        raise InvalidInput(
+            "nothing to update", hint="give --status, --owner, --note or --staff-ref"
+        )
     if status in (Status.CLOSED, Status.CANCELLED):
         verb = "close" if status is Status.CLOSED else "cancel"
         raise InvalidInput(
             f"use `cqctrack {verb} {action.id}` to set status {status}",
             hint="closing and cancelling have their own checks and records",
         )
-    if status is Status.AWAITING_VERIFICATION and not action.evidence:
+    if status is Status.AWAITING_VERIFICATION and not action.current_evidence:
         raise Refused(
             f"{action.id} has no evidence yet, so it cannot await verification",
             hint=f"record evidence first with `cqctrack evidence add {action.id}`",
         )
-    new_owner = rec.person(owner, "--owner") if owner is not None else None
-    who = rec.person(by, "--by") if note is not None else None
     entry_date = rec.date(when)
+    new_owner = rec.current_person(owner, "--owner", entry_date) if owner is not None else None
+    who = rec.recorded_by(by, entry_date)
     changes = []
     if status is not None and status is not action.status:
         changes.append(f"status {action.status} -> {status}")
@@ -287,6 +324,8 @@ def update(
         changes.append(f"owner {action.owner} -> {new_owner}")
     if note is not None:
         changes.append("progress note")
+    if added_refs:
+        changes.append(f"staff {', '.join(added_refs)}")
     if not changes:
         raise InvalidInput(f"{action.id} already has that status and owner; nothing to change")
 
@@ -298,6 +337,8 @@ def update(
         if note is not None:
             entry = {"date": entry_date, "by": who, "note": note}
             edits.append_entry(data, "progress", entry, ORDER)
+        if added_refs:
+            edits.set_value(data, "staff_refs", [*action.staff_refs, *added_refs], ORDER)
 
     event = "reassigned" if new_owner and new_owner != action.owner else "updated"
     return rec.edit(
@@ -310,20 +351,28 @@ def update(
 
 
 def close(
-    rec: Recorder, action_id: str, *, verified_by: str, outcome: str, when: date | None
+    rec: Recorder,
+    action_id: str,
+    *,
+    verified_by: str,
+    outcome: str,
+    when: date | None,
+    by: str | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "close it")
     closure = Closure(date=rec.date(when), verified_by=verified_by, outcome=outcome)
+    rec.recorded_by(by, closure.date)
     context = RuleContext(rec.snap, load_catalogue(), files.checker(rec.root), rec.today)
     gaps = closure_rule.closure_gaps(action, closure, context)
-    gaps += guard.proof(rec, "closure", closure._asdict())
+    gaps += proof.proof(rec, "closure", closure._asdict())
     if gaps:
         raise Refused(
             f"{action.id} cannot be closed:",
             details=[gap.message for gap in gaps],
             hint="nothing was written; close it once every condition above is met",
         )
+    _refuse_uncommitted_evidence(rec, action)
 
     def mutate(data: Any) -> None:
         edits.set_value(data, "status", Status.CLOSED, ORDER)
@@ -339,21 +388,55 @@ def close(
 
 
 def reopen(
-    rec: Recorder, action_id: str, *, reason: str, by: str | None, when: date | None
+    rec: Recorder,
+    action_id: str,
+    *,
+    reason: str,
+    by: str | None,
+    when: date | None,
+    due: date | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     if action.status in OPEN_STATUSES:
         raise Refused(f"{action.id} is {action.status}, not closed or cancelled; nothing to reopen")
-    who = rec.person(by, "--by")
-    entry: dict[str, object] = {"date": rec.date(when), "by": who, "reason": reason}
+    entry_date = rec.date(when)
+    who = rec.recorded_by(by, entry_date)
+    ended = action.closure or action.cancellation
+    # Time spent closed is not time the action was late or unreviewed: without --due,
+    # the due date moves on by the days it was closed (logged here, not an extension).
+    new_due = due
+    if new_due is None and ended is not None:
+        new_due = action.due + (entry_date - ended.date)
+    if new_due is not None and new_due < entry_date and due is not None:
+        raise InvalidInput(
+            f"--due {due.isoformat()} is before the reopening ({entry_date.isoformat()})"
+        )
+    entry: dict[str, object] = {"date": entry_date, "by": who, "reason": reason}
+    if new_due is not None and new_due != action.due:
+        entry["due"] = new_due
     if action.closure is not None:
         entry["closure"] = action.closure._asdict()
+    if action.cancellation is not None:
+        entry["cancellation"] = action.cancellation._asdict()
 
     def mutate(data: Any) -> None:
         edits.append_entry(data, "reopenings", entry, ORDER)
         edits.remove_key(data, "closure")
         edits.remove_key(data, "cancellation")
         edits.set_value(data, "status", Status.IN_PROGRESS, ORDER)
+        if "due" in entry:
+            edits.set_value(data, "due", entry["due"], ORDER)
+
+    if "due" in entry:
+        rec.note(
+            f"{action.id} is due {date_text(new_due)}"  # type: ignore[arg-type]
+            + (
+                f" (was {date_text(action.due)}, moved on by the "
+                f"{days_text((entry_date - ended.date).days)} it was closed)"
+                if due is None and ended is not None
+                else ""
+            )
+        )
 
     return rec.edit(
         rel,
@@ -365,17 +448,25 @@ def reopen(
 
 
 def cancel(
-    rec: Recorder, action_id: str, *, reason: str, approved_by: str, when: date | None
+    rec: Recorder,
+    action_id: str,
+    *,
+    reason: str,
+    approved_by: str,
+    when: date | None,
+    by: str | None = None,
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "cancel it")
-    approver = rec.person(approved_by, "--approved-by")
-    record = Cancellation(rec.date(when), approver, reason)
-    entry = {"date": record.date, "approved_by": approver, "reason": reason}
+    entry_date = rec.date(when)
+    rec.recorded_by(by, entry_date)
+    approver = rec.current_person(approved_by, "--approved-by", entry_date)
+    record = Cancellation(entry_date, approver, reason)
+    entry = {"date": entry_date, "approved_by": approver, "reason": reason}
     _refuse(
         f"{action.id} was not cancelled",
         oversight_rule.cancellation_problems(action, record, rec.snap.people, rec.policy)
-        + guard.proof(rec, "cancellation", entry),
+        + proof.proof(rec, "cancellation", entry),
     )
 
     def mutate(data: Any) -> None:
@@ -401,14 +492,21 @@ def record_reading(
     note: str | None,
     by: str | None,
     document: bool = False,
+    when: date | None = None,
+    copy: bool = False,
 ) -> Outcome:
     measure, rel = rec.measure(measure_id)
+    recorded = rec.date(when)
+    who = rec.recorded_by(by, recorded)
     reasons = []
     if not PERIOD_PATTERNS[measure.period].match(period):
         example = PERIOD_EXAMPLES[measure.period]
         reasons.append(f"'{period}' is not a {measure.period} period (e.g. {example})")
-    if any(r.period == period for r in measure.readings):
-        reasons.append(f"{measure.id} already has a reading for {period}")
+    if any(r.period == period for r in measure.current_readings):
+        reasons.append(
+            f"{measure.id} already has a reading for {period}; correct it with "
+            f"`cqctrack correct {measure.id} reading {period} --value V --reason TEXT`"
+        )
     if measure.unit == "percent" and not 0 <= value <= 100:
         reasons.append(f"{value:g} is not a percentage")
     if not reasons:
@@ -422,9 +520,9 @@ def record_reading(
     entry = {
         "period": period,
         "value": int(value) if float(value).is_integer() else value,
-        **resolve_reference(rec, ref, document),
-        "recorded": rec.today,
-        "recorded_by": rec.person(by, "--by"),
+        **resolve_reference(rec, ref, document, copy=copy, item_id=measure.id),
+        "recorded": recorded,
+        "recorded_by": who,
         "note": note,
     }
     return rec.edit(
@@ -434,3 +532,22 @@ def record_reading(
         summary=f"{measure.id}: record {period} reading {value:g}",
         trailers=_trailers(measure.id, "reading-recorded", Period=period),
     )
+
+
+def _refuse_uncommitted_evidence(rec: Recorder, action: Action) -> None:
+    """A closure must rest on evidence a fresh clone has: refuse files never committed."""
+    if not rec.commit:
+        return
+    missing = [
+        f"evidence {e.id}: {e.file}"
+        for e in action.current_evidence
+        if e.file is not None and rec.uncommitted(e.file)
+    ]
+    if missing:
+        raise Refused(
+            f"{action.id} cannot be closed: its evidence files are not committed, so a fresh "
+            "clone would not have them",
+            details=missing,
+            hint="commit them (`git add` and `git commit`), or record evidence with "
+            "`cqctrack evidence add`, which commits the file with the entry",
+        )

@@ -10,7 +10,15 @@ prints them all; `--select` and `--ignore` pick by code.
 from __future__ import annotations
 
 from cqctrack.findings import Finding
-from cqctrack.rules.checks import consistency, evidence, history, references, repository, roles
+from cqctrack.rules.checks import (
+    consistency,
+    evidence,
+    history,
+    privacy,
+    references,
+    repository,
+    roles,
+)
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
 
@@ -160,6 +168,36 @@ CHECKS: tuple[CheckRule, ...] = (
         consistency.duplicate_log_ids,
     ),
     CheckRule(
+        "duplicate-evidence",
+        ("consistency-duplicate-evidence",),
+        "the same evidence is not recorded twice",
+        consistency.duplicate_evidence,
+    ),
+    CheckRule(
+        "corrections",
+        ("consistency-correction",),
+        "corrections point at entries that exist, replaced by later ones",
+        consistency.corrections,
+    ),
+    CheckRule(
+        "leavers",
+        ("consistency-person-left",),
+        "no one acts for the service after the day they left",
+        consistency.leavers,
+    ),
+    CheckRule(
+        "leaders-left",
+        ("consistency-person-left",),
+        "each tracker's leaders are still in post",
+        consistency.leaders_left,
+    ),
+    CheckRule(
+        "meetings",
+        ("consistency-meeting",),
+        "a meeting's decisions are in the files it lists",
+        consistency.meetings,
+    ),
+    CheckRule(
         "extension-dates",
         ("consistency-extension",),
         "extensions move the due date later, each from where the last ended",
@@ -219,6 +257,39 @@ CHECKS: tuple[CheckRule, ...] = (
         history.history_flags,
     ),
     CheckRule(
+        "personal-data",
+        (
+            "privacy-nhs-number",
+            "privacy-ni-number",
+            "privacy-date-of-birth",
+            "privacy-phone-number",
+            "privacy-email",
+            "privacy-postcode",
+            "privacy-name",
+            "privacy-title-name",
+        ),
+        "no identifiable details of people who use services in text or evidence files",
+        privacy.personal_data,
+    ),
+    CheckRule(
+        "hidden-text",
+        ("text-hidden-character",),
+        "text holds no control characters or bidi controls",
+        privacy.hidden_text,
+    ),
+    CheckRule(
+        "staff-refs",
+        ("privacy-staff-ref",),
+        "staff appear only by pseudonymous references",
+        evidence.staff_refs,
+    ),
+    CheckRule(
+        "evidence-names",
+        ("privacy-evidence-file",),
+        "evidence file names carry no identifiable data about people",
+        evidence.evidence_names,
+    ),
+    CheckRule(
         "closure",
         (
             "closure-missing",
@@ -232,6 +303,7 @@ CHECKS: tuple[CheckRule, ...] = (
             "closure-future-date",
             "closure-before-created",
             "closure-not-approved",
+            "closure-outcome-too-short",
         ),
         "no action is closed without evidence that practice has changed",
         evidence.closure,

@@ -100,6 +100,21 @@ def items(ctx: RuleContext, kind: str) -> Iterator[tuple[Any, str, str]]:
     """(record, file, tracker) for every concern, measure or action."""
     found = {"concern": ctx.snap.concerns, "measure": ctx.snap.measures}.get(kind)
     group = ctx.snap.actions if found is None else found
+    only = ctx.only
+    if only is not None:
+        for item_id in group:
+            source = ctx.snap.source(item_id)
+            if source.path in only:
+                yield group[item_id], source.path, source.tracker
+        return
     for item in group.values():
         source = ctx.snap.source(item.id)
         yield item, source.path, source.tracker
+
+
+def trackers(ctx: RuleContext) -> Iterator[tuple[str, Any, str]]:
+    """(slug, record, file) for every tracker (those in `ctx.only`, when it is set)."""
+    for slug, tracker in ctx.snap.trackers.items():
+        path = ctx.snap.tracker_path(slug)
+        if ctx.only is None or path in ctx.only:
+            yield slug, tracker, path

@@ -7,31 +7,60 @@ from collections import Counter
 from collections.abc import Iterator
 
 from cqctrack.findings import Finding, Loc, Severity
-from cqctrack.rules.checks.base import finding, items, unknown_person
+from cqctrack.rules.checks.base import finding, items, trackers, unknown_person
 from cqctrack.rules.context import RuleContext
 
 
 def people(ctx: RuleContext) -> Iterator[Finding]:
     """Every person named in a tracker, concern, measure or action is in the people register."""
-    for slug, tracker in ctx.snap.trackers.items():
-        path = ctx.snap.tracker_path(slug)
-        for field in ("registered_manager", "nominated_individual", "provider_representative"):
+    for _slug, tracker, path in trackers(ctx):
+        for field in (
+            "registered_manager",
+            "nominated_individual",
+            "provider_representative",
+            "created_by",
+        ):
             yield from unknown_person(
                 ctx, path, getattr(tracker, field), (field,), field.replace("_", " "), None
             )
+        for index, review in enumerate(tracker.reviews):
+            loc: Loc = ("reviews", index, "by")
+            yield from unknown_person(ctx, path, review.by, loc, "reviewer", None)
+        for index, meeting in enumerate(tracker.meetings):
+            for who in (meeting.chair, *meeting.attendees):
+                yield from unknown_person(
+                    ctx, path, who, ("meetings", index), "meeting attendee", None
+                )
     for concern, path, _ in items(ctx, "concern"):
         yield from unknown_person(
             ctx, path, concern.raised_by, ("raised_by",), "raised_by", concern.id
         )
+        for index, review in enumerate(concern.reviews):
+            loc = ("reviews", index, "by")
+            yield from unknown_person(ctx, path, review.by, loc, "reviewer", concern.id)
     for measure, path, _ in items(ctx, "measure"):
+        yield from unknown_person(
+            ctx, path, measure.created_by, ("created_by",), "created_by", measure.id
+        )
         for index, reading in enumerate(measure.readings):
-            loc: Loc = ("readings", index, "recorded_by")
+            loc = ("readings", index, "recorded_by")
             yield from unknown_person(
                 ctx, path, reading.recorded_by, loc, "recorded_by", measure.id
             )
+        for index, fix in enumerate(measure.corrections):
+            loc = ("corrections", index, "by")
+            yield from unknown_person(ctx, path, fix.by, loc, "corrected by", measure.id)
     for action, path, _ in items(ctx, "action"):
         who = action.id
         yield from unknown_person(ctx, path, action.owner, ("owner",), "owner", who)
+        yield from unknown_person(ctx, path, action.created_by, ("created_by",), "created_by", who)
+        for index, fix in enumerate(action.corrections):
+            loc = ("corrections", index, "by")
+            yield from unknown_person(ctx, path, fix.by, loc, "corrected by", who)
+        for index, change in enumerate(action.requirement_changes):
+            for field in ("by", "approved_by"):
+                loc = ("requirement_changes", index, field)
+                yield from unknown_person(ctx, path, getattr(change, field), loc, field, who)
         for index, evidence in enumerate(action.evidence):
             loc = ("evidence", index, "added_by")
             yield from unknown_person(ctx, path, evidence.added_by, loc, "added_by", who)
@@ -106,10 +135,22 @@ def regulations(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def parent_concern(ctx: RuleContext) -> Iterator[Finding]:
-    """Measures and actions name a concern that exists, in their own tracker."""
+    """Measures and actions name a concern that exists, in their own tracker.
+
+    A concern whose file exists but cannot be read is reported once, in its own file;
+    the actions citing it are not each told that it "does not exist" (one cause, one
+    error).
+    """
+    unreadable = {
+        f.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        for f in ctx.snap.findings
+        if f.severity is Severity.ERROR and f.path and "/concerns/" in f.path
+    }
     for kind in ("measure", "action"):
         for item, path, slug in items(ctx, kind):
             concern_id = item.concern
+            if concern_id not in ctx.snap.concerns and concern_id in unreadable:
+                continue
             if concern_id not in ctx.snap.concerns:
                 yield finding(
                     path,
@@ -146,7 +187,7 @@ def evidence_kinds(ctx: RuleContext) -> Iterator[Finding]:
                         loc=("evidence_required", index, "kinds", k),
                         subject=action.id,
                     )
-        for index, evidence in enumerate(action.evidence):
+        for index, evidence in action.indexed("evidence"):
             if evidence.kind not in ctx.catalogue.kinds:
                 yield finding(
                     path,
@@ -162,9 +203,10 @@ def requirements(ctx: RuleContext) -> Iterator[Finding]:
     """Evidence satisfies requirements the action has."""
     for action, path, _ in items(ctx, "action"):
         known = {r.id for r in action.evidence_required}
-        for index, evidence in enumerate(action.evidence):
+        removed = action.removed_requirements
+        for index, evidence in action.indexed("evidence"):
             for ref in evidence.satisfies:
-                if ref not in known:
+                if ref not in known and ref not in removed:
                     yield finding(
                         path,
                         "reference-unknown-requirement",
