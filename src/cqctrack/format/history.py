@@ -303,6 +303,11 @@ class Imported(NamedTuple):
     commits: frozenset[str] = frozenset()  # this commit and its ancestors
     shallow: frozenset[str] = frozenset()  # the commits at a shallow clone's edge
 
+    @property
+    def anything(self) -> bool:
+        """Whether any history is imported (so some commits are not judged)."""
+        return self.until is not None or bool(self.commits) or bool(self.shallow)
+
     def covers(self, sha: str | None, when: datetime | None) -> bool:
         if sha is None:
             return False

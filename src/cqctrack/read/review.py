@@ -142,6 +142,9 @@ class Row:
         return self.assessment.facts
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Unread:
     """A tracker file the review cannot see: shown as a Red row, never silently left out."""
@@ -176,6 +179,8 @@ class Workspace:
     _flags_key: tuple[Any, ...] = ()
     _flags_changed: bool = False
     flags_slot: str = "flags"  # `--at` keeps its own
+    _signed: bool | None = None  # whether any version of the policy asks for signatures
+    _leaders: dict[str, drift.Leaders] = field(default_factory=dict)  # by tracker
 
     @property
     def policy(self) -> Policy:
@@ -209,9 +214,16 @@ class Workspace:
         config = self.snap.config
         if history is not None and config is not None:
             gov = self.gov
-            history = history._replace(due_moves=governance.judged_moves(history.due_moves, gov))
+            if history.due_moves and gov.imported.anything:
+                moves = governance.judged_moves(history.due_moves, gov)
+                history = history._replace(due_moves=moves)
             flags, lags = self._judged(action, history, config, gov)
         moved = [m for m in history.due_moves if m.is_extension] if history else []
+        who = (
+            governance.causers(flags, moved, history, self.email_owners)
+            if flags or moved
+            else _NONE
+        )
         return drift.facts_for(
             action,
             history,
@@ -224,7 +236,7 @@ class Workspace:
             leaders=self.leaders(action),
             review_lags=lags,
             flags=tuple(flags),
-            causers=governance.causers(flags, moved, history, self.email_owners),
+            causers=who,
         )
 
     def _judged(
@@ -236,7 +248,9 @@ class Workspace:
     ) -> tuple[list[Finding], dict[int, int]]:
         """History's flags about `action` and its reviews' lags, from the `flags` cache when
         neither the action's file nor anything else they depend on has changed."""
-        signed = read_governance.signed(gov)
+        if self._signed is None:
+            self._signed = read_governance.signed(gov)
+        signed = self._signed
         key = zlib.crc32(self.snap.actions.blobs[action.id])
         cached = None if signed else self._flag_cache().get(action.id)
         if cached is not None and cached[0] == key:
@@ -308,13 +322,18 @@ class Workspace:
             )
 
     def leaders(self, action: Action) -> drift.Leaders:
-        tracker = self.snap.trackers.get(self.snap.tracker_of(action.id))
-        if tracker is None:
-            return drift.Leaders()
-        provider: tuple[str, ...] = (tracker.nominated_individual,)
-        if tracker.provider_representative:
-            provider += (tracker.provider_representative,)
-        return drift.Leaders(tracker.registered_manager, provider)
+        slug = self.snap.tracker_of(action.id)
+        found = self._leaders.get(slug)
+        if found is None:
+            tracker = self.snap.trackers.get(slug)
+            found = drift.Leaders()
+            if tracker is not None:
+                provider: tuple[str, ...] = (tracker.nominated_individual,)
+                if tracker.provider_representative:
+                    provider += (tracker.provider_representative,)
+                found = drift.Leaders(tracker.registered_manager, provider)
+            self._leaders[slug] = found
+        return found
 
     def above(self, action: Action) -> tuple[Review, ...]:
         """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
