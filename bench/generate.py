@@ -51,7 +51,7 @@ from typing import Any
 import vocab
 from vocab import ActionText, Theme
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: sign-offs committed by their signers (issue 9)
 AS_OF = date(2026, 11, 23)  # the bench's fixed review date (a Monday), as in `make demo`
 ACTIONS_PER_TRACKER = 50
 TRACKERS_PER_LOCATION = 4
@@ -525,7 +525,10 @@ class Builder:
         return g
 
     def monthly_group(self, region: Region, day: date) -> Group:
-        key = (region.index, day.strftime("%Y-%m"))
+        # One commit per region and week, so no review is committed more than a few days
+        # after the date it carries (history flags longer lags as back-dated).
+        year, week, _ = day.isocalendar()
+        key = (region.index, f"{year}-W{week:02d}")
         g = self.monthly.get(key)
         if g is None:
             g = self.group(
@@ -772,7 +775,9 @@ class Builder:
                             "from": due,
                             "to": to,
                             "reason": rng.choice(vocab.EXTENSION_REASONS),
-                            "by": loc.rm,
+                            # Never the owner's own approval (issue 9): a registered
+                            # manager's own action is extended by provider level.
+                            "by": loc.rm if owner is not loc.rm else loc.region.ni,
                         },
                     )
                     entries.append(e)
@@ -919,7 +924,10 @@ class Builder:
             # Most closures are verified at the weekly meeting and land in its commit; the
             # rest (and every cancellation) are a commit of their own, as `cqctrack close`
             # makes them.
-            if final.kind == "closure" and self.rng.random() < 0.7:
+            # The meeting's commit is the registered manager's, so only a closure she
+            # verifies can land in it: git proves a sign-off by its commit's author.
+            at_meeting = final.kind == "closure" and self.rng.random() < 0.7
+            if at_meeting and final.data["by"] is loc.rm:
                 g = self.weekly_group(loc, final.day)
             else:
                 by = final.data["by"].id
@@ -932,7 +940,12 @@ class Builder:
                 g = self.group(final.day, final.data["by"], subject, body, hour=(11, 18))
             week = final.day.isocalendar()[:2]
             for e in a.entries:  # what was recorded in the closing week goes with it
-                if e.day.isocalendar()[:2] == week and e.kind not in ("extension", "move"):
+                someone_elses = e.kind == "review" and e.data["by"] is not g.author
+                if (
+                    e.day.isocalendar()[:2] == week
+                    and e.kind not in ("extension", "move")
+                    and not someone_elses  # a review is committed by its reviewer
+                ):
                     e.group = g
                     own.discard(id(e))
         for e in a.entries:
@@ -963,6 +976,16 @@ class Builder:
                     )
             elif e.kind == "review" and e.data["level"] == "monthly":
                 e.group = self.monthly_group(loc.region, e.day)
+            elif e.kind == "review" and e.data["by"] is not loc.rm:
+                # Not the meeting chair's to commit (for her own action, the deputy
+                # records the review): a commit of the reviewer's own.
+                by = e.data["by"]
+                e.group = self.group(
+                    e.day,
+                    by,
+                    f"{a.id}: weekly oversight, {e.data['decision']} ({by.id})",
+                    cq_body({"Action": a.id, "Event": "reviewed", "Decision": e.data["decision"]}),
+                )
             else:
                 e.group = self.weekly_group(loc, e.day)
             e.group.files[a.path] = a

@@ -110,10 +110,18 @@ def commit_all(root: Path, message: str, when: str, author: str | None = None) -
     subprocess.run(["git", "-C", str(root), "commit", "-qm", message], check=True, env=env)
 
 
+# The minimal repository's files hold entries dated up to late October (MED-002 was
+# closed on 25 Oct), so a first commit on 1 Sep is an import of an earlier record:
+# its policy says so, and history from the next commit on is judged in full.
+IMPORTED = "policy:\n  signoff:\n    imported_until: 2026-09-01\n"
+
+
 @pytest.fixture
 def git_repo(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
-    """The minimal repository, committed on 2026-09-01 by Meera Patel."""
+    """The minimal repository, imported in a commit on 2026-09-01 by Meera Patel."""
     root = minimal_repo(tmp_path / "repo")
+    config = root / "cqctrack.yaml"
+    config.write_text(config.read_text() + IMPORTED)
     git(root, "init", "-q")
     commit_all(root, "Start trackers", "2026-09-01")
     return root

@@ -31,7 +31,10 @@ COMMANDS = [
 def examples(tmp_path: Path, isolated_git) -> Path:
     root = tmp_path / "examples"
     root.mkdir()
-    shutil.copy(PROJECT / "cqctrack.yaml", root)
+    config = (PROJECT / "cqctrack.yaml").read_text()
+    # The copy is imported in its first commit: history from the next one on is judged.
+    assert "imported_until: 2026-12-01" in config
+    (root / "cqctrack.yaml").write_text(config.replace("2026-12-01", "2026-11-20"))
     shutil.copytree(PROJECT / "trackers", root / "trackers")
     shutil.copytree(PROJECT / "evidence", root / "evidence")
     git(root, "init", "-q")

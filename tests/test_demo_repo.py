@@ -80,7 +80,14 @@ def test_the_last_commit_holds_the_example_files_byte_for_byte(demo: Path) -> No
     } | {"cqctrack.yaml"}
     assert tracked == examples
     for rel in sorted(examples):
-        assert (demo / rel).read_bytes() == (PROJECT / rel).read_bytes(), rel
+        expected = (PROJECT / rel).read_bytes()
+        if rel == "cqctrack.yaml":  # the demo's history is judged in full
+            expected = demo_repo.demo_config(expected)
+            assert (
+                b"imported_until" not in expected
+                and b"imported_until" in (PROJECT / rel).read_bytes()
+            )
+        assert (demo / rel).read_bytes() == expected, rel
 
 
 def test_rebuilding_replaces_the_demo_with_the_same_commits(tmp_path: Path) -> None:
@@ -200,3 +207,109 @@ def test_statuses_and_due_dates_are_derived_from_the_logs(demo: Path) -> None:
     out = history(demo, "MED-003")
     assert out.index("closed: verified by mpatel") < out.index("reopened by mpatel")
     assert "status changed closed → in-progress" in out
+
+
+# --- the tracker at any date (`--at`) --------------------------------------------------------
+
+
+def test_review_at_a_date_reproduces_what_the_files_said_that_day(demo: Path) -> None:
+    import json
+
+    sha = git(demo, "rev-list", "-1", "--first-parent", "--before=2026-09-01 23:59:59", "HEAD")
+    sha = sha.strip()
+    result = runner.invoke(
+        app, ["--repo", str(demo), "review", "--at", "2026-09-01", "--all", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"note: the tracker as committed at 2026-09-01 ({sha[:8]}), judged as at 1 Sep 2026\n"
+    )
+    rows = json.loads(result.stdout)
+    committed = {
+        Path(p).stem: p
+        for p in git(demo, "ls-tree", "-r", "--name-only", sha, "--", "trackers").split()
+        if "/actions/" in p
+    }
+    open_then = []
+    for action_id, path in sorted(committed.items()):
+        then = yaml.safe_load(git(demo, "show", f"{sha}:{path}"))
+        if then["status"] != "cancelled":
+            open_then.append(action_id)
+    assert sorted(row["id"] for row in rows) == open_then  # every open or closed action then
+    for row in rows:
+        then = yaml.safe_load(git(demo, "show", f"{sha}:{committed[row['id']]}"))
+        assert (row["due"], row["status"], row["owner"]) == (
+            str(then["due"]),
+            then["status"],
+            then["owner"],
+        ), row["id"]
+        reviews = then.get("reviews") or []
+        assert row["last_review"] == (
+            None
+            if not reviews
+            else {
+                "date": str(max(reviews, key=lambda r: str(r["date"]))["date"]),
+                "by": max(reviews, key=lambda r: str(r["date"]))["by"],
+                "level": max(reviews, key=lambda r: str(r["date"]))["level"],
+                "decision": max(reviews, key=lambda r: str(r["date"]))["decision"],
+            }
+        ), row["id"]
+    # The working tree is never touched: nothing is checked out.
+    assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(demo, "rev-parse", "HEAD") != sha
+
+
+def test_the_unlogged_move_shows_at_the_day_after_it_and_not_the_day_before(demo: Path) -> None:
+    def stf_003(day: str) -> str:
+        result = runner.invoke(
+            app,
+            ["--repo", str(demo), "review", "--at", day, "--all", "--tracker", "oakfield-house"],
+        )
+        assert result.exit_code == 0, result.output
+        return next(line for line in result.stdout.splitlines() if line.startswith("STF-003"))
+
+    assert " 4 Sep 2026 " in stf_003("2026-09-02")  # as created
+    after = stf_003("2026-09-04")
+    assert " 11 Sep 2026 " in after and "1 (1 unlogged)" in after
+
+
+def test_check_and_history_at_a_commit(demo: Path) -> None:
+    sha = git(demo, "rev-list", "-1", "--first-parent", "--before=2026-09-05 23:59:59", "HEAD")
+    check = runner.invoke(app, ["--repo", str(demo), "check", "--at", sha.strip()[:12]])
+    assert check.exit_code == 0, check.output
+    assert check.stdout.splitlines()[0] == (
+        "trackers/oakfield-house/actions/STF-003.yaml:11:1: warning: due date moved 4 Sep 2026 "
+        "→ 11 Sep 2026 without a logged extension [drift-unlogged-extension]"
+    )
+    assert check.stdout.splitlines()[-2:] == [
+        "Checked 34 files: 0 errors and 1 warning in 1 file.",
+        "  drift  1",
+    ]
+    history = runner.invoke(app, ["--repo", str(demo), "history", "STF-003", "--at", "2026-09-05"])
+    assert history.exit_code == 0, history.output
+    assert "extend due date" not in history.stdout and "11 Sep 2026" in history.stdout
+    assert "9 Oct 2026" not in history.stdout  # the first logged extension came later
+
+
+def test_as_of_warns_when_the_files_hold_entries_dated_after_it(demo: Path) -> None:
+    result = runner.invoke(app, ["--repo", str(demo), "review", "--as-of", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "warning: the files hold entries dated after 1 Sep 2026 (the latest 20 Nov 2026): "
+        "--as-of judges today's files as at that date; to see the tracker as it was then, "
+        "use --at 2026-09-01\n"
+    )
+
+
+def test_at_something_that_is_not_there(demo: Path) -> None:
+    early = runner.invoke(app, ["--repo", str(demo), "review", "--at", "2020-01-01"])
+    assert early.exit_code == 2, early.output
+    assert early.output == (
+        "error: --at 2020-01-01: nothing was committed on this branch by the end of that day\n"
+        "  hint: give a later date, or a commit (`git log --reverse` lists the first)\n"
+    )
+    wrong = runner.invoke(app, ["--repo", str(demo), "summary", "--at", "no-such-branch"])
+    assert wrong.exit_code == 2, wrong.output
+    assert wrong.output.startswith(
+        "error: --at no-such-branch: not a date (YYYY-MM-DD) nor a commit git knows\n"
+    )

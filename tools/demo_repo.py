@@ -58,7 +58,9 @@ The replay
    reading) that points at them. Events cqctrack would refuse (a progress note,
    evidence or extension on a closed action) stop the build.
 4. Checks: every version written is validated with the models, and the last
-   commit's tree must equal the example files byte for byte, or the build stops
+   commit's tree must equal the example files byte for byte (but for
+   `cqctrack.yaml`'s `signoff.imported_until`, which the demo leaves out: its
+   history is the governance record, judged in full), or the build stops
    (the derivations above must reproduce each file exactly). With `--verify` the
    whole tree is also checked (`cqctrack check`, as at the commit's date) after
    every commit (`--verify daily`: after each day's last commit); errors stop the
@@ -334,7 +336,7 @@ class Replay:
         self._check_final()
 
     def _initial_commit(self, first: date) -> None:
-        changes = {"cqctrack.yaml": (self.source / "cqctrack.yaml").read_bytes()}
+        changes = {"cqctrack.yaml": demo_config((self.source / "cqctrack.yaml").read_bytes())}
         for folder in ("schemas", "trackers", "evidence"):
             for path in sorted((self.source / folder).rglob("*")):
                 rel = path.relative_to(self.source).as_posix()
@@ -633,7 +635,7 @@ class Replay:
                     f"the replay does not end with {rel} as it is in the examples "
                     "(a status, due date or log the replay derives differs from the file)"
                 )
-        wanted = {"cqctrack.yaml": (self.source / "cqctrack.yaml").read_bytes()}
+        wanted = {"cqctrack.yaml": demo_config((self.source / "cqctrack.yaml").read_bytes())}
         for folder in ("schemas", "trackers", "evidence"):
             for path in (self.source / folder).rglob("*"):
                 if path.is_file():
@@ -643,6 +645,18 @@ class Replay:
                 k for k in wanted.keys() | self.tree.keys() if wanted.get(k) != self.tree.get(k)
             )
             raise BuildError("the replay does not end with the example files: " + ", ".join(differ))
+
+
+# The project's own history of the example files is not a governance record, so its
+# cqctrack.yaml says where that history ends (`policy.signoff.imported_until`). The
+# replay *is* the record the files describe, judged in full: its copy leaves the
+# setting out (with the comment lines directly above it).
+_IMPORTED_UNTIL = re.compile(rb"(?m)(?:^ +#.*\n)*^ +imported_until:.*\n")
+
+
+def demo_config(text: bytes) -> bytes:
+    """cqctrack.yaml as the demo commits it: the example's, without `imported_until`."""
+    return _IMPORTED_UNTIL.sub(b"", text, count=1)
 
 
 # --- writing the repository ------------------------------------------------------------

@@ -11,8 +11,14 @@ written by another version:
   file changed within a second of the cache being written is not trusted (the
   file may have changed again within the timestamps' resolution).
 - `config`: the same for `cqctrack.yaml` alone.
-- `history`: the git facts of every action file, keyed by the commit they were
-  read at; a later run reads only the commits since (see git/facts.py).
+- `history`: the git facts of every action and measure file and cqctrack.yaml's
+  versions, keyed by the commit they were read at; a later run reads only the
+  commits since (see git/facts.py). `history-at` is the same for `--at`.
+- `flags` (and `flags-at`): history's flags about each action, keyed by HEAD,
+  cqctrack.yaml and the action's own file (read/review.py).
+- `blobs`: the outcome of parsing and validating a file's content, keyed by its git
+  blob id (`--at`); `configs`: cqctrack.yaml's validated versions by blob id;
+  `signatures`: git's verdict on commit signatures, keyed by the register's keys.
 - `check`: the last `check` result, keyed by everything it depends on.
 
 Whether caches are used is the caller's choice (`Caches(root, enabled=False)`
@@ -49,7 +55,7 @@ from cqctrack import __version__
 from cqctrack.format.records import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (10, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (14, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 MAGIC = b"cqctrack-cache-1\n"
 _MAC_SIZE = 32

@@ -51,3 +51,16 @@ def test_a_closed_example_action_stripped_of_its_evidence_fails_naming_file_and_
         and line.endswith("has no evidence [closure-missing-evidence]")
         for line in missing
     )
+
+
+def test_the_example_trackers_history_counts_as_recorded_not_proven() -> None:
+    # The project's cqctrack.yaml states where its imported history ends (its trackers
+    # were written up by developers, not recorded as they happened): its sign-offs show
+    # as recorded, and nothing is flagged.
+    result = runner.invoke(app, ["--repo", str(PROJECT), "history", "MED-001"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "· the closure is recorded, not proven: it was committed in history that predates "
+        "the governance record (signoff.imported_until: 2026-12-01)"
+    ) in result.output
+    assert result.output.rstrip().endswith("Nothing flagged for review.")

@@ -91,6 +91,8 @@ def repo(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
     root = minimal_repo(
         tmp_path / "repo",
         **{
+            # The first commit holds a record kept before cqctrack (entries dated after it).
+            "cqctrack.yaml": CONFIG + "policy:\n  signoff:\n    imported_until: 2026-10-02\n",
             f"{BASE}/actions/MED-003.yaml": CANCELLED,
             "trackers/oak/tracker.yaml": HOME_TRACKER,
             "trackers/oak/concerns/HOM-C1.yaml": HOME_CONCERN,

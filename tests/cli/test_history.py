@@ -41,7 +41,7 @@ def test_history_mixes_cqctrack_commits_and_hand_edits_field_by_field(git_repo: 
         ).exit_code
         == 0
     )
-    edit(git_repo, A1, "owner: tokafor", "owner: mpatel")
+    edit(git_repo, A1, "owner: tokafor", "owner: jreed")
     commit_all(git_repo, "Reassign", "2026-10-16")
     edit(git_repo, A1, "due: 2026-11-14", "due: 2026-11-30")
     commit_all(git_repo, "Move due date", "2026-10-18", author="Sam Jones <sam@example.org>")
@@ -73,7 +73,7 @@ def test_history_mixes_cqctrack_commits_and_hand_edits_field_by_field(git_repo: 
         + "  Meera Patel  due moved 31 Oct 2026 → 14 Nov 2026 (extension logged: Trainer on leave; approved by mpatel)",
         "16 Oct 2026  "
         + result.output.splitlines()[5][13:21]
-        + "  Meera Patel  owner changed tokafor → mpatel  [hand edit]",
+        + "  Meera Patel  owner changed tokafor → jreed  [hand edit]",
         "18 Oct 2026  "
         + result.output.splitlines()[6][13:21]
         + "  Sam Jones    due moved 14 Nov 2026 → 30 Nov 2026 without a logged extension  [hand edit]",
@@ -137,7 +137,8 @@ def test_history_flags_a_closure_committed_by_someone_other_than_the_verifier(
     result = history(git_repo, "MED-001", "--format", "json")
     closed = [e for e in json.loads(result.stdout)["events"] if e["event"] == "closed"]
     assert closed[0]["flags"] == [
-        "closure committed by Tunde Okafor <tunde@example.org>, not by the recorded verifier mpatel"
+        "the closure was committed by Tunde Okafor <tunde@example.org>, not by the verifier, "
+        "mpatel (policy signoff.proof: author)"
     ]
 
 

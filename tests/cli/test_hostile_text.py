@@ -103,11 +103,15 @@ def test_check_reports_hidden_characters_in_text_fields(hostile: Path) -> None:
 # --- class 12: identities and paths ----------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", ["MED-003/../MED-001", "../MED-001", "MED-*", "trackers/x"])
-def test_history_takes_an_id_never_a_path_or_pattern(git_repo: Path, spec: str) -> None:
+@pytest.mark.parametrize(
+    "spec", ["MED-003/../MED-001", "../MED-001", "MED-*", "trackers/x", "../cqctrack.yaml"]
+)
+def test_history_takes_an_id_or_a_yaml_file_never_a_pattern_or_a_way_out(
+    git_repo: Path, spec: str
+) -> None:
     result = runner.invoke(app, ["--repo", str(git_repo), "history", spec])
     assert result.exit_code == 2, result.output
-    assert f"error: {spec.upper()} is not an action id" in result.output
+    assert f"error: {spec} is not an id or a file" in result.output
 
 
 def test_a_duplicate_id_across_trackers_is_refused_by_update_and_history(git_repo: Path) -> None:

@@ -17,23 +17,29 @@ from tests.sheets import Book
 
 runner = CliRunner()
 ON = "2026-11-02"
-PEOPLE = CONFIG + (
+PEOPLE = CONFIG.replace(
+    "role: nominated-individual\n", "role: nominated-individual\n    emails: [jo@example.org]\n"
+) + (
     "  lnowak:\n    name: Lena Nowak\n    role: deputy-manager\n"
     "  sbrown:\n    name: Sam Brown\n    role: quality-lead\n"
 )
+# The first commit holds a record kept before cqctrack (entries dated after it).
+IMPORTED = "policy:\n  signoff:\n    imported_until: 2026-09-01\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
     """The minimal repository with two more people, committed."""
-    root = minimal_repo(tmp_path / "repo", **{"cqctrack.yaml": PEOPLE})
+    root = minimal_repo(tmp_path / "repo", **{"cqctrack.yaml": PEOPLE + IMPORTED})
     git(root, "init", "-q")
     commit_all(root, "Start trackers", "2026-09-01")
     return root
 
 
-def run(repo: Path, *args: str, on: str = ON):
+def run(repo: Path, *args: str, on: str = ON, as_: tuple[str, str] | None = None):
     env = {"GIT_AUTHOR_DATE": f"{on}T10:00:00+00:00", "GIT_COMMITTER_DATE": f"{on}T10:00:00+00:00"}
+    if as_ is not None:  # committed by someone else (a sign-off is proven by its author)
+        env |= {"GIT_AUTHOR_NAME": as_[0], "GIT_AUTHOR_EMAIL": as_[1]}
     return runner.invoke(app, ["--repo", str(repo), *args, "--as-of", on], env=env)
 
 
@@ -390,7 +396,8 @@ def test_an_imported_closure_is_amber_until_an_approve_closure_confirms_it(
         "yet confirmed in cqctrack"
     ]
     assert rows["MED-003"]["findings"][0]["code"] == "imported-closure"
-    assert rows["MED-003"]["escalation"]["level"] == "registered-manager"
+    # mpatel, the registered manager, owns MED-003: escalation goes past them
+    assert rows["MED-003"]["escalation"]["level"] == "provider"
     history = runner.invoke(app, ["--repo", str(repo), "history", "MED-003"])
     assert history.exit_code == 0, history.output
     assert (
@@ -402,7 +409,8 @@ def test_an_imported_closure_is_amber_until_an_approve_closure_confirms_it(
     assert owner.exit_code == 1, owner.output
     assert "mpatel owns MED-003, so cannot confirm its imported closure" in owner.output
     confirm = run(repo, "oversight", "MED-003", "--decision", "approve-closure", "--by", "jreed",
-                  "--note", "Saw the October temperature audit", on="2026-11-03")  # fmt: skip
+                  "--note", "Saw the October temperature audit", on="2026-11-03",
+                  as_=("Jo Reed", "jo@example.org"))  # fmt: skip
     assert confirm.exit_code == 0, confirm.output
     after = run(repo, "review", "--weak", "--format", "json", on="2026-11-03")
     assert "MED-003" not in {r["id"] for r in json.loads(after.stdout)}
@@ -577,7 +585,11 @@ def test_a_sheet_without_headings_a_missing_statement_and_an_ambiguous_name(
 ) -> None:
     write_tree(
         repo,
-        {"cqctrack.yaml": PEOPLE + "  mpearson:\n    name: Mark Pearson\n    role: quality-lead\n"},
+        {
+            "cqctrack.yaml": PEOPLE
+            + "  mpearson:\n    name: Mark Pearson\n    role: quality-lead\n"
+            + IMPORTED
+        },
     )
     commit_all(repo, "Add Mark", "2026-09-02")
     plan = (

@@ -34,7 +34,7 @@ def changed(repo: Path) -> list[str]:
 
 
 def rows(repo: Path, on: str) -> dict[str, dict]:
-    out = cli(repo, "review", "--all", "--format", "json", on=on).output
+    out = cli(repo, "review", "--all", "--format", "json", on=on).stdout
     return {r["id"]: r for r in json.loads(out)}
 
 

@@ -180,6 +180,9 @@ def test_extend_refuses_a_date_that_is_not_later_and_self_approval(git_repo: Pat
         "error: MED-001 was not extended\n"
         "  - the new due date 2026-10-31 is not later than the current one (2026-10-31)\n"
         "  - tokafor owns the action and cannot approve its own extension\n"
+        "  - tokafor is a medicines-lead, who may not approve extensions\n"
+        "  - the extension approved on 20 Oct 2026 cannot be proven: tokafor has no e-mail in "
+        "the people register (policy signoff.proof: author)\n"
     )
     assert (git_repo / A1).read_bytes() == before
 
@@ -200,6 +203,8 @@ def test_close_refuses_with_one_line_per_unmet_condition_and_leaves_the_file(
         "  - the verifier (tokafor) is the action's owner; closure needs independent verification\n"
         "  - the verifier (tokafor) is a medicines-lead, which may not verify closures\n"
         "  - the outcome statement 'Done' has 1 word; policy closure.outcome_min_words asks for 8\n"
+        "  - the closure cannot be proven: tokafor has no e-mail in the people register "
+        "(policy signoff.proof: author)\n"
         "  hint: nothing was written; close it once every condition above is met\n"
     )
     assert (git_repo / A1).read_bytes() == before
@@ -359,13 +364,19 @@ def test_update_refuses_awaiting_verification_without_evidence(git_repo: Path) -
 
 def test_cancel_records_who_approved_it(git_repo: Path) -> None:
     result = cli(
-        git_repo, "cancel", "MED-001", "--reason", "Superseded by MED-003", "--approved-by", "jreed"
+        git_repo,
+        "cancel",
+        "MED-001",
+        "--reason",
+        "Superseded by MED-003",
+        "--approved-by",
+        "mpatel",
     )
     assert result.exit_code == 0, result.output
     text = (git_repo / A1).read_text()
     assert "status: cancelled\n" in text
     assert text.endswith(
-        "cancellation:\n  date: 2026-10-20\n  approved_by: jreed\n  reason: Superseded by MED-003\n"
+        "cancellation:\n  date: 2026-10-20\n  approved_by: mpatel\n  reason: Superseded by MED-003\n"
     )
 
 
@@ -384,10 +395,11 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "97.5",
         "--ref",
         "QMS-AUD-2026-10",
+        on="2026-11-03",
     )
     assert ok.exit_code == 0, ok.output
     assert (
-        "  - period: 2026-10\n    value: 97.5\n    document: QMS-AUD-2026-10\n    recorded: 2026-10-20\n    recorded_by: mpatel\n"
+        "  - period: 2026-10\n    value: 97.5\n    document: QMS-AUD-2026-10\n    recorded: 2026-11-03\n    recorded_by: mpatel\n"
         in (git_repo / f"{BASE}/measures/MED-M1.yaml").read_text()
     )
     again = cli(
@@ -401,6 +413,7 @@ def test_measure_record_appends_a_reading_and_refuses_a_repeat_period(git_repo: 
         "90",
         "--ref",
         "X",
+        on="2026-11-03",
     )
     assert again.exit_code == 1, again.output
     assert (

@@ -30,7 +30,7 @@ def reviewed_closed_action(repo: Path) -> None:
     (repo / A2).write_text(
         CLOSED_ACTION.replace(
             "closure:\n",
-            "reviews:\n  - date: 2026-10-20\n    by: mpatel\n    level: monthly\n"
+            "reviews:\n  - date: 2026-10-20\n    by: mpatel\n    level: weekly\n"
             "    decision: on-track\n    note: Re-audit booked.\n"
             "  - date: 2026-10-20\n    by: jreed\n    level: monthly\n"
             "    decision: on-track\n    note: Provider view, on track.\n"

@@ -366,6 +366,7 @@ def test_json_is_a_documented_list_of_objects_and_nothing_else(trackers: Path):
             "level": "registered-manager",
             "to": [{"id": "mpatel", "name": "Meera Patel", "role": "registered manager"}],
             "reasons": ["overdue by 10 days"],
+            "note": None,
         },
     }
 
@@ -577,6 +578,7 @@ def test_summary_is_one_screen_of_counts(trackers: Path):
         "Escalations    1 to provider level, 3 to registered managers",
         "Concerns       2, none resolved (details: `cqctrack review --concerns`)",
         "Staff repeats  none",
+        "History flags  none",
         "",
         "By tracker          Open  Red  Amber  Green  Blue  Overdue  A week ago  To provider  To manager",
         "Maple Court            3    1      2      0     0        0           0            1           2",

@@ -350,3 +350,52 @@ def test_a_cancellation_dated_before_the_action_was_created_is_an_error(tmp_path
         f"{A1}:17: error: cancellation is dated 2026-08-01, before the action was created (2026-09-01) "
         "[consistency-dates] | hint: check the date; if the work began earlier, correct `created`"
     ]
+
+
+def review_entry(by: str, level: str, decision: str = "on-track") -> str:
+    return (
+        f"  - date: 2026-10-01\n    by: {by}\n    level: {level}\n"
+        f"    decision: {decision}\n    note: Looked at it.\n"
+    )
+
+
+def test_oversight_by_the_owner_or_the_wrong_role_is_an_error(tmp_path: Path) -> None:
+    reviews = (
+        "reviews:\n"
+        + review_entry("tokafor", "weekly")
+        + review_entry("mpatel", "monthly")
+        + review_entry("tokafor", "ad-hoc", "approve-closure")
+    )
+    root = minimal_repo(tmp_path, **{A1: ACTION + reviews})
+    assert problems_for(root) == [
+        f"{A1}:18: error: tokafor owns the action and cannot record oversight of it "
+        "[oversight-by-owner] | hint: oversight is recorded by a manager who does not own the action",
+        f"{A1}:19: error: tokafor is a medicines-lead, who may not record weekly management "
+        "review [oversight-wrong-role] | hint: roles that may: registered-manager, deputy-manager, "
+        "nominated-individual, provider-representative, quality-lead (policy "
+        "roles.weekly_review); record it as --level ad-hoc, or ask one of them to record it",
+        f"{A1}:24: error: mpatel is a registered-manager, who may not record monthly provider "
+        "scrutiny [oversight-wrong-role] | hint: roles that may: nominated-individual, "
+        "provider-representative, quality-lead (policy roles.monthly_review); record it as "
+        "--level ad-hoc, or ask one of them to record it",
+        f"{A1}:28: error: tokafor owns the action and cannot record oversight of it "
+        "[oversight-by-owner] | hint: oversight is recorded by a manager who does not own the action",
+        f"{A1}:30: error: tokafor is a medicines-lead, who may not record approve-closure "
+        "[oversight-decision-role] | hint: roles that may: registered-manager, deputy-manager, "
+        "quality-lead, nominated-individual, provider-representative (policy closure.verifier_roles)",
+    ]
+
+
+def test_an_extension_the_owner_approved_is_an_error(tmp_path: Path) -> None:
+    extended = ACTION.replace("due: 2026-10-31", "due: 2026-11-15") + (
+        "extensions:\n  - from: 2026-10-31\n    to: 2026-11-15\n    reason: Leave\n"
+        "    approved_by: tokafor\n    date: 2026-10-20\n"
+    )
+    root = minimal_repo(tmp_path, **{A1: extended})
+    assert problems_for(root) == [
+        f"{A1}:20: error: tokafor owns the action and cannot approve its own extension "
+        "[approval-by-owner] | hint: extensions are approved by a manager who does not own the action",
+        f"{A1}:20: error: tokafor is a medicines-lead, who may not approve extensions "
+        "[approval-wrong-role] | hint: roles that may: registered-manager, deputy-manager, "
+        "nominated-individual, provider-representative, quality-lead (policy roles.approve_extension)",
+    ]

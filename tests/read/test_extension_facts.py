@@ -105,7 +105,9 @@ def same_commit_policy(history: Callable[[Path], None]) -> Callable[[Path], None
     def build(repo: Path) -> None:
         config = repo / "cqctrack.yaml"
         config.write_text(
-            config.read_text() + "policy:\n  audit:\n    extension_logging: same-commit\n"
+            config.read_text().replace(
+                "policy:\n", "policy:\n  audit:\n    extension_logging: same-commit\n"
+            )
         )
         commit_all(repo, "Strict extension logging", "2026-10-01")
         history(repo)

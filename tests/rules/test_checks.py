@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from cqctrack.cache import Caches
+from cqctrack.format import dialect
 from cqctrack.format.catalogue import load_catalogue
+from cqctrack.format.history import ActionHistory, entries_of_data
 from cqctrack.git.facts import NoHistory
 from cqctrack.rules import codes
 from cqctrack.rules.checks import CHECKS
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
+from cqctrack.rules.governance import Governance
 from cqctrack.store import files
 from cqctrack.store.load import load
 from tests.helpers import (
@@ -65,6 +68,7 @@ CASES: dict[str, dict[str, str | None]] = {
     "concern-action": {f"{BASE}/concerns/MED-C2.yaml": CONCERN.replace("MED-C1", "MED-C2")},
     "percentages": {M1: MEASURE.replace("target: 95", "target: 150")},
     "reading-periods": {M1: MEASURE.replace("period: 2026-09", "period: 2026-W41")},
+    "readings-too-early": {M1: MEASURE + READING.replace("2026-09", "2026-11")},
     "duplicate-readings": {M1: MEASURE + READING},
     "reading-order": {M1: MEASURE + READING.replace("2026-09", "2026-08")},
     "due-before-created": {A1: ACTION.replace("due: 2026-10-31", "due: 2026-08-01")},
@@ -85,6 +89,15 @@ CASES: dict[str, dict[str, str | None]] = {
     "unlogged-extensions": {
         A1: ACTION + "extensions:\n  - from: 2026-10-01\n    to: 2026-10-15\n    reason: Leave\n"
         "    approved_by: mpatel\n    date: 2026-09-20\n"
+    },
+    "oversight-roles": {
+        A1: ACTION + "reviews:\n  - date: 2026-10-01\n    by: tokafor\n    level: weekly\n"
+        "    decision: on-track\n    note: Mine.\n"
+    },
+    "approval-roles": {
+        A1: ACTION.replace("due: 2026-10-31", "due: 2026-11-15")
+        + "extensions:\n  - from: 2026-10-31\n    to: 2026-11-15\n    reason: Leave\n"
+        "    approved_by: tokafor\n    date: 2026-10-20\n"
     },
     "evidence-files": {
         A1: ACTION + "evidence:\n  - id: E1\n    satisfies: [R1]\n    kind: observation\n"
@@ -133,13 +146,28 @@ CASES: dict[str, dict[str, str | None]] = {
         .replace("QMS-OBS-1", "x")
         .replace("document: x", "file: evidence/mrs-jones-mar.md")
     },
+    "history": {},  # its facts come from git: see HISTORY below
+}
+
+# The git facts of the `history` rule's case: MED-002's closure (verified by mpatel)
+# was first committed by someone else. Facts are plain data, as git/facts.py keeps them.
+CLOSURE_KEY = next(
+    e.key for e in entries_of_data(dialect.parse(CLOSED_ACTION.encode())) if e.log == "closure"
+)
+HISTORY = {
+    "MED-002": ActionHistory(
+        added={CLOSURE_KEY: ("a" * 40, "2026-10-25T10:00:00+00:00", "Sam Jones", "sam@x.org", 1)}
+    )
 }
 
 
-def context(root: Path) -> RuleContext:
+def context(root: Path, history: dict[str, ActionHistory] | None = None) -> RuleContext:
     snap = load(root, Caches(root, enabled=False))
     assert not [f for f in snap.findings if f.severity == "error"], snap.findings
-    return RuleContext(snap, load_catalogue(), files.checker(root), TODAY, NoHistory())
+    facts = history if history is not None else NoHistory()
+    return RuleContext(
+        snap, load_catalogue(), files.checker(root), TODAY, facts, governance=Governance()
+    )
 
 
 def test_every_rule_has_a_case_below() -> None:
@@ -150,7 +178,8 @@ def test_every_rule_has_a_case_below() -> None:
 def test_a_rule_reports_its_own_problem_and_only_with_its_codes(
     tmp_path: Path, rule: CheckRule
 ) -> None:
-    found = list(rule.run(context(minimal_repo(tmp_path, **CASES[rule.name]))))
+    history = HISTORY if rule.name == "history" else None
+    found = list(rule.run(context(minimal_repo(tmp_path, **CASES[rule.name]), history)))
     assert found, f"{rule.name} found nothing in its case"
     assert {f.code for f in found} <= set(rule.codes)
     assert all(f.path for f in found), "every finding names its file"

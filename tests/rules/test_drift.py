@@ -9,13 +9,20 @@ import pytest
 from cqctrack.findings import Brag, Escalation
 from cqctrack.format.history import ActionHistory, DueMove, Logged
 from cqctrack.format.policy import DEFAULT_POLICY, Policy
-from cqctrack.format.records import Action
+from cqctrack.format.records import Action, Person
 from cqctrack.read import summary
 from cqctrack.rules import drift
 from tests.helpers import action_record, policy_record
 
 TODAY = date(2026, 11, 23)
 NAMES = {"mpatel": "Meera Patel", "jreed": "Jo Reed"}
+PEOPLE = {
+    "mpatel": Person("Meera Patel", "registered-manager", (), ()),
+    "jreed": Person("Jo Reed", "nominated-individual", (), ()),
+    "tokafor": Person("Tunde Okafor", "medicines-lead", (), ()),
+    "tadeyemi": Person("Tunde Adeyemi", "training-lead", (), ()),
+    "sb": Person("Sarah Brennan", "quality-lead", (), ()),
+}
 
 # On track: due in five weeks, reviewed last Friday and at provider scrutiny this month.
 BASE = {
@@ -60,7 +67,9 @@ CLOSURE = {"date": "2026-11-19", "verified_by": "mpatel", "outcome": "Done."}
 IMPORTED = {"file": "plan.xlsx", "sheet": "Must do", "row": 6, "date": "2026-11-10", "by": "mpatel"}
 
 
-def review(day: str, decision: str = "on-track", level: str = "weekly", by: str = "mpatel"):
+def review(day: str, decision: str = "on-track", level: str = "weekly", by: str | None = None):
+    # Provider scrutiny is the nominated individual's; the weekly review the manager's.
+    by = by or ("jreed" if level == "monthly" else "mpatel")
     return {"date": day, "by": by, "level": level, "decision": decision, "note": "."}
 
 
@@ -81,7 +90,7 @@ def action(**changes) -> Action:
 def judge(
     act: Action, unlogged: int = 0, unmet: tuple[str, ...] = (), policy: Policy | None = None
 ):
-    facts = drift.Facts(act, unlogged=unlogged, unmet=unmet, names=NAMES)
+    facts = drift.Facts(act, unlogged=unlogged, unmet=unmet, names=NAMES, people=PEOPLE)
     return drift.assess(facts, policy or DEFAULT_POLICY, TODAY)
 
 
@@ -494,7 +503,9 @@ UNLOGGED_CASES = [
     ids=[case[0] for case in UNLOGGED_CASES],
 )
 def test_unlogged_extensions_combine_git_and_the_extension_log(changes, moves, unlogged):
-    facts = drift.facts_for(action(**changes), ActionHistory(due_moves=moves), DEFAULT_POLICY)
+    facts = drift.facts_for(
+        action(**changes), ActionHistory(due_moves=moves), DEFAULT_POLICY, people=PEOPLE
+    )
     assert facts.unlogged == unlogged
 
 
@@ -561,5 +572,93 @@ TREND_CASES = [
     ids=[case[0] for case in TREND_CASES],
 )
 def test_overdue_a_week_ago_is_rebuilt_from_dates(changes, moves, overdue_then):
-    facts = drift.Facts(action(**changes), due_moves=moves)
+    facts = drift.Facts(action(**changes), due_moves=moves, people=PEOPLE)
     assert summary.overdue_on(facts, WEEK_AGO) is overdue_then
+
+
+# --- which reviews count, and where escalation goes (rules/oversight.py) ----------------
+
+MONTHLY = review("2026-11-02", level="monthly")
+
+
+def test_a_training_leads_ad_hoc_entry_does_not_reset_the_weekly_clock():
+    reviews = [review("2026-11-12"), MONTHLY, review("2026-11-20", level="ad-hoc", by="tadeyemi")]
+    verdict = judge(action(reviews=reviews))
+    assert (verdict.brag, verdict.reasons) == (
+        Brag.AMBER,
+        [
+            "not reviewed for 11 days; the review of 20 Nov 2026 by tadeyemi does not count "
+            "(a training-lead may not record management review) (policy: every 7 days)"
+        ],
+    )
+
+
+def test_the_owners_own_monthly_review_is_not_provider_scrutiny():
+    owned = action(
+        owner="jreed",
+        reviews=[review("2026-10-01", level="monthly", by="jreed"), review("2026-11-20")],
+    )
+    verdict = judge(owned)
+    assert verdict.reasons == [
+        "no provider-level review since it was created 83 days ago; the review of 1 Oct 2026 "
+        "by Jo Reed does not count (recorded by the action's owner) (policy: every 31 days)"
+    ]
+
+
+def test_a_review_committed_beyond_the_backdating_window_does_not_reset_the_clock():
+    reviews = [review("2026-11-05"), MONTHLY, review("2026-11-19")]
+    lagged = drift.Facts(action(reviews=reviews), names=NAMES, people=PEOPLE, review_lags={2: 8})
+    verdict = drift.assess(lagged, DEFAULT_POLICY, TODAY)
+    assert verdict.reasons == [
+        "not reviewed for 18 days; the review of 19 Nov 2026 by Meera Patel does not count "
+        "(it was recorded 8 days after the date it carries (policy audit.backdating_days: 7)) "
+        "(policy: every 7 days)"
+    ]
+    within = drift.Facts(action(reviews=reviews), names=NAMES, people=PEOPLE, review_lags={2: 7})
+    assert drift.assess(within, DEFAULT_POLICY, TODAY).brag is Brag.GREEN
+
+
+LEADERS = drift.Leaders("mpatel", ("jreed", "hwhitfield"))
+
+
+def routed(owner: str, due: str = "2026-11-13", causers: frozenset[str] = frozenset()):
+    reviews = [review("2026-11-20", by="jreed"), review("2026-11-02", "on-track", "monthly", "sb")]
+    facts = drift.Facts(
+        action(owner=owner, due=due, reviews=reviews),
+        names=NAMES | {"hwhitfield": "Helen Whitfield"},
+        people=PEOPLE,
+        leaders=LEADERS,
+        causers=causers,
+    )
+    return drift.assess(facts, DEFAULT_POLICY, TODAY)
+
+
+def test_escalation_goes_to_the_registered_manager_of_someone_elses_action():
+    verdict = routed("tokafor")
+    assert (verdict.escalation, verdict.route, verdict.route_note) == (
+        Escalation.MANAGER,
+        ("mpatel",),
+        None,
+    )
+
+
+def test_the_registered_managers_own_action_escalates_to_provider_level():
+    verdict = routed("mpatel")
+    assert (verdict.escalation, verdict.route, verdict.route_note) == (
+        Escalation.PROVIDER,
+        ("jreed", "hwhitfield"),
+        "the registered manager, Meera Patel, owns the action",
+    )
+    assert verdict.escalation_reasons == ["overdue by 10 days"]
+
+
+def test_a_lapse_the_registered_manager_caused_escalates_to_provider_level():
+    verdict = routed("tokafor", causers=frozenset({"mpatel"}))
+    assert verdict.route == ("jreed", "hwhitfield")
+    assert verdict.route_note == "the registered manager, Meera Patel, caused the lapse"
+
+
+def test_provider_level_leaves_out_the_nominated_individual_who_owns_the_action():
+    verdict = routed("jreed", due="2026-11-01")
+    assert (verdict.escalation, verdict.route) == (Escalation.PROVIDER, ("hwhitfield",))
+    assert verdict.route_note == "Jo Reed owns the action or caused the lapse"

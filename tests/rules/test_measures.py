@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,8 @@ from cqctrack.rules import measures
 from cqctrack.store.load import load
 from tests.helpers import BASE, CLOSED_ACTION, MEASURE, measure_record, minimal_repo
 
-TODAY = date(2026, 11, 23)
+# A month is measured once it is over: on 1 December, November's readings count.
+TODAY = date(2026, 12, 1)
 
 
 def measure(readings: list[tuple[str, float]], **changes) -> Measure:
@@ -133,13 +134,22 @@ CASES = [
     ),
     (
         "consecutive-quarters-across-a-year-end",
-        [("2025-Q4", 2), ("2026-Q1", 1), ("2026-Q2", 0), ("2026-Q3", 0), ("2026-Q4", 0)],
+        [("2025-Q3", 0), ("2025-Q4", 1), ("2026-Q1", 1), ("2026-Q2", 0), ("2026-Q3", 0)],
         {"unit": "count", "direction": "at-most", "target": 1, "period": "quarterly"},
         True,
         True,
-        4,
-        "met and sustained: 0 in Q4 2026, at most 1 for 3 consecutive quarters "
-        "(Q2 2026 to Q4 2026)",
+        5,
+        "met and sustained: 0 in Q3 2026, at most 1 for 3 consecutive quarters "
+        "(Q1 2026 to Q3 2026)",
+    ),
+    (
+        "a-reading-for-the-period-still-running-is-left-out",
+        [("2026-09", 96), ("2026-10", 97), ("2026-11", 93), ("2026-12", 99)],
+        {},
+        False,
+        False,
+        0,
+        "not met: 93% in Nov 2026 (target: at least 95% for 3 consecutive months)",
     ),
     (
         "consecutive-iso-weeks-across-a-year-end",
@@ -184,6 +194,24 @@ def test_consecutive_periods_are_one_apart(period, first, second):
 
 def test_a_week_that_does_not_exist_is_not_a_period():
     assert measures.period_index(Period.WEEKLY, "2027-W53") is None
+
+
+@pytest.mark.parametrize(
+    ("period", "text", "last_day"),
+    [
+        (Period.MONTHLY, "2026-11", date(2026, 11, 30)),
+        (Period.MONTHLY, "2028-02", date(2028, 2, 29)),
+        (Period.MONTHLY, "2026-12", date(2026, 12, 31)),
+        (Period.QUARTERLY, "2026-Q4", date(2026, 12, 31)),
+        (Period.QUARTERLY, "2027-Q1", date(2027, 3, 31)),
+        (Period.WEEKLY, "2026-W48", date(2026, 11, 29)),
+        (Period.WEEKLY, "2026-W53", date(2027, 1, 3)),
+    ],
+)
+def test_a_period_ends_on_its_last_day(period, text, last_day):
+    assert measures.period_end(period, text) == last_day
+    assert measures.period_ended(period, text, last_day)
+    assert not measures.period_ended(period, text, last_day - timedelta(days=1))
 
 
 # --- concerns ----------------------------------------------------------------------------

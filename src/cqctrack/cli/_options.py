@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from cqctrack.cache import Caches
+    from cqctrack.read.at import At
 
 
 @dataclass
@@ -135,3 +136,37 @@ class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+
+
+AllowShallow = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shallow",
+        help="Judge a shallow (or otherwise incomplete) git history as far as it goes, "
+        "instead of refusing; entries first seen at its edge count as recorded, not proven.",
+    ),
+]
+
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="DATE|REV",
+        help="Read the tracker as committed at that moment (a date: the last commit on this "
+        "branch by the end of that day; or a commit, tag or branch), from git, and judge it "
+        "as of that date. Nothing is checked out.",
+        show_default=False,
+    ),
+]
+
+
+def moment(root: Path, at: str | None, as_of: str | None) -> tuple[At | None, date]:
+    """The commit `--at` names (or None) and the date to judge: --as-of if given, else the
+    day of `--at`, else today."""
+    if at is None:
+        return None, parse_date(as_of)
+    from cqctrack.read import at as read_at
+
+    found = read_at.resolve(root, at)
+    return found, parse_date(as_of) if as_of is not None else found.day

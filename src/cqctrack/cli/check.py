@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, CheckFormat, emit, parse_date, print_lines, state
+from cqctrack.cli._options import (
+    AllowShallow,
+    AsOf,
+    AtOption,
+    CheckFormat,
+    emit,
+    moment,
+    print_lines,
+    state,
+)
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 
@@ -34,6 +43,7 @@ def _codes(value: str | None, option: str) -> set[str] | None:
 def check(
     ctx: typer.Context,
     as_of: AsOf = None,
+    at: AtOption = None,
     output: Annotated[
         CheckFormat,
         typer.Option("--format", "-f", help="text, json, or github (workflow annotations)."),
@@ -73,6 +83,18 @@ def check(
             show_default=False,
         ),
     ] = None,
+    allow_shallow: AllowShallow = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REF",
+            help="Pull-request mode: also judge the change since REF (a branch or commit). "
+            "Flags about commits since then, and problems with closures recorded since, are "
+            "errors.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate every tracker file and report every problem found, like a compiler.
 
@@ -86,6 +108,7 @@ def check(
 
     \b
         cqctrack check --format github    # in a CI workflow
+        cqctrack check --since origin/main --format github   # on a pull request
         cqctrack check --select closure   # only the closure rule
         cqctrack check --list-rules
     """
@@ -103,7 +126,12 @@ def check(
     root = st.root()
     if deny_names is not None and not deny_names.is_file():
         raise InvalidInput(f"--deny-names {deny_names}: no such file")
-    result = check_repository(root, parse_date(as_of), st.caches(root), deny_names)
+    point, today = moment(root, at, as_of)
+    result = check_repository(
+        root, today, st.caches(root), deny_names, allow_shallow=allow_shallow, since=since, at=point
+    )
+    for note in result.notes:
+        emit(note, err=True)
     result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
         emit(render.render_json(result))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqctrack.cli._options import emit, print_lines, state
+from cqctrack.cli._options import AllowShallow, AtOption, emit, moment, print_lines, state
 
 
 class HistoryFormat(StrEnum):
@@ -17,23 +17,35 @@ class HistoryFormat(StrEnum):
 
 def history(
     ctx: typer.Context,
-    action: Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID_OR_FILE",
+            help="An action, concern or measure id (MED-003, MED-C1, MED-M1), a tracker's "
+            "folder name, or a tracked file such as cqctrack.yaml.",
+        ),
+    ],
     output: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help="text or json.")
     ] = HistoryFormat.TEXT,
+    allow_shallow: AllowShallow = False,
+    at: AtOption = None,
 ) -> None:
-    """Show an action's life from git: every change, who made it and when.
+    """Show a file's life from git: every change, field by field, who made it and when.
 
-    Works the same for changes made with cqctrack and by hand-editing the YAML.
+    Works the same for changes made with cqctrack and by hand-editing the YAML, for
+    actions, concerns, measures, trackers and cqctrack.yaml (policy and people).
     Flags (!) what a reviewer must see: due dates moved without a logged
-    extension, evidence removed or edited after closure, a closure committed by
-    someone other than the verifier, and entries back-dated before their commit.
+    extension, sign-offs git does not prove (a closure committed by someone other
+    than the verifier), entries dated after or well before their commit, evidence
+    removed or edited after closure, and policy changes that relaxed the rules.
 
-    Example:
+    Examples:
 
     \b
         cqctrack history MED-003
         cqctrack history MED-003 --format json
+        cqctrack history cqctrack.yaml
     """
     from cqctrack.read import history as core
     from cqctrack.reports import history as render
@@ -51,7 +63,10 @@ def history(
             path="cqctrack.yaml",
             hint="fix cqctrack.yaml (see `cqctrack check`) and run the command again",
         )
-    timeline = core.action_history(root, action.strip().upper(), config)
+    point, _ = moment(root, at, None)
+    timeline = core.file_history(root, action, config, st.caches(root), allow_shallow, point)
+    for warning in timeline.warnings:
+        emit(warning, err=True)
     if output is HistoryFormat.JSON:
         emit(render.render_json(timeline))
         return

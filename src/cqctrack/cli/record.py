@@ -28,6 +28,14 @@ class UpdateStatus(StrEnum):
 NoCommit = Annotated[
     bool, typer.Option("--no-commit", help="Write the file but leave committing to you.")
 ]
+IncludeChanges = Annotated[
+    bool,
+    typer.Option(
+        "--include-changes",
+        help="Commit the file's uncommitted hand edits with this change (the commit says so); "
+        "without it a file with uncommitted changes is refused.",
+    ),
+]
 When = Annotated[
     str | None,
     typer.Option(
@@ -79,7 +87,11 @@ StaffRefs = Annotated[
 
 
 def run(
-    ctx: typer.Context, as_of: str | None, no_commit: bool, event: Callable[[Recorder], Outcome]
+    ctx: typer.Context,
+    as_of: str | None,
+    no_commit: bool,
+    event: Callable[[Recorder], Outcome],
+    include_changes: bool = False,
 ) -> None:
     """Open a recording session, apply one event, and say what was recorded."""
     from cqctrack.write.session import Recorder
@@ -87,7 +99,15 @@ def run(
     st = state(ctx)
     root = st.root()
     caches = st.caches(root)
-    with Recorder(root, commit=not no_commit, today=parse_date(as_of), caches=caches) as rec:
+    today = parse_date(as_of)
+    with Recorder(
+        root,
+        commit=not no_commit,
+        today=today,
+        caches=caches,
+        include_changes=include_changes,
+        today_given=as_of is not None,
+    ) as rec:
         for notice in rec.notices:  # leftovers of interrupted commands (write/guard.py)
             typer.echo(notice, err=True)
         outcome = event(rec)
@@ -144,6 +164,7 @@ def evidence_add(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record evidence for an action's evidence requirement.
@@ -180,6 +201,7 @@ def evidence_add(
             copy=copy,
             staff_refs=list(staff_ref or []),
         ),
+        include_changes=include_changes,
     )
 
 
@@ -217,6 +239,7 @@ def extend(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Extend an action's due date, logging who approved it and why.
@@ -267,6 +290,7 @@ def extend(
             when=_date(when),
             by=by,
         ),
+        include_changes=include_changes,
     )
 
 
@@ -295,6 +319,7 @@ def oversight(
     ] = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record a weekly, monthly or ad hoc oversight decision on an action, concern or tracker.
@@ -324,6 +349,7 @@ def oversight(
             lambda rec: entries.oversight(
                 rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
             ),
+            include_changes=include_changes,
         )
         return
     run(
@@ -333,6 +359,7 @@ def oversight(
         lambda rec: meeting.scope_oversight(
             rec, target, decision=decision, by=by, note=note, level=level, when=_date(when)
         ),
+        include_changes=include_changes,
     )
 
 
@@ -355,6 +382,7 @@ def update(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record progress: change the status, reassign the owner, or add a progress note.
@@ -382,6 +410,7 @@ def update(
             when=_date(when),
             staff_refs=list(staff_ref or []),
         ),
+        include_changes=include_changes,
     )
 
 
@@ -405,6 +434,7 @@ def close(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Close an action, if its evidence meets every requirement; otherwise say what is missing.
@@ -429,6 +459,7 @@ def close(
         lambda rec: entries.close(
             rec, action, verified_by=verified_by, outcome=outcome, when=_date(when), by=by
         ),
+        include_changes=include_changes,
     )
 
 
@@ -448,6 +479,7 @@ def reopen(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Reopen a closed or cancelled action; its closure is kept in the reopenings log.
@@ -475,6 +507,7 @@ def reopen(
             when=_date(when),
             due=parse_date(due, "--due") if due is not None else None,
         ),
+        include_changes=include_changes,
     )
 
 
@@ -488,6 +521,7 @@ def cancel(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Cancel an action that is no longer needed (for example, superseded).
@@ -506,6 +540,7 @@ def cancel(
         lambda rec: entries.cancel(
             rec, action, reason=reason, approved_by=approved_by, when=_date(when), by=by
         ),
+        include_changes=include_changes,
     )
 
 
@@ -537,6 +572,7 @@ def measure_record(
     by: By = None,
     when: When = None,
     no_commit: NoCommit = False,
+    include_changes: IncludeChanges = False,
     as_of: AsOf = None,
 ) -> None:
     """Record one period's reading for a measure, with the evidence it comes from.
@@ -568,6 +604,7 @@ def measure_record(
             when=_date(when),
             copy=copy,
         ),
+        include_changes=include_changes,
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli._options import AsOf, emit, out_console, parse_date, state
+from cqctrack.cli._options import AllowShallow, AsOf, AtOption, emit, moment, out_console, state
 from cqctrack.errors import EXIT_CANNOT_RUN
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
@@ -81,6 +81,15 @@ def review(
             "their requirements, and closures imported from a spreadsheet not yet confirmed.",
         ),
     ] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option(
+            "--flagged",
+            help="Actions, open or closed, with a flag in their history: a sign-off git does "
+            "not prove, an entry dated after its commit or back-dated, evidence removed after "
+            "closure, a due-date move never logged, and the like.",
+        ),
+    ] = False,
     stale: Annotated[
         int | None,
         typer.Option(
@@ -148,13 +157,17 @@ def review(
         ),
     ] = False,
     as_of: AsOf = None,
+    at: AtOption = None,
     output: FormatOption = ReportFormat.TABLE,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """List the actions needing attention, with BRAG rating, reasons and escalation.
 
     With no filter it lists every open action rated Red or Amber: overdue, due
     soon, extended, not reviewed within the policy cadence, challenged or
-    escalated at review, closure rejected, or awaiting verification too long.
+    escalated at review, closure rejected, or awaiting verification too long;
+    and every closed or cancelled action with a flag in its history (a closure
+    git does not prove, evidence removed after closure...).
     Filters narrow the list; every filter given must match. Rules come from the
     policy in cqctrack.yaml.
 
@@ -164,22 +177,33 @@ def review(
         cqctrack review --overdue
         cqctrack review --due-within 14 --tracker riverside-homecare
         cqctrack review --unreviewed --key-question safe --format markdown
+        cqctrack review --flagged
         cqctrack review --status closed
         cqctrack review --concerns
+        cqctrack review --at 2026-09-01     # what the tracker showed on 1 September
     """
     from cqctrack.format.catalogue import normalise_statement
     from cqctrack.read import review as core
 
-    today = parse_date(as_of)
     st = state(ctx)
     root = st.root()
-    context = core.load(root, today, st.caches(root), git=not concerns)
+    point, today = moment(root, at, as_of)
+    context = core.load(
+        root,
+        today,
+        st.caches(root),
+        git=not concerns,
+        allow_shallow=allow_shallow,
+        at=point,
+        as_of_given=as_of is not None,
+    )
     query = core.Query(
         overdue=overdue,
         due_within=due_within,
         unreviewed=unreviewed,
         extended=extended,
         weak=weak,
+        flagged=flagged,
         stale=stale,
         trackers=tuple(tracker or ()),
         owners=tuple(owner or ()),
@@ -251,7 +275,11 @@ def _show_concerns(statuses: list[ConcernStatus], output: ReportFormat, today: d
 
 
 def summary(
-    ctx: typer.Context, as_of: AsOf = None, output: FormatOption = ReportFormat.TABLE
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    at: AtOption = None,
+    output: FormatOption = ReportFormat.TABLE,
+    allow_shallow: AllowShallow = False,
 ) -> None:
     """Show a one-screen dashboard: BRAG counts by tracker and key question, overdue trend.
 
@@ -262,6 +290,7 @@ def summary(
 
     \b
         cqctrack summary --as-of 2026-11-23
+        cqctrack summary --at 2026-09-01
     """
     from cqctrack.read import review as core
     from cqctrack.read import summary as dashboard
@@ -269,7 +298,15 @@ def summary(
 
     st = state(ctx)
     root = st.root()
-    context = core.load(root, parse_date(as_of), st.caches(root))
+    point, today = moment(root, at, as_of)
+    context = core.load(
+        root,
+        today,
+        st.caches(root),
+        allow_shallow=allow_shallow,
+        at=point,
+        as_of_given=as_of is not None,
+    )
     result = dashboard.summarise(context)
     if output is ReportFormat.JSON:
         emit(render.render_json(result))

@@ -168,7 +168,10 @@ def import_plan(
     imported_on = parse_date(when, "--date") if when is not None else today
     if imported_on > today:
         raise InvalidInput(f"--date {imported_on.isoformat()} is in the future")
-    with Recorder(root, commit=commit, today=imported_on, caches=st.caches(root)) as rec:
+    given = as_of is not None or when is not None
+    with Recorder(
+        root, commit=commit, today=imported_on, caches=st.caches(root), today_given=given
+    ) as rec:
         with progress_bar("Checking", rows) as tick:
             result = importing.plan(rec, workbook, plan_mapping, options, tick)
         blocked = bool(result.errors) and not skip_invalid

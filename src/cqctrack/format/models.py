@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from cqctrack.format.policy import DEFAULT_POLICY as _D
-from cqctrack.format.policy import ExtensionLogging
+from cqctrack.format.policy import ExtensionLogging, FlagSeverity, Proof
 from cqctrack.format.vocab import (
     ISO_DATE,
     OPEN_STATUSES,
@@ -174,11 +174,25 @@ class SourceRef(Model):
 # --- cqctrack.yaml -----------------------------------------------------------------
 
 
+# An SSH public key as `ssh-keygen` writes it ("ssh-ed25519 AAAA... comment"), or an
+# OpenPGP key fingerprint (40 hexadecimal digits, spaces allowed).
+SIGNING_KEY = (
+    r"^(?:(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)"
+    r"|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: .*)?"
+    r"|(?:[0-9A-Fa-f]{4} ?){10})$"
+)
+
+
 class Person(Model):
     name: Text
     role: Slug = Field(description="e.g. registered-manager, nominated-individual, quality-lead")
     emails: list[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(
         default_factory=list, description="Git commit e-mail addresses used by this person"
+    )
+    signing_keys: list[Annotated[str, StringConstraints(pattern=SIGNING_KEY)]] = Field(
+        default_factory=list,
+        description="Public keys this person signs commits with (policy signoff.proof: signed): "
+        "an SSH public key line, or an OpenPGP fingerprint",
     )
     left: IsoDate | None = Field(
         None,
@@ -238,6 +252,52 @@ class ClosurePolicy(Model):
     )
 
 
+# A commit id (7 to 40 hexadecimal digits, quoted if all digits) or an ISO date.
+_IMPORTED_UNTIL = r"^(?:[0-9a-f]{7,40}|\d{4}-\d{2}-\d{2})$"
+
+
+def _imported_until(value: str | None) -> str | None:
+    if value is not None and ISO_DATE.match(value) and iso_date(value) is None:
+        raise ValueError(f"{value} is not a valid date")
+    return value
+
+
+class SignoffPolicy(Model):
+    proof: Proof = Field(
+        _D.signoff.proof,
+        description="How sign-offs are proven: recorded (the file is trusted), author (the "
+        "commit adding the entry is authored from one of the signer's e-mails) or signed "
+        "(it also carries a good signature from one of the signer's signing keys)",
+    )
+    imported_until: (
+        Annotated[
+            str,
+            StringConstraints(pattern=_IMPORTED_UNTIL),
+            AfterValidator(_imported_until),
+        ]
+        | None
+    ) = Field(
+        _D.signoff.imported_until,
+        description="A commit id or date (YYYY-MM-DD): history up to and including it was "
+        "imported, so its entries count as recorded, not proven, and raise no history flags",
+    )
+
+
+class RolesPolicy(Model):
+    weekly_review: list[Slug] = Field(
+        default_factory=lambda: list(_D.roles.weekly_review),
+        description="Roles that may record weekly management review",
+    )
+    monthly_review: list[Slug] = Field(
+        default_factory=lambda: list(_D.roles.monthly_review),
+        description="Roles that may record monthly provider scrutiny",
+    )
+    approve_extension: list[Slug] = Field(
+        default_factory=lambda: list(_D.roles.approve_extension),
+        description="Roles that may approve an extension (never the action's owner)",
+    )
+
+
 class AuditPolicy(Model):
     backdating_days: int = Field(
         _D.audit.backdating_days,
@@ -249,6 +309,10 @@ class AuditPolicy(Model):
         _D.audit.extension_logging,
         description="When a due-date move counts as logged: an extension entry for the new "
         "date added at any time (anytime) or only in the same commit (same-commit)",
+    )
+    history_flags: FlagSeverity = Field(
+        _D.audit.history_flags,
+        description="How `check` reports history's flags: warning or error",
     )
 
 
@@ -276,6 +340,8 @@ class Policy(Model):
     cadence: CadencePolicy = Field(default_factory=CadencePolicy)
     drift: DriftPolicy = Field(default_factory=DriftPolicy)
     closure: ClosurePolicy = Field(default_factory=ClosurePolicy)
+    signoff: SignoffPolicy = Field(default_factory=SignoffPolicy)
+    roles: RolesPolicy = Field(default_factory=RolesPolicy)
     audit: AuditPolicy = Field(default_factory=AuditPolicy)
     privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy)
 

@@ -24,6 +24,30 @@ class ExtensionLogging(StrEnum):
     SAME_COMMIT = "same-commit"
 
 
+class Proof(StrEnum):
+    """How a sign-off (a closure, an approval, a closure decision) is proven from git.
+
+    RECORDED: the file is trusted as written. AUTHOR: the commit that adds the entry is
+    authored from one of the signer's registered e-mails. SIGNED: that commit also
+    carries a good SSH or GPG signature made with a key registered for the signer.
+    """
+
+    RECORDED = "recorded"
+    AUTHOR = "author"
+    SIGNED = "signed"
+
+
+PROOF_ORDER = {Proof.RECORDED: 0, Proof.AUTHOR: 1, Proof.SIGNED: 2}
+
+
+class FlagSeverity(StrEnum):
+    """How `check` reports history's flags (back-dated entries, evidence edited after
+    closure, ...): as warnings (exit 0 unless --strict) or as errors."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+
 class CadencePolicy(NamedTuple):
     weekly_days: int
     monthly_days: int
@@ -44,9 +68,24 @@ class ClosurePolicy(NamedTuple):
     outcome_min_words: int
 
 
+class SignoffPolicy(NamedTuple):
+    proof: Proof
+    # History up to this commit id or date (YYYY-MM-DD, inclusive) was imported or
+    # committed before cqctrack kept the record: its entries count as recorded, not
+    # proven, and its changes raise no history flags. None: all history is judged.
+    imported_until: str | None
+
+
+class RolesPolicy(NamedTuple):
+    weekly_review: tuple[str, ...]  # may record weekly management review
+    monthly_review: tuple[str, ...]  # may record monthly provider scrutiny
+    approve_extension: tuple[str, ...]  # may approve an extension (never the owner)
+
+
 class AuditPolicy(NamedTuple):
     backdating_days: int
     extension_logging: ExtensionLogging
+    history_flags: FlagSeverity
 
 
 class PrivacyPolicy(NamedTuple):
@@ -58,6 +97,8 @@ class Policy(NamedTuple):
     cadence: CadencePolicy
     drift: DriftPolicy
     closure: ClosurePolicy
+    signoff: SignoffPolicy
+    roles: RolesPolicy
     audit: AuditPolicy
     privacy: PrivacyPolicy
 
@@ -73,6 +114,21 @@ DEFAULT_PERSON_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
 # Staff are referred to the same way (payroll or staff numbers such as CW-014), so
 # repeat findings can be counted by staff member without naming anyone.
 DEFAULT_STAFF_REF = r"^[A-Z]{1,4}-?\d{2,8}$"
+
+# Who may record each level of oversight, and approve extensions, by default. UK care
+# governance: the weekly management review is the registered manager's (or deputy's),
+# and anyone at provider level may sit in on it; monthly provider scrutiny belongs to
+# the nominated individual, provider representative and quality lead; extensions are
+# approved by managers and above, never by the action's owner. Other roles (a
+# training lead, a medicines lead) may record ad hoc entries, which do not count
+# towards either cadence.
+PROVIDER_ROLES = ("nominated-individual", "provider-representative", "quality-lead")
+MANAGER_ROLES = ("registered-manager", "deputy-manager")
+DEFAULT_ROLES = RolesPolicy(
+    weekly_review=MANAGER_ROLES + PROVIDER_ROLES,
+    monthly_review=PROVIDER_ROLES,
+    approve_extension=MANAGER_ROLES + PROVIDER_ROLES,
+)
 
 # Why `anytime` is the default for extension_logging: cqctrack's own `extend`
 # writes the log entry and the new due date in one commit, so the reading only
@@ -97,7 +153,13 @@ DEFAULT_POLICY = Policy(
         require_approval=False,
         outcome_min_words=8,
     ),
-    audit=AuditPolicy(backdating_days=7, extension_logging=ExtensionLogging.ANYTIME),
+    signoff=SignoffPolicy(proof=Proof.AUTHOR, imported_until=None),
+    roles=DEFAULT_ROLES,
+    audit=AuditPolicy(
+        backdating_days=7,
+        extension_logging=ExtensionLogging.ANYTIME,
+        history_flags=FlagSeverity.WARNING,
+    ),
     privacy=PrivacyPolicy(
         person_ref_pattern=DEFAULT_PERSON_REF, staff_ref_pattern=DEFAULT_STAFF_REF
     ),
@@ -116,14 +178,22 @@ COMMENTS: dict[str, str] = {
     "closure.verifier_roles": "",
     "closure.require_approval": "true: an approve-closure review must come first",
     "closure.outcome_min_words": "a closure's outcome statement needs at least this many words",
-    "audit.backdating_days": "history flags entries dated this long before their commit",
+    "signoff.proof": "recorded, author or signed: how git proves who signed off",
+    "signoff.imported_until": "a commit id or date: history up to it counts as recorded only",
+    "roles.weekly_review": "may record weekly management review",
+    "roles.monthly_review": "may record monthly provider scrutiny",
+    "roles.approve_extension": "may approve an extension (never the action's owner)",
+    "audit.backdating_days": "entries dated this long before their commit are flagged",
     "audit.extension_logging": "anytime or same-commit: when a due-date move counts as logged",
+    "audit.history_flags": "warning or error: how check reports history's flags",
     "privacy.person_ref_pattern": "e.g. SU-0412; never names",
     "privacy.staff_ref_pattern": "staff references, e.g. CW-014; never names",
 }
 
 
 def _yaml_value(value: object) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):

@@ -40,13 +40,14 @@ from cqctrack.format.vocab import (
     Status,
 )
 
-RECORD_VERSION = 4  # bump when any record's fields change: old cache entries are dropped
+RECORD_VERSION = 5  # bump when any record's fields change: old cache entries are dropped
 
 
 class Person(NamedTuple):
     name: str
     role: str
     emails: tuple[str, ...]
+    signing_keys: tuple[str, ...] = ()
     left: dt.date | None = None
 
     def left_by(self, day: dt.date) -> bool:

@@ -56,7 +56,8 @@ class Actions(Lazy):
 
     def __init__(self) -> None:
         super().__init__(records.Action)
-        self.index: dict[str, tuple[str, int, str]] = {}  # id -> (status, due day, owner)
+        # id -> (status, due day, owner, the latest day the file holds), day numbers as ordinals
+        self.index: dict[str, tuple[str, int, str, int]] = {}
 
     def select(
         self,
@@ -68,7 +69,7 @@ class Actions(Lazy):
         wanted = frozenset(statuses) if statuses is not None else None
         people = frozenset(owners) if owners else None
         limit = due_before.toordinal() if due_before is not None else None
-        for key, (status, due, owner) in self.index.items():
+        for key, (status, due, owner, _) in self.index.items():
             if wanted is not None and status not in wanted:
                 continue
             if limit is not None and due >= limit:
@@ -110,6 +111,11 @@ class Snapshot:
         if tracker is not None and tracker.framework:
             return tracker.framework
         return self.config.framework if self.config else "saf-quality-statements"
+
+    def latest_day(self) -> date | None:
+        """The latest date any action's file holds (created, or any entry's), if any."""
+        days = [fields[3] for fields in self.actions.index.values()]
+        return date.fromordinal(max(days)) if days else None
 
     @property
     def policy(self) -> Policy:

@@ -91,11 +91,13 @@ def commit(
     trailers: dict[str, str],
     *,
     unstage_on_failure: bool = False,
+    sign: bool = False,
 ) -> str:
     """Commit exactly `paths` (whatever else is staged stays staged); return the commit id.
 
     With `unstage_on_failure` (new files the caller removes again when the commit
     fails, as an import does) the paths are taken out of the index on failure.
+    `sign`: sign the commit with the user's configured key (policy signoff.proof: signed).
     """
     from git import GitCommandError
 
@@ -103,7 +105,8 @@ def commit(
     rels = [str(p.resolve().relative_to(top)) for p in paths]
     try:
         repo.git.add("--", *rels)
-        repo.git.commit("--only", "-m", message(summary, trailers), "--", *rels)
+        signing = ["--gpg-sign"] if sign else []
+        repo.git.commit("--only", *signing, "-m", message(summary, trailers), "--", *rels)
     except GitCommandError as err:
         detail = (err.stderr or str(err)).strip().removeprefix("stderr:").strip(" '")
         if unstage_on_failure:

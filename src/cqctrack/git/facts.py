@@ -19,11 +19,23 @@ For each due-date move the facts record when an extension entry for the new date
 entered the extension log: in the same commit, earlier, later or never (see
 `format.history.Logged`). Whether that counts as logged is a judgement, made once
 in `rules/extensions.py`.
+
+For each dated entry (a review, an extension, the closure, a reading...) the facts
+record the commit that first held it, by the entry's identity
+(`format.history.entries_of_data`): who authored it and when. For each change
+that a reviewer must see they record what happened and in which commit: evidence
+edited or removed once the action had been closed, an evidence requirement removed
+or changed, a closure edited, the file deleted. Whether any of that is a flag is
+judged in `rules/governance.py`. Measures are read the same way (their readings),
+and `cqctrack.yaml`'s versions are kept so the policy and register in force at any
+commit can be known (`config_versions`).
 """
 
 from __future__ import annotations
 
+import marshal
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -31,20 +43,49 @@ from typing import Any, NamedTuple
 
 from cqctrack import cache
 from cqctrack.format import records
-from cqctrack.format.history import ActionHistory, Commit, DueMove, Logged, Version
-from cqctrack.format.layout import TRACKERS_DIR
+from cqctrack.format.history import (
+    CLOSURE_EDITED,
+    DELETED,
+    EVIDENCE_EDITED,
+    EVIDENCE_REMOVED,
+    REQUIREMENT_CHANGED,
+    REQUIREMENT_REMOVED,
+    ActionHistory,
+    Commit,
+    DueMove,
+    Logged,
+    Version,
+    entries_of_data,
+    entry_key,
+)
+from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import iso_date
 from cqctrack.git import run
 
 # An extension entry, as the facts know it: (from, to), both ISO texts.
 Key = tuple[str, str]
-# What one version of an action holds that the facts need: its due date and its
-# extension entries. None for a version that is deleted or cannot be read.
-Summary = tuple[str | None, tuple[Key, ...]] | None
+# The rest of what a version holds that the facts need: the identities of its dated
+# entries, its status, whether it had ever been closed (closed now, or reopened
+# since), its evidence and requirements as (id, identity), its closure's identity,
+# and its logged requirement changes as (requirement id, identity).
+More = tuple[
+    tuple[int, ...],
+    str | None,
+    bool,
+    tuple[tuple[str, int], ...],
+    tuple[tuple[str, int], ...],
+    int | None,
+    tuple[tuple[str, int], ...],
+]
+# What one version of an action (or measure) holds that the facts need: its due
+# date, its extension entries and the rest. None for a version that is deleted or
+# cannot be read.
+Summary = tuple[str | None, tuple[Key, ...], More | None] | None
 # Who made a change: (commit id or None for the working tree, ISO author date or
-# None, author name, author e-mail).
-Author = tuple[str | None, str | None, str, str]
+# None, author name, author e-mail, position in the history read or -1).
+Author = tuple[str | None, str | None, str, str, int]
+_WORKING: Author = (None, None, "", "", -1)
 
 # Below this many blobs to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN = 2000
@@ -52,7 +93,7 @@ _NO_BLOB = "0" * 40
 
 
 def summarise(data: Any) -> Summary:
-    """The due date and extension entries of one parsed version of an action."""
+    """What the facts need of one parsed version of an action or measure."""
     if not isinstance(data, dict):
         return None
     due = data.get("due")
@@ -74,14 +115,48 @@ def summarise(data: Any) -> Summary:
                 to = entry.get("due")
                 if isinstance(to, str) and iso_date(to) is not None:
                     entries.append((REOPENED, to))
-    return (due if isinstance(due, str) and iso_date(due) is not None else None), tuple(entries)
+    status = data.get("status")
+    closure = data.get("closure")
+    more: More = (
+        tuple(e.key for e in entries_of_data(data)),
+        status if isinstance(status, str) else None,
+        status == "closed" or bool(data.get("reopenings")),
+        _identities(data.get("evidence"), "evidence"),
+        _identities(data.get("evidence_required"), "requirement"),
+        entry_key("closure", [closure]) if isinstance(closure, dict) else None,
+        _changes_logged(data.get("requirement_changes")),
+    )
+    valid_due = due if isinstance(due, str) and iso_date(due) is not None else None
+    return valid_due, tuple(entries), more
 
 
 REOPENED = "reopened"  # the `from` of a key that is a reopening's due date, not an extension
 
 
-def summarise_record(action: records.Action) -> Summary:
-    """The same summary, from a validated action (the working-tree version)."""
+def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(items, list):
+        return ()
+    # The identity of everything an entry holds, whatever order its keys are written in.
+    return tuple(
+        (str(item.get("id")), zlib.crc32(repr(sorted(item.items())).encode()))
+        for item in items
+        if isinstance(item, dict)
+    )
+
+
+def _changes_logged(items: Any) -> tuple[tuple[str, int], ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        (str(item.get("requirement")), zlib.crc32(repr(sorted(item.items())).encode()))
+        for item in items
+        if isinstance(item, dict)
+    )
+
+
+def summarise_record(action: records.Action) -> tuple[str | None, tuple[Key, ...]]:
+    """The due date and extension entries of a validated action (the working-tree version):
+    all the working tree lays over git's facts (see `RepoHistory.__getitem__`)."""
     entries = [(e.from_.isoformat(), e.to.isoformat()) for e in action.extensions]
     entries += [(REOPENED, r.due.isoformat()) for r in action.reopenings if r.due is not None]
     return action.due.isoformat(), tuple(entries)
@@ -105,9 +180,9 @@ _OLD, _NEW, _SHA, _WHEN, _NAME, _EMAIL, _LOGGED, _KEY, _LOG_SHA, _LOG_WHEN = ran
 
 
 class FileFacts:
-    """What the history of one action file says, built one change at a time."""
+    """What the history of one action (or measure) file says, built one change at a time."""
 
-    __slots__ = ("head", "head_blob", "last", "moves", "seen")
+    __slots__ = ("added", "events", "head", "head_blob", "last", "moves", "seen")
 
     def __init__(self) -> None:
         self.last: tuple[str | None, str | None] = (None, None)  # (commit, ISO date)
@@ -115,18 +190,37 @@ class FileFacts:
         self.head_blob: str | None = None
         self.seen: dict[Key, tuple[str | None, str | None]] = {}  # entry -> where it was added
         self.moves: list[_Move] = []
+        # Entry identity -> the commit that first held it. The author tuples are shared
+        # with the log read, so the cache stores each commit once.
+        self.added: dict[int, Author] = {}
+        self.events: list[tuple[str, str, Author]] = []  # (what, which id, in which commit)
 
-    def change(self, author: Author, before: Summary, after: Summary) -> None:
-        """Add one change of the file: the version `before` it and `after` it."""
+    def change(
+        self, author: Author, before: Summary, after: Summary, deleted: bool = False
+    ) -> None:
+        """Add one change of the file: the version `before` it and `after` it.
+
+        A version that cannot be read (`after` None, not `deleted`) changes nothing:
+        the next change is compared with the last version that could be read, so
+        fixing a broken file does not look like writing every entry anew.
+        """
         sha, when = author[0], author[1]
-        before_due, before_entries = before if before is not None else (None, ())
-        after_due, after_entries = after if after is not None else (None, ())
+        if after is None and not deleted:
+            if sha is not None:
+                self.last = (sha, when)
+            return
+        before_due, before_entries, before_more = before if before is not None else (None, (), None)
+        after_due, after_entries, after_more = after if after is not None else (None, (), None)
+        if sha is not None:
+            self._note(author, before_more, after_more, deleted and before is not None)
+        before_entries = before_entries or ()
+        after_entries = after_entries or ()
         added = [k for k in after_entries if k not in before_entries]
         for entry in added:
             self.seen.setdefault(entry, (sha, when))
         used = {m[_KEY] for m in self.moves if m[_KEY] is not None}
         if before_due and after_due and before_due != after_due:
-            move: _Move = [before_due, after_due, *author, Logged.NEVER.value, None, None, None]
+            move: _Move = [before_due, after_due, *author[:4], Logged.NEVER.value, None, None, None]
             if after_due > before_due:  # ISO dates compare as text
                 key = next((k for k in added if k[1] == after_due and k not in used), None)
                 if key is not None:
@@ -162,11 +256,46 @@ class FileFacts:
             self.last = (sha, when)
             self.head = after
 
+    def _note(self, author: Author, before: More | None, after: More | None, gone: bool) -> None:
+        """Record which entries this commit added, and the changes a reviewer must see."""
+        if after is not None:
+            known = set(before[0]) if before is not None else set()
+            for key in after[0]:
+                if key not in known:
+                    self.added.setdefault(key, author)
+        if gone:
+            self.events.append((DELETED, "", author))
+        if before is None or after is None:
+            return
+        _, _, was_closed, old_evidence, old_reqs, old_closure, old_changes = before
+        events = self.events
+        if was_closed:
+            new_evidence = dict(after[3])
+            for eid, identity in old_evidence:
+                if eid not in new_evidence:
+                    events.append((EVIDENCE_REMOVED, eid, author))
+                elif new_evidence[eid] != identity:
+                    events.append((EVIDENCE_EDITED, eid, author))
+        new_reqs = dict(after[4])
+        # A requirement change logged with its approver in the same commit is agreed, not
+        # a requirement quietly moved after the action was agreed.
+        agreed = {rid for rid, key in after[6] if (rid, key) not in set(old_changes)}
+        for rid, identity in old_reqs:
+            if rid in agreed:
+                continue
+            if rid not in new_reqs:
+                events.append((REQUIREMENT_REMOVED, rid, author))
+            elif new_reqs[rid] != identity:
+                events.append((REQUIREMENT_CHANGED, rid, author))
+        if old_closure is not None and after[5] is not None and after[5] != old_closure:
+            events.append((CLOSURE_EDITED, "", author))
+
     def copy(self) -> FileFacts:
         other = FileFacts()
         other.last, other.head, other.head_blob = self.last, self.head, self.head_blob
         other.seen = dict(self.seen)
         other.moves = [list(m) for m in self.moves]
+        other.added, other.events = self.added, self.events  # never changed by a copy
         return other
 
     def due_moves(self) -> tuple[DueMove, ...]:
@@ -177,16 +306,36 @@ class FileFacts:
         return ActionHistory(
             last_changed=datetime.fromisoformat(when) if when else None,
             due_moves=self.due_moves(),
+            added=self.added,
+            events=tuple(self.events),
         )
 
     # Cached as plain values (tuples, lists, dicts of text): no objects of ours.
     def to_plain(self) -> tuple[Any, ...]:
-        return (self.last, self.head, self.head_blob, self.seen, self.moves)
+        # The head's entries are left out: an update parses that version again, and
+        # every warm run reads a cache half the size.
+        return (
+            self.last,
+            (*self.head[:2], None) if self.head is not None else None,
+            self.head_blob,
+            self.seen,
+            self.moves,
+            self.added,
+            self.events,
+        )
 
     @classmethod
     def from_plain(cls, plain: tuple[Any, ...]) -> FileFacts:
         facts = cls()
-        facts.last, facts.head, facts.head_blob, facts.seen, facts.moves = plain
+        (
+            facts.last,
+            facts.head,
+            facts.head_blob,
+            facts.seen,
+            facts.moves,
+            facts.added,
+            facts.events,
+        ) = plain
         return facts
 
 
@@ -212,16 +361,18 @@ def facts_of_versions(versions: list[Version]) -> FileFacts:
     """The accumulator fed with consecutive versions of one file (for `history`)."""
     facts = FileFacts()
     previous: Summary = None
-    for version in versions:
+    for seq, version in enumerate(versions):
         current = summarise(version.data) if version.error is None else None
         commit = version.commit
         author: Author = (
-            (commit.sha, commit.when.isoformat(), commit.author_name, commit.author_email)
+            (commit.sha, commit.when.isoformat(), commit.author_name, commit.author_email, seq)
             if commit is not None
-            else (None, None, "", "")
+            else _WORKING
         )
-        facts.change(author, previous, current)
-        previous = current
+        deleted = version.data is None
+        facts.change(author, previous, current, deleted)
+        if current is not None or deleted:
+            previous = current
     return facts
 
 
@@ -229,51 +380,88 @@ def facts_of_versions(versions: list[Version]) -> FileFacts:
 
 
 class Scope(NamedTuple):
-    """Where the trackers sit in the git work tree."""
+    """Where the trackers sit in the git work tree, and whether its history is whole."""
 
     top: Path
     prefix: str  # the tracker repository's folder within the work tree, "." at the top
     head: str
+    shallow: bool = False
+    edge: frozenset[str] = frozenset()  # where a shallow history stops
+    altered: str | None = None  # grafts or replacement objects, if any
 
     @property
     def trackers(self) -> str:
         return f"{self.prefix}/{TRACKERS_DIR}" if self.prefix != "." else TRACKERS_DIR
 
+    @property
+    def incomplete(self) -> str | None:
+        """Why git's history here is not the whole record, in words; None when it is."""
+        if self.shallow:
+            stops = ", ".join(sorted(sha[:8] for sha in self.edge)) or "?"
+            return f"this clone's git history is shallow (it stops at commit {stops})"
+        if self.altered:
+            return f"this repository's git history is altered by {self.altered}"
+        return None
+
 
 def scope(root: Path) -> Scope | None:
     """The git work tree holding `root` and its HEAD, or None outside git (or before a commit)."""
-    top, head = run.toplevel_and_head(root)
-    if top is None or head is None:
+    where = run.toplevel_and_head(root)
+    if where.top is None or where.head is None:
         return None
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    return Scope(top, prefix, head)
+    prefix = root.resolve().relative_to(where.top.resolve()).as_posix()
+    return Scope(where.top, prefix, where.head, where.shallow, where.edge, where.altered)
 
 
 _Change = tuple[str, Author, str | None, str | None]  # path, author, blob before, blob after
 
 
-class RepoHistory(Mapping[str, ActionHistory]):
-    """Facts by action id, worked out on first use and cached, with uncommitted edits laid over.
+class Log(NamedTuple):
+    """What one `git log --raw` pass says: tracker file changes, and cqctrack.yaml's versions."""
 
-    One `git log --raw` pass says which blobs every change of every action file
-    involved; the blobs themselves are read and parsed only for the files a
+    changes: list[_Change]
+    config: list[tuple[Author, str | None]]  # (commit, blob of cqctrack.yaml or None if gone)
+    seq: int  # the next commit's position
+
+
+class RepoHistory(Mapping[str, ActionHistory]):
+    """Facts by action (or measure) id, worked out on first use and cached, with uncommitted
+    edits laid over.
+
+    One `git log --raw` pass says which blobs every change of every action and measure
+    file involved; the blobs themselves are read and parsed only for the files a
     command asks about (`prefetch` takes many at once), so `review --overdue`
     reads the history of the overdue actions, not of all of them. What has been
     worked out is cached with the commit it was read at: `facts` per file, and
     the changes of files not yet asked about in a second cache file (`pending`)
-    that a warm run never opens.
+    that a warm run never opens. The same pass keeps every version of
+    `cqctrack.yaml` (see `config_versions`) and which files were deleted.
     """
 
-    def __init__(self, root: Path, where: Scope, snap: Snapshot, caches: cache.Caches) -> None:
+    def __init__(
+        self,
+        root: Path,
+        where: Scope,
+        snap: Snapshot,
+        caches: cache.Caches,
+        slot: str = "history",
+    ) -> None:
         self._root = root
         self._where = where
         self._snap = snap
         self._caches = caches
+        self._slot = slot  # `--at` keeps its own, so going back never spoils today's
         self._prefix = "" if where.prefix == "." else where.prefix + "/"
         self._made: dict[str, ActionHistory] = {}
-        self._facts: dict[str, tuple[Any, ...]] = {}
+        # Path -> the file's facts, marshalled: a warm run loads them all as bytes and
+        # decodes only the files it asks about.
+        self._facts: dict[str, bytes] = {}
         self._pending_keys: frozenset[str] = frozenset()
         self._pending: dict[str, list[_Change]] | None = None
+        self._config: list[tuple[Author, str | None]] = []
+        self._configs: dict[str, Any] = {}  # blob -> plain validated config, or None
+        self._deleted: dict[str, Author] = {}  # path -> the commit that deleted it
+        self._seq = 0
         self._cache_head = where.head
         self._load()
 
@@ -281,21 +469,31 @@ class RepoHistory(Mapping[str, ActionHistory]):
 
     def _load(self) -> None:
         where = self._where
-        cached = self._caches.read("history", _valid_main)
+        cached = self._caches.read(self._slot, _valid_main)
         if cached is None or cached[1] != where.trackers:
             self._rebuild()
             return
-        self._cache_head, _, self._facts, self._pending_keys = cached
+        (
+            self._cache_head,
+            _,
+            self._facts,
+            self._pending_keys,
+            self._config,
+            self._configs,
+            self._deleted,
+            self._seq,
+        ) = cached
         if self._cache_head == where.head:
             return
         if not run.succeeds(
             self._root, "merge-base", "--is-ancestor", self._cache_head, where.head
         ):
-            self._rebuild()  # history was rewritten: read it all again
+            self._rebuild()  # history was rewritten (or --at went back): read it all again
             return
-        changes = _changes(self._root, where.trackers, f"{self._cache_head}..{where.head}")
-        known = [c for c in changes if c[0] in self._facts]
-        later = [c for c in changes if c[0] not in self._facts]
+        log = _read_log(self._root, where, f"{self._cache_head}..{where.head}", self._seq)
+        self._take(log)
+        known = [c for c in log.changes if c[0] in self._facts]
+        later = [c for c in log.changes if c[0] not in self._facts]
         if later:
             pending = self._pending_changes()
             if pending is None:
@@ -307,10 +505,22 @@ class RepoHistory(Mapping[str, ActionHistory]):
             self._apply(known)
         self._save()
 
+    def _take(self, log: Log) -> None:
+        self._config += log.config
+        self._seq = log.seq
+        for path, author, _, after in log.changes:
+            if after is None:
+                self._deleted[path] = author
+            else:
+                self._deleted.pop(path, None)
+
     def _rebuild(self) -> None:
         """Read the whole log: every file's changes pending until a command asks about it."""
         self._facts, self._pending = {}, {}
-        for change in _changes(self._root, self._where.trackers, self._where.head):
+        self._config, self._configs, self._deleted, self._seq = [], {}, {}, 0
+        log = _read_log(self._root, self._where, self._where.head, 0)
+        self._take(log)
+        for change in log.changes:
             self._pending.setdefault(change[0], []).append(change)
         self._pending_keys = frozenset(self._pending)
         self._save()
@@ -318,7 +528,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def _pending_changes(self) -> dict[str, list[_Change]] | None:
         """The changes of files not yet worked out; None if they had to be read afresh."""
         if self._pending is None:
-            cached = self._caches.read("history-pending", _valid_pending)
+            cached = self._caches.read(f"{self._slot}-pending", _valid_pending)
             if cached is None or cached[:2] != (self._cache_head, self._where.trackers):
                 self._rebuild()
                 return None
@@ -328,35 +538,42 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def _save(self) -> None:
         where = self._where
         self._cache_head = where.head
-        self._caches.write("history", (where.head, where.trackers, self._facts, self._pending_keys))
+        self._caches.write(
+            self._slot,
+            (
+                where.head,
+                where.trackers,
+                self._facts,
+                self._pending_keys,
+                self._config,
+                self._configs,
+                self._deleted,
+                self._seq,
+            ),
+        )
         if self._pending is not None:
-            self._caches.write("history-pending", (where.head, where.trackers, self._pending))
+            self._caches.write(f"{self._slot}-pending", (where.head, where.trackers, self._pending))
 
     def _apply(self, changes: list[_Change]) -> None:
         """Work the changes (oldest first) into the files' facts, reading only blobs needed."""
         state = {
-            path: FileFacts.from_plain(self._facts[path]) if path in self._facts else FileFacts()
+            path: _unpack(self._facts[path]) if path in self._facts else FileFacts()
             for path in {c[0] for c in changes}
         }
-        heads = {path: facts.head_blob for path, facts in state.items()}
-        wanted: set[str] = set()
-        for path, _, before, after in changes:
-            if before and before != heads.get(path):
-                wanted.add(before)
-            if after:
-                wanted.add(after)
-            heads[path] = after
+        # The cached head keeps only its due date and extensions (see `to_plain`), so
+        # the version before each change is parsed too: one more blob per file updated.
+        wanted = {blob for _, _, before, after in changes for blob in (before, after) if blob}
         summaries = _summaries(self._root, sorted(wanted))
         for path, author, before, after in changes:
             facts = state[path]
-            if before and before == facts.head_blob:
-                prior = facts.head
-            else:
-                prior = summaries.get(before) if before else None
-            facts.change(author, prior, summaries.get(after) if after else None)
+            prior = summaries.get(before) if before else None
+            if before and prior is None and before == facts.head_blob:
+                prior = facts.head  # unreadable: compare with the last version that was read
+            current = summaries.get(after) if after else None
+            facts.change(author, prior, current, deleted=after is None)
             facts.head_blob = after
         for path, facts in state.items():
-            self._facts[path] = facts.to_plain()
+            self._facts[path] = marshal.dumps(facts.to_plain())
 
     def prefetch(self, item_ids: Iterable[str]) -> None:
         """Work out the facts of these actions in one pass (one `cat-file`, every core)."""
@@ -371,11 +588,45 @@ class RepoHistory(Mapping[str, ActionHistory]):
         self._pending_keys = frozenset(pending)
         self._save()
 
+    # --- cqctrack.yaml and deleted files --------------------------------------------
+
+    def config_versions(self) -> list[tuple[Author, Any]]:
+        """Every committed version of cqctrack.yaml, oldest first: (commit, plain validated
+        config, or None where that version is missing or invalid). Parsed once per blob."""
+        missing = [b for _, b in self._config if b is not None and b not in self._configs]
+        if missing:
+            for blob, content in run.cat_blobs(self._root, missing):
+                self._configs[blob] = _plain_config(content)
+            for blob in missing:
+                self._configs.setdefault(blob, None)
+            self._save()
+        return [(author, self._configs.get(b) if b else None) for author, b in self._config]
+
+    def deleted(self) -> dict[str, Author]:
+        """Action files whose last change was their deletion: path (in the work tree) ->
+        the commit that deleted it."""
+        return {
+            path: author
+            for path, author in self._deleted.items()
+            if "/actions/" in path and path.startswith(self._prefix)
+        }
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @property
+    def head(self) -> str:
+        """The commit these facts were read at."""
+        return self._where.head
+
     # --- the mapping -------------------------------------------------------------
 
     def _path(self, item_id: str) -> str | None:
         source = self._snap.sources.get(item_id)
-        if source is None or item_id not in self._snap.actions:
+        if source is None or (
+            item_id not in self._snap.actions and item_id not in self._snap.measures
+        ):
             return None
         return self._prefix + source.path
 
@@ -394,11 +645,15 @@ class RepoHistory(Mapping[str, ActionHistory]):
             raise KeyError(item_id)
         if key not in self._facts:
             self.prefetch([item_id])
-        facts = FileFacts.from_plain(self._facts[key])
-        current = summarise_record(self._snap.actions[item_id])
-        if current != facts.head:  # edited in the working tree since the last commit
-            facts = facts.copy()
-            facts.change((None, None, "", ""), facts.head, current)
+        facts = _unpack(self._facts[key])
+        action = self._snap.actions.get(item_id)
+        if action is not None:
+            current = summarise_record(action)
+            head = facts.head
+            if head is None or current != head[:2]:  # edited in the working tree since
+                facts = facts.copy()
+                more = head[2] if head is not None else None
+                facts.change(_WORKING, head, (*current, more))
         found = self._made[item_id] = facts.history()
         return found
 
@@ -409,8 +664,65 @@ class RepoHistory(Mapping[str, ActionHistory]):
         return sum(1 for _ in self)
 
 
+def config_history(root: Path, caches: cache.Caches, rev: str = "HEAD") -> list[tuple[Author, Any]]:
+    """Every version of cqctrack.yaml committed up to `rev`, for commands that read one
+    file's history (`cqctrack history`): as `RepoHistory.config_versions`, read on its own."""
+    text = run.run(
+        root,
+        "log",
+        "--reverse",
+        "--raw",
+        "--no-renames",
+        "--no-abbrev",
+        f"--format={run.RS}%H{run.FS}%aI{run.FS}%an{run.FS}%ae",
+        rev,
+        "--",
+        CONFIG_FILE,
+    )
+    versions: list[tuple[Author, str | None]] = []
+    for seq, record in enumerate(text.split(run.RS)[1:]):
+        header, _, body = record.partition("\n")
+        sha, when, name, email = header.split(run.FS)
+        blob = None
+        for line in body.split("\n"):
+            if line.startswith(":"):
+                after = line.partition("\t")[0].split()[3]
+                blob = None if after == _NO_BLOB else after
+        versions.append(((sha, when, name, email, seq), blob))
+    known = caches.read("configs", lambda v: isinstance(v, dict)) or {}
+    missing = [b for _, b in versions if b is not None and b not in known]
+    if missing:
+        for blob, content in run.cat_blobs(root, missing):
+            known[blob] = _plain_config(content)
+        caches.write("configs", known)
+    return [(author, known.get(b) if b else None) for author, b in versions]
+
+
+def _unpack(blob: bytes) -> FileFacts:
+    return FileFacts.from_plain(marshal.loads(blob))
+
+
+def _plain_config(content: bytes) -> Any:
+    from cqctrack.format import dialect
+
+    try:
+        data = dialect.parse(content)
+    except dialect.YamlProblem:
+        return None
+    try:
+        config = records.decode("config", data)
+    except Exception:  # pydantic's ValidationError, or data of the wrong shape
+        return None
+    return records.plain("config", config)
+
+
 def _valid_main(value: Any) -> bool:
-    return len(value) == 4 and isinstance(value[2], dict) and isinstance(value[3], frozenset)
+    return (
+        len(value) == 8
+        and isinstance(value[2], dict)
+        and isinstance(value[3], frozenset)
+        and isinstance(value[7], int)
+    )
 
 
 def _valid_pending(value: Any) -> bool:
@@ -420,24 +732,40 @@ def _valid_pending(value: Any) -> bool:
 class NoHistory(dict[str, ActionHistory]):
     """Outside git: no facts, and nothing to fetch."""
 
+    prefix = ""
+
     def prefetch(self, item_ids: Iterable[str]) -> None:
         return None
+
+    def config_versions(self) -> list[tuple[Author, Any]]:
+        return []
+
+    def deleted(self) -> dict[str, Author]:
+        return {}
 
 
 History = RepoHistory | NoHistory
 
 
 def read_history(
-    root: Path, snap: Snapshot, caches: cache.Caches, where: Scope | None = None
+    root: Path,
+    snap: Snapshot,
+    caches: cache.Caches,
+    where: Scope | None = None,
+    slot: str = "history",
 ) -> History:
-    """Facts for the actions in `snap`, by action id; empty when `root` is not in git."""
+    """Facts for the actions and measures in `snap`, by id; empty when `root` is not in git."""
     where = where or scope(root)
     if where is None:
         return NoHistory()
-    return RepoHistory(root, where, snap, caches)
+    return RepoHistory(root, where, snap, caches, slot)
 
 
-def _changes(root: Path, scope_dir: str, revisions: str) -> list[_Change]:
+_TRACKED = ("/actions/", "/measures/")
+
+
+def _read_log(root: Path, where: Scope, revisions: str, seq: int) -> Log:
+    config = f"{where.prefix}/{CONFIG_FILE}" if where.prefix != "." else CONFIG_FILE
     text = run.run(
         root,
         "log",
@@ -448,24 +776,32 @@ def _changes(root: Path, scope_dir: str, revisions: str) -> list[_Change]:
         f"--format={run.RS}%H{run.FS}%aI{run.FS}%an{run.FS}%ae",
         revisions,
         "--",
-        scope_dir,
+        # Pathspecs are relative to the folder git runs in (the tracker repository);
+        # the paths git prints are relative to the top of the work tree.
+        TRACKERS_DIR,
+        CONFIG_FILE,
     )
     out: list[_Change] = []
+    versions: list[tuple[Author, str | None]] = []
     for record in text.split(run.RS)[1:]:
         header, _, body = record.partition("\n")
         sha, when, name, email = header.split(run.FS)
-        author: Author = (sha, when, name, email)
+        author: Author = (sha, when, name, email, seq)
+        seq += 1
         for line in body.split("\n"):
             if not line.startswith(":"):
                 continue
             meta, _, path = line.partition("\t")
-            if "/actions/" not in path or not path.endswith(".yaml"):
-                continue
             fields = meta.split()
             before = None if fields[2] == _NO_BLOB else fields[2]
             after = None if fields[3] == _NO_BLOB else fields[3]
+            if path == config:
+                versions.append((author, after))
+                continue
+            if not path.endswith(".yaml") or not any(part in path for part in _TRACKED):
+                continue
             out.append((path, author, before, after))
-    return out
+    return Log(out, versions, seq)
 
 
 def _summaries(root: Path, blobs: list[str]) -> dict[str, Summary]:
@@ -498,8 +834,8 @@ def _summarise_blobs(root: str, blobs: list[str]) -> dict[str, Summary]:
 _GS = "\x1d"  # ends a commit header, before the file names --name-status lists
 
 
-def read_versions(root: Path, spec: str) -> list[Version]:
-    """Every committed version of the files matching `spec`, oldest first."""
+def read_versions(root: Path, spec: str, rev: str = "HEAD") -> list[Version]:
+    """Every version of the files matching `spec` committed up to `rev`, oldest first."""
     log = run.run(
         root,
         "log",
@@ -507,6 +843,7 @@ def read_versions(root: Path, spec: str) -> list[Version]:
         f"--format={run.RS}{run.COMMIT_FORMAT}{_GS}",
         "--name-status",
         "--no-renames",
+        rev,
         "--",
         spec,
     )

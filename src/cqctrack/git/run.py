@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from cqctrack.errors import GitError
 from cqctrack.format.history import Commit
@@ -59,10 +60,28 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
         raise GitError(
             "git is not installed or not on PATH", hint="install git and try again"
         ) from None
-    if check and done.returncode != 0:
+    if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        raise GitError(f"git {args[0]}: {message}")
+        refuse_dubious(root, message)
+        if check:
+            raise GitError(f"git {args[0]}: {message}")
     return done.stdout.decode("utf-8", "replace")
+
+
+class RefusedRepository(GitError):
+    """Git will not read this repository at all (another user's, "dubious ownership")."""
+
+
+def refuse_dubious(root: Path, message: str) -> None:
+    """Git will not read a repository owned by someone else ("dubious ownership"): say so
+    plainly, rather than carry on as if there were no history."""
+    if "dubious ownership" in message:
+        raise RefusedRepository(
+            f"git refuses to read the repository at {root}: it belongs to another user "
+            "(git's safe.directory protection), so its history cannot be read",
+            hint=f"if you trust it, run `git config --global --add safe.directory {root}` "
+            "(or run cqctrack as the repository's owner)",
+        )
 
 
 def cat_blobs(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes]]:
@@ -118,21 +137,71 @@ def toplevel(root: Path) -> Path | None:
     """The work tree containing `root`, or None when it is not in a git repository."""
     try:
         out = run(root, "rev-parse", "--show-toplevel", check=False).strip()
+    except RefusedRepository:
+        raise
     except GitError:
         return None
     return Path(out) if out else None
 
 
-def toplevel_and_head(root: Path) -> tuple[Path | None, str | None]:
-    """The work tree containing `root` and the commit HEAD names, in one call to git."""
+class Where(NamedTuple):
+    """What one `git rev-parse` says about the repository holding `root`."""
+
+    top: Path | None  # the work tree; None outside git
+    head: str | None  # the commit HEAD names; None before the first commit
+    shallow: bool = False  # a shallow clone: history stops at `edge`
+    edge: frozenset[str] = frozenset()  # the commits where a shallow history stops
+    altered: str | None = None  # grafts or replacement objects rewrite history: which
+
+
+def toplevel_and_head(root: Path) -> Where:
+    """The work tree containing `root`, the commit HEAD names and whether the history is
+    whole, in one call to git (plus a look at two files)."""
     try:
-        out = run(root, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD", check=False)
+        out = run(
+            root,
+            "rev-parse",
+            "--show-toplevel",
+            "--is-shallow-repository",
+            "--git-path",
+            "info/grafts",
+            "--git-path",
+            "shallow",
+            "--git-path",
+            "refs/replace",
+            "--verify",
+            "-q",
+            "HEAD",
+            check=False,
+        )
+    except RefusedRepository:
+        raise
     except GitError:
-        return None, None
+        return Where(None, None)
     lines = out.splitlines()
-    top = Path(lines[0]) if lines and lines[0] else None
-    head = lines[1].strip() if top is not None and len(lines) > 1 and lines[1].strip() else None
-    return top, head
+    if len(lines) < 5 or not lines[0]:
+        return Where(None, None)
+    top = Path(lines[0])
+    head = lines[5].strip() if len(lines) > 5 and lines[5].strip() else None
+
+    def path(rel: str) -> Path:
+        found = Path(rel)
+        return found if found.is_absolute() else root / found
+
+    shallow = lines[1].strip() == "true"
+    edge: frozenset[str] = frozenset()
+    if shallow:
+        try:
+            edge = frozenset(path(lines[3]).read_text().split())
+        except OSError:
+            edge = frozenset()
+    altered = None
+    grafts = path(lines[2])
+    if grafts.is_file() and grafts.read_text().strip():
+        altered = f"grafts in {grafts}"
+    elif path(lines[4]).is_dir() and any(path(lines[4]).iterdir()):
+        altered = "replacement objects (refs/replace)"
+    return Where(top, head, shallow, edge, altered)
 
 
 def head(root: Path) -> str | None:
@@ -161,6 +230,27 @@ def update_commit_graph(root: Path) -> None:
     )
 
 
+def author_day(root: Path) -> date | None:
+    """The day git would date a commit made now (honouring GIT_AUTHOR_DATE), in its own
+    time zone; None when git cannot say (no identity configured)."""
+    try:
+        ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    except RefusedRepository:
+        raise
+    except GitError:
+        return None
+    parts = ident.rsplit(" ", 2)
+    if len(parts) < 3 or not parts[1].isdigit():
+        return None
+    stamp, zone = int(parts[1]), parts[2]
+    try:
+        sign = -1 if zone.startswith("-") else 1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+    except ValueError:
+        offset = timedelta(0)
+    return datetime.fromtimestamp(stamp, timezone(offset)).date()
+
+
 def author_identity(root: Path) -> tuple[str, str] | None:
     """(name, e-mail) git would author a commit with here, or None when not configured.
 
@@ -169,6 +259,8 @@ def author_identity(root: Path) -> tuple[str, str] | None:
     """
     try:
         ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    except RefusedRepository:
+        raise
     except GitError:
         return None
     name, _, rest = ident.partition(" <")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
@@ -15,11 +16,15 @@ from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
 from cqctrack.store import discover, files, load
 
+if TYPE_CHECKING:
+    from cqctrack.read.at import At
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     findings: list[Finding]
     files_checked: int
+    notes: tuple[str, ...] = ()  # for stderr: what the result could not see
 
     @property
     def errors(self) -> int:
@@ -38,18 +43,37 @@ class CheckResult:
 
 
 def check_repository(
-    root: Path, today: date, caches: cache.Caches, deny_list: Path | None = None
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    deny_list: Path | None = None,
+    *,
+    allow_shallow: bool = False,
+    since: str | None = None,
+    at: At | None = None,
 ) -> CheckResult:
     """Load, validate and cross-check a whole repository: what `cqctrack check` reports.
 
     The result is cached, keyed by every tracker file's signature, the commit the
     git facts were read at, the date judged and the state of every evidence file
     it referred to, so a run with nothing changed replays it without reading a file.
+
+    `since`: also judge the change since that commit (pull-request mode): every flag
+    about a commit made since, whatever policy says of its severity, is an error, and
+    so is every closure problem of a closure recorded since (see `_in_change`).
+
+    `at`: check the repository as committed at that moment instead (read/at.py).
     """
-    listing = discover.discover(root)
-    where = facts.scope(root)
+    from cqctrack.read import governance
+
     deny_path = deny_list if deny_list is not None else files.deny_list_path(root)
     deny_text = files.deny_list_text(deny_path)
+    if at is not None:
+        return _check_at(root, today, caches, deny_text, allow_shallow, since, at)
+    listing = discover.discover(root)
+    where = facts.scope(root)
+    notes = tuple(governance.require_whole(where, allow_shallow))
+    change = _change(root, where, since) if since is not None else None
     key = (
         listing.fingerprint(),
         where.head if where else None,
@@ -58,25 +82,83 @@ def check_repository(
     )
     file_check = files.checker(root)
     cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2][1], int))
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == key and change is None:
         _, refs, (plain, files_checked) = cached
         if all(_state(root, file_check, ref) == state for ref, state in refs):
-            return CheckResult([from_plain(f) for f in plain], files_checked)
-    # Imported here: a run that replays the cached result needs neither rules nor catalogue.
-    from cqctrack.format.catalogue import load_catalogue
-    from cqctrack.rules.checks import run_checks
-    from cqctrack.rules.context import RuleContext
-    from cqctrack.rules.personal import deny_list as names_of
-
+            return CheckResult([from_plain(f) for f in plain], files_checked, notes)
     snap = load.load(root, caches, listing)
-    history = facts.read_history(root, snap, caches, where)
-    history.prefetch(snap.actions)
     refs_used = _evidence_refs(snap)
     texts = {
         ref: text
         for ref in refs_used
         if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
     }
+    result = _judge(root, snap, file_check, today, caches, where, texts, deny_text, since, change)
+    if change is None:
+        refs = [(ref, _state(root, file_check, ref)) for ref in refs_used]
+        plain = [to_plain(f) for f in result.findings]
+        caches.write("check", (key, refs, (plain, result.files_checked)))
+    return replace(result, notes=notes)
+
+
+def _check_at(
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    deny_text: str,
+    allow_shallow: bool,
+    since: str | None,
+    at: At,
+) -> CheckResult:
+    """`check --at`: the tree as committed at `at`, judged as of `today` (never cached here:
+    each blob's outcome is, by its id)."""
+    from cqctrack.read import at as read_at
+    from cqctrack.read import governance
+
+    snap, file_check, tree = read_at.snapshot(root, at, caches)
+    where = read_at.scope(root, at)
+    notes = (*governance.require_whole(where, allow_shallow), f"note: as committed at {at.label}")
+    change = _change(root, where, since) if since is not None else None
+    refs = [ref for ref in _evidence_refs(snap) if file_check(ref) is None]
+    found = tree.read(root, [ref for ref in refs if ref.lower().endswith(files.TEXT_SUFFIXES)])
+    texts = {ref: data.decode("utf-8", "replace") for ref, data in found.items()}
+
+    def read(path: str) -> bytes:
+        return tree.read(root, [path])[path]
+
+    result = _judge(
+        root, snap, file_check, today, caches, where, texts, deny_text, since, change, read,
+        "history-at",
+    )  # fmt: skip
+    return replace(result, notes=notes)
+
+
+def _judge(
+    root: Path,
+    snap: Snapshot,
+    file_check: FileCheck,
+    today: date,
+    caches: cache.Caches,
+    where: facts.Scope | None,
+    texts: dict[str, str],
+    deny_text: str,
+    since: str | None,
+    change: frozenset[str] | None,
+    read: Callable[[str], bytes] | None = None,
+    slot: str = "history",
+) -> CheckResult:
+    # Imported here: a run that replays the cached result needs neither rules nor catalogue.
+    from cqctrack.format.catalogue import load_catalogue
+    from cqctrack.read import governance
+    from cqctrack.rules.checks import run_checks
+    from cqctrack.rules.context import RuleContext
+    from cqctrack.rules.personal import deny_list as names_of
+
+    history = facts.read_history(root, snap, caches, where, slot)
+    history.prefetch([*snap.actions, *snap.measures])
+    edge = where.edge if where is not None else frozenset()
+    gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
+    deleted = {path.removeprefix(history.prefix): a for path, a in history.deleted().items()}
     ctx = RuleContext(
         snap,
         load_catalogue(),
@@ -86,17 +168,18 @@ def check_repository(
         in_git=where is not None,
         evidence_texts=texts,
         deny_names=names_of(deny_text),
+        governance=gov if where is not None else None,
+        deleted=deleted,
     )
     with load.quiet_gc():
         found = run_checks(ctx)
-    findings = load.attach_lines(root, [*snap.findings, *found])
+    findings = load.attach_lines(root, [*snap.findings, *found], read)
+    if change is not None and since is not None:
+        findings = _in_change(findings, change, since, snap, history)
     findings.sort(key=sort_key)
     findings = capped(findings)
     findings.sort(key=sort_key)
-    result = CheckResult(findings, snap.file_count)
-    refs = [(ref, _state(root, file_check, ref)) for ref in refs_used]
-    caches.write("check", (key, refs, ([to_plain(f) for f in findings], snap.file_count)))
-    return result
+    return CheckResult(findings, snap.file_count)
 
 
 def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tuple[int, ...]]:
@@ -109,6 +192,63 @@ def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tup
         return None, cache.signature((root / ref).stat())
     except OSError:
         return None, ()
+
+
+def _change(root: Path, where: facts.Scope | None, since: str) -> frozenset[str]:
+    """The commits made since `since` (on the way to HEAD): the change a pull request makes."""
+    from cqctrack.errors import GitError
+    from cqctrack.git import run
+
+    if where is None:
+        raise GitError(
+            f"--since {since}: {root} has no git history to compare with",
+            hint="pull-request mode compares commits; commit the trackers first",
+        )
+    base = run.run(root, "rev-parse", "--verify", "-q", f"{since}^{{commit}}", check=False)
+    if not base.strip():
+        raise GitError(
+            f"--since {since}: there is no such commit here",
+            hint="fetch it first (e.g. `git fetch origin main`, and give actions/checkout "
+            "`fetch-depth: 0`), or give a commit id",
+        )
+    return frozenset(run.run(root, "rev-list", f"{base.strip()}..{where.head}").split())
+
+
+def _in_change(
+    findings: list[Finding],
+    change: frozenset[str],
+    since: str,
+    snap: Snapshot,
+    history: facts.History,
+) -> list[Finding]:
+    """Findings about the change since `since` become errors, and say so.
+
+    A finding belongs to the change when it is about a commit in it (a flag, a due-date
+    move never logged), or is a closure problem of a closure recorded in it.
+    """
+    from cqctrack.format.history import entries_of_record
+
+    closed_in_change = set()
+    for action in snap.actions.values():
+        found = history.get(action.id)
+        if action.closure is None or found is None:
+            continue
+        closure = next(e for e in entries_of_record(action) if e.log == "closure")
+        added = found.added_by(closure.key)
+        if added is None or added.sha in change:  # uncommitted counts as the change too
+            closed_in_change.add(action.id)
+    out = []
+    for f in findings:
+        if f.commit is not None and f.commit in change:
+            note = f"changed since {since}, in commit {f.commit[:8]}"
+        elif f.category == "closure" and f.subject in closed_in_change:
+            note = f"a closure recorded since {since}"
+        else:
+            out.append(f)
+            continue
+        hint = f"{f.hint}; {note}" if f.hint else note
+        out.append(f._replace(severity=Severity.ERROR, hint=hint))
+    return out
 
 
 def _evidence_refs(snap: Snapshot) -> list[str]:

@@ -13,7 +13,11 @@ filters given must match (they combine with "and"). Closed actions appear under
 `--all`, under `--status closed` and under `--weak` (closed with evidence short
 of its requirements); the default review leaves them out, because looking at
 every closed action's evidence files would cost the weekly review most of its
-time at scale. Cancelled actions are not rated (see `cqctrack show`).
+time at scale, except for closed (and cancelled) actions with a flag in their
+history (rules/governance.py: a closure git does not prove, evidence removed
+after closure...), which appear in the default review and under `--flagged`:
+the weekly review is where the people who act on them look. Cancelled actions
+are otherwise not rated (see `cqctrack show`).
 
 `--as-of` judges the files as they are now against another date (as `check`
 does); only the summary's week-ago figures rebuild past state.
@@ -27,25 +31,36 @@ evidence files are checked only for actions awaiting verification or closed.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cqctrack import cache
 from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
-from cqctrack.findings import BRAG_ORDER, ESCALATION_ORDER, Escalation
+from cqctrack.findings import (
+    BRAG_ORDER,
+    ESCALATION_ORDER,
+    Finding,
+    from_plain,
+    to_plain,
+)
 from cqctrack.format.catalogue import Catalogue, load_catalogue
+from cqctrack.format.history import ActionHistory, entries_of_record
 from cqctrack.format.layout import CONFIG_FILE, FileCheck
 from cqctrack.format.policy import Policy
-from cqctrack.format.records import Action, Review
+from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
-from cqctrack.rules import closure, drift
+from cqctrack.read import at as read_at
+from cqctrack.read import governance as read_governance
+from cqctrack.rules import closure, drift, governance
 from cqctrack.store import files
 from cqctrack.store.load import load as load_snapshot
+from cqctrack.wording import date_text
 
 if TYPE_CHECKING:
     from cqctrack.rules.measures import ConcernStatus
@@ -69,6 +84,7 @@ class Query:
     key_questions: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()  # --status: only these (closed ones included when named)
     everything: bool = False  # --all: every open and closed action
+    flagged: bool = False  # --flagged: a flag in the action's history, open or not
 
     @property
     def filters_attention(self) -> bool:
@@ -77,8 +93,17 @@ class Query:
             or self.unreviewed
             or self.extended
             or self.weak
+            or self.flagged
             or self.due_within is not None
             or self.stale is not None
+        )
+
+    @property
+    def closed_too(self) -> bool:
+        """Closed and cancelled actions can appear when history flags them (a closure git
+        does not prove...): under --flagged, and in the default review."""
+        return self.flagged or not (
+            self.filters_attention or self.weak or self.statuses or self.everything
         )
 
 
@@ -117,6 +142,9 @@ class Row:
         return self.assessment.facts
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Unread:
     """A tracker file the review cannot see: shown as a Red row, never silently left out."""
@@ -137,10 +165,22 @@ class Workspace:
     catalogue: Catalogue
     history: git_facts.History
     in_git: bool
+    caches: cache.Caches | None = None
+    shallow: frozenset[str] = frozenset()  # a shallow clone's edge, read with --allow-shallow
     _file_check: FileCheck | None = None
     _kq_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
     _left: dict[str, date] | None = None
+    _gov: governance.Governance | None = None
+    _relaxed: list[governance.Relaxation] | None = None
+    warnings: list[str] = field(default_factory=list)  # about the history read
+    _email_owners: dict[str, str] | None = None
+    _flags: dict[str, Any] | None = None  # action id -> (file key, flags, review lags)
+    _flags_key: tuple[Any, ...] = ()
+    _flags_changed: bool = False
+    flags_slot: str = "flags"  # `--at` keeps its own
+    _signed: bool | None = None  # whether any version of the policy asks for signatures
+    _leaders: dict[str, drift.Leaders] = field(default_factory=dict)  # by tracker
 
     @property
     def policy(self) -> Policy:
@@ -169,9 +209,131 @@ class Workspace:
         if action.status in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             unmet = tuple(closure.unmet_requirements(action, self.catalogue, self.file_check))
         history = self.history.get(action.id)
-        return drift.facts_for(
-            action, history, self.policy, unmet, self.names, self.left, self.above(action)
+        flags: list[Finding] = []
+        lags: dict[int, int] = {}
+        config = self.snap.config
+        if history is not None and config is not None:
+            gov = self.gov
+            if history.due_moves and gov.imported.anything:
+                moves = governance.judged_moves(history.due_moves, gov)
+                history = history._replace(due_moves=moves)
+            flags, lags = self._judged(action, history, config, gov)
+        moved = [m for m in history.due_moves if m.is_extension] if history else []
+        who = (
+            governance.causers(flags, moved, history, self.email_owners)
+            if flags or moved
+            else _NONE
         )
+        return drift.facts_for(
+            action,
+            history,
+            self.policy,
+            unmet,
+            self.names,
+            self.left,
+            self.above(action),
+            people=self.snap.people,
+            leaders=self.leaders(action),
+            review_lags=lags,
+            flags=tuple(flags),
+            causers=who,
+        )
+
+    def _judged(
+        self,
+        action: Action,
+        history: ActionHistory,
+        config: Config,
+        gov: governance.Governance,
+    ) -> tuple[list[Finding], dict[int, int]]:
+        """History's flags about `action` and its reviews' lags, from the `flags` cache when
+        neither the action's file nor anything else they depend on has changed."""
+        if self._signed is None:
+            self._signed = read_governance.signed(gov)
+        signed = self._signed
+        key = zlib.crc32(self.snap.actions.blobs[action.id])
+        cached = None if signed else self._flag_cache().get(action.id)
+        if cached is not None and cached[0] == key:
+            return [from_plain(f) for f in cached[1]], cached[2]
+        entries = entries_of_record(action)
+        flags = governance.action_flags(action, history, config, gov, self.relaxations, entries)
+        lags = governance.review_lags(action, history, gov, entries)
+        if not signed:
+            self._flag_cache()[action.id] = (key, tuple(to_plain(f) for f in flags), lags)
+            self._flags_changed = True
+        return flags, lags
+
+    def _flag_cache(self) -> dict[str, Any]:
+        # Valid for one HEAD, one cqctrack.yaml in the working tree and one shallow edge:
+        # everything the judgement reads besides the action's own file (which is the key).
+        if self._flags is None:
+            self._flags_key = self._global_key()
+            found = self.caches.read(self.flags_slot, _valid_flags) if self.caches else None
+            self._flags = found[1] if found is not None and found[0] == self._flags_key else {}
+        return self._flags
+
+    def _global_key(self) -> tuple[Any, ...]:
+        head = getattr(self.history, "head", None)
+        config = zlib.crc32(repr(self.snap.config).encode()) if self.snap.config else 0
+        return (head, config, tuple(sorted(self.shallow)))
+
+    def save(self) -> None:
+        """Keep what was worked out for the next run (the history's flags per action)."""
+        if self._flags_changed and self.caches is not None and self._flags is not None:
+            self.caches.write(self.flags_slot, (self._flags_key, self._flags))
+            self._flags_changed = False
+
+    @property
+    def gov(self) -> governance.Governance:
+        """What history's judgements need (rules/governance.py), gathered once."""
+        if self._gov is None:
+            caches = self.caches or cache.Caches(self.root, enabled=False)
+            self._gov = read_governance.build(
+                self.root, self.snap, self.history, caches, shallow=self.shallow
+            )
+        return self._gov
+
+    @property
+    def email_owners(self) -> dict[str, str]:
+        if self._email_owners is None:
+            self._email_owners = governance.email_owners(self.snap.people)
+        return self._email_owners
+
+    @property
+    def relaxations(self) -> list[governance.Relaxation]:
+        if self._relaxed is None:
+            self._relaxed = governance.relaxations(self.gov) if self.in_git else []
+        return self._relaxed
+
+    def prepare(self, actions: list[Action]) -> None:
+        """Ask git about the signatures these actions' sign-offs need (policy signed)."""
+        if not self.in_git or not read_governance.signed(self.gov):
+            return
+        gov = self.gov
+        shas = [
+            sha
+            for action in actions
+            for sha in governance.signed_commits(action, self.history.get(action.id), gov)
+        ]
+        if shas:
+            caches = self.caches or cache.Caches(self.root, enabled=False)
+            self._gov = read_governance.with_signatures(
+                self.root, gov, shas, self.snap.people, caches
+            )
+
+    def leaders(self, action: Action) -> drift.Leaders:
+        slug = self.snap.tracker_of(action.id)
+        found = self._leaders.get(slug)
+        if found is None:
+            tracker = self.snap.trackers.get(slug)
+            found = drift.Leaders()
+            if tracker is not None:
+                provider: tuple[str, ...] = (tracker.nominated_individual,)
+                if tracker.provider_representative:
+                    provider += (tracker.provider_representative,)
+                found = drift.Leaders(tracker.registered_manager, provider)
+            self._leaders[slug] = found
+        return found
 
     def above(self, action: Action) -> tuple[Review, ...]:
         """Reviews of the action's concern and tracker (monthly ones are provider scrutiny)."""
@@ -219,17 +381,60 @@ class Workspace:
         return Named(person_id, known.name if known else person_id, role)
 
 
-def load(root: Path, today: date, caches: cache.Caches, git: bool = True) -> Workspace:
-    """Read the repository, and its git facts once unless `git` is False.
+def load(
+    root: Path,
+    today: date,
+    caches: cache.Caches,
+    git: bool = True,
+    allow_shallow: bool = False,
+    at: read_at.At | None = None,
+    as_of_given: bool = False,
+) -> Workspace:
+    """Read the repository, and its git facts once unless `git` is False. History that is
+    not whole (a shallow clone) is refused unless `allow_shallow`.
 
     Refuses when cqctrack.yaml cannot be read: without it there is no policy and
     no people register, and judging by the defaults would quietly mislead.
+
+    `at`: read the repository as committed at that moment instead (from git objects),
+    with its history up to then. `as_of_given`: the date judged was asked for, so say
+    when the files hold entries dated after it.
     """
-    snap = load_snapshot(root, caches)
+    file_check = None
+    if at is not None:
+        snap, file_check, _ = read_at.snapshot(root, at, caches)
+        where: git_facts.Scope | None = read_at.scope(root, at)
+    else:
+        snap = load_snapshot(root, caches)
+        where = git_facts.scope(root) if git else None
     refuse_without_config(snap)
-    where = git_facts.scope(root) if git else None
-    found = git_facts.read_history(root, snap, caches, where) if where else git_facts.NoHistory()
-    return Workspace(root, snap, today, load_catalogue(), found, where is not None)
+    warnings = read_governance.require_whole(where, allow_shallow)
+    slot = "history-at" if at is not None else "history"
+    found = (
+        git_facts.read_history(root, snap, caches, where, slot) if where else git_facts.NoHistory()
+    )
+    edge = where.edge if where is not None else frozenset()
+    ctx = Workspace(root, snap, today, load_catalogue(), found, where is not None, caches, edge)
+    ctx._file_check = file_check
+    ctx.flags_slot = "flags-at" if at is not None else "flags"
+    if at is not None:
+        warnings.append(
+            f"note: the tracker as committed at {at.label}, judged as at {date_text(today)}"
+        )
+    elif as_of_given:
+        latest = snap.latest_day()
+        if latest is not None and latest > today:
+            warnings.append(
+                f"warning: the files hold entries dated after {date_text(today)} (the latest "
+                f"{date_text(latest)}): --as-of judges today's files as at that date; to see "
+                f"the tracker as it was then, use --at {today.isoformat()}"
+            )
+    ctx.warnings = warnings
+    return ctx
+
+
+def _valid_flags(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)
 
 
 def refuse_without_config(snap: Snapshot) -> None:
@@ -249,7 +454,7 @@ def refuse_without_config(snap: Snapshot) -> None:
 
 def notes(ctx: Workspace, query: Query) -> list[str]:
     """Lines for stderr: what the result leaves out, and why."""
-    out = []
+    out = list(ctx.warnings)
     unread = ctx.unread(query)
     if unread:
         files = "1 tracker file" if len(unread) == 1 else f"{len(unread)} tracker files"
@@ -260,6 +465,13 @@ def notes(ctx: Workspace, query: Query) -> list[str]:
         if len(unread) > 20:
             out.append(f"  ... and {len(unread) - 20} more")
         out.append("  hint: run `cqctrack check` for details, fix the files and run it again")
+    for relaxation in governance.recent(
+        ctx.relaxations, ctx.today, ctx.policy.cadence.monthly_days
+    ):
+        out.append(
+            f"warning: policy {relaxation.describe()}; sign-offs recorded while it stood are "
+            "flagged on their actions (`cqctrack history cqctrack.yaml`)"
+        )
     if query.stale is not None and not ctx.in_git:
         out.append(
             f"note: {ctx.root} is not in a git repository, so --stale cannot tell when "
@@ -278,6 +490,7 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
     rows = []
     chosen = [a for a in _candidates(ctx, query) if _in_scope(ctx, a, query)]
     ctx.history.prefetch(a.id for a in chosen)  # their git facts, in one pass
+    ctx.prepare(chosen)
     for action in chosen:
         facts = ctx.facts(action)
         if not _matches(facts, query, policy, today):
@@ -288,6 +501,7 @@ def review(ctx: Workspace, query: Query) -> list[Row]:
             continue
         rows.append(build_row(ctx, action, verdict))
     rows.sort(key=_urgency)
+    ctx.save()
     return rows
 
 
@@ -303,6 +517,8 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
         statuses = statuses | {Status.CLOSED.value}
     if query.statuses:
         statuses = statuses & set(query.statuses) if query.weak else set(query.statuses)
+    if query.closed_too:
+        statuses = {s.value for s in Status}
     due_before = None
     if query.overdue:
         due_before = ctx.today
@@ -313,7 +529,9 @@ def _candidates(ctx: Workspace, query: Query) -> Iterable[Action]:
 
 
 def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
-    if action.status is Status.CANCELLED:
+    # Closed and cancelled actions in the default review and under --flagged stay in
+    # scope only to be looked at for flags (in `_matches`, once their facts are read).
+    if action.status is Status.CANCELLED and not query.closed_too:
         return False
     if query.statuses and action.status.value not in query.statuses:
         return False
@@ -321,7 +539,10 @@ def _in_scope(ctx: Workspace, action: Action, query: Query) -> bool:
         if action.status not in (Status.AWAITING_VERIFICATION, Status.CLOSED):
             return False
     elif not (
-        action.is_open or query.statuses or (query.everything and action.status is Status.CLOSED)
+        action.is_open
+        or query.statuses
+        or query.closed_too
+        or (query.everything and action.status is Status.CLOSED)
     ):
         return False
     if query.trackers and ctx.snap.tracker_of(action.id) not in query.trackers:
@@ -342,6 +563,8 @@ def _matches(facts: drift.Facts, query: Query, policy: Policy, today: date) -> b
         not query.unreviewed or drift.is_unreviewed(facts, policy, today),
         not query.extended or drift.is_extended(facts, policy),
         not query.weak or drift.is_weak(facts) or drift.is_unconfirmed_import(facts.action),
+        not query.flagged or drift.is_flagged(facts),
+        not query.closed_too or facts.action.is_open or drift.is_flagged(facts),
         query.stale is None or is_stale(facts, today, query.stale),
     )
     return all(checks)
@@ -373,14 +596,13 @@ def _qualified(ref: str, framework: str) -> tuple[str, str]:
 def build_row(ctx: Workspace, action: Action, verdict: drift.Assessment) -> Row:
     slug = ctx.snap.tracker_of(action.id)
     tracker = ctx.snap.trackers.get(slug)
-    escalate_to: tuple[Named, ...] = ()
-    if tracker is not None and verdict.escalation is Escalation.PROVIDER:
-        escalate_to = (ctx.person(tracker.nominated_individual, "nominated individual"),)
+    roles: dict[str, str] = {}
+    if tracker is not None:
+        roles[tracker.registered_manager] = "registered manager"
         if tracker.provider_representative:
-            rep = ctx.person(tracker.provider_representative, "provider representative")
-            escalate_to += (rep,)
-    elif tracker is not None and verdict.escalation is Escalation.MANAGER:
-        escalate_to = (ctx.person(tracker.registered_manager, "registered manager"),)
+            roles[tracker.provider_representative] = "provider representative"
+        roles[tracker.nominated_individual] = "nominated individual"
+    escalate_to = tuple(ctx.person(p, roles.get(p)) for p in verdict.route)
     return Row(
         action=action,
         tracker=slug,

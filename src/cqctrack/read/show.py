@@ -229,7 +229,7 @@ def _history(shown: Shown, root: Path, ctx: workspace.Workspace, action: Action)
         shown.history_error = "not in git, so there is no history to read"
         return
     try:
-        timeline = action_history(root, action.id, ctx.snap.config)
+        timeline = action_history(root, action.id, ctx.snap.config, ctx.caches)
     except CqcError as err:
         shown.history_error = err.message
         return

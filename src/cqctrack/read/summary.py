@@ -10,14 +10,15 @@ time had passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cqctrack.findings import Escalation
+from cqctrack.findings import Escalation, Severity
 from cqctrack.format.records import Action
 from cqctrack.format.vocab import Status
 from cqctrack.read.review import Workspace
-from cqctrack.rules import drift, measures, staff
+from cqctrack.rules import drift, governance, measures, staff
 
 WEEK = timedelta(days=7)
 
@@ -63,6 +64,9 @@ class Summary:
     concerns: int
     concerns_resolved: int
     staff_repeats: list[tuple[str, staff.Repeat]]  # (tracker, repeat)
+    flagged: int = 0  # actions (any status) with a flag in their history
+    flags: dict[str, int] = field(default_factory=dict)  # flag code -> how many
+    relaxations: list[governance.Relaxation] = field(default_factory=list)  # recent ones
 
     @property
     def week_ago(self) -> date:
@@ -80,18 +84,27 @@ def summarise(ctx: Workspace) -> Summary:
     }
     kqs = {kq.id: Tally(kq.id, kq.name) for kq in ctx.catalogue.key_questions.values()}
     cancelled = 0
+    flagged = 0
+    flags: Counter[str] = Counter()
     ctx.history.prefetch(snap.actions)
+    ctx.prepare(list(snap.actions.values()))
     for action in snap.actions.values():
+        facts = ctx.facts(action)
+        if drift.is_flagged(facts):
+            flagged += 1
+            flags.update(f.code for f in facts.flags if f.severity is not Severity.INFO)
+            if facts.unlogged:
+                flags["drift-unlogged-extension"] += facts.unlogged
         if action.status is Status.CANCELLED:
             cancelled += 1
             continue
-        facts = ctx.facts(action)
         verdict = drift.assess(facts, policy, today)
         now, before = drift.is_overdue(facts, today), overdue_on(facts, today - WEEK)
         groups = [total, trackers[snap.tracker_of(action.id)]]
         groups += [kqs[kq] for kq in ctx.key_questions(action)]
         for group in groups:
             group.add(verdict, now, before)
+    ctx.save()
     statuses = measures.assess_concerns(snap, today)
     by_tracker: dict[str, list[Action]] = {}
     for action in snap.actions.values():
@@ -111,6 +124,9 @@ def summarise(ctx: Workspace) -> Summary:
         concerns=len(statuses),
         concerns_resolved=sum(s.resolved for s in statuses),
         staff_repeats=repeats,
+        flagged=flagged,
+        flags=dict(sorted(flags.items())),
+        relaxations=governance.recent(ctx.relaxations, today, policy.cadence.monthly_days),
     )
 
 

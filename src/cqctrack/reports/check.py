@@ -23,6 +23,8 @@ CATEGORY_NAMES = {
     "text": "hidden characters",
     "policy": "policy",
     "drift": "drift",
+    "oversight": "oversight by the right people",
+    "approval": "approvals by the right people",
 }
 # The closure rule has several conditions; counting an owner who verified their own
 # action under "closure without evidence" told a manager the wrong thing (issue 11).

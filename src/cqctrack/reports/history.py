@@ -25,6 +25,8 @@ def render_text(timeline: Timeline) -> list[tuple[str, str]]:
         lines.append((f"{when:<11}  {sha}  {who:<{width}}  {visible(event.text)}{via}", ""))
         for flag in event.flags:
             lines.append((f"{'':<11}  {'':8}  {'':<{width}}  ! {visible(flag)}", "bold red"))
+        for note in event.notes:
+            lines.append((f"{'':<11}  {'':8}  {'':<{width}}  · {visible(note)}", "dim"))
     flags = timeline.flags
     lines.append(("", ""))
     if flags:

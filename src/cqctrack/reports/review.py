@@ -26,7 +26,9 @@ The keys below are stable: new keys may be added, none renamed or removed.
     findings       [{"code", "brag", "reason", "escalation"}]: the same reasons with
                    the rule that gave each (codes: see drift.py)
     escalation     null, or {"level": "provider" | "registered-manager",
-                   "to": [{"id", "name", "role"}], "reasons": [...]}
+                   "to": [{"id", "name", "role"}], "reasons": [...], "note": why it
+                   goes where it goes when not the usual place (the registered
+                   manager owns the action or caused the lapse), else null}
 
 A tracker file that cannot be read is a Red row too, so no one reads a partial
 review as the whole: {"id" (the file name), "tracker", "path", "brag": "red",
@@ -78,6 +80,8 @@ def describe(query: Query) -> list[str]:
         words.append("repeatedly extended")
     if query.weak:
         words.append("weak evidence")
+    if query.flagged:
+        words.append("flagged in history")
     if query.stale is not None:
         words.append(f"no change for {days_text(query.stale)}")
     words += [f"tracker {t}" for t in query.trackers]
@@ -158,7 +162,9 @@ def _escalate_to(row: Row) -> str:
         names = ", ".join(visible(p.name) for p in row.escalate_to)
         return f"the registered manager, {names}" if names else "the registered manager"
     people = ", ".join(f"{visible(p.name)} ({p.role})" for p in row.escalate_to)
-    return f"{escalation.label}: {people}" if people else escalation.label
+    text = f"{escalation.label}: {people}" if people else escalation.label
+    note = row.assessment.route_note
+    return f"{text}, because {visible(note)}" if note else text
 
 
 # --- plain text ------------------------------------------------------------------------
@@ -300,6 +306,7 @@ def row_json(row: Row) -> dict[str, Any]:
             "level": verdict.escalation.value,
             "to": [{"id": p.id, "name": p.name, "role": p.role} for p in row.escalate_to],
             "reasons": verdict.escalation_reasons,
+            "note": verdict.route_note,
         }
     return {
         "id": action.id,

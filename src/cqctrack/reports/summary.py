@@ -2,8 +2,12 @@
 
 JSON is one object: provider, as_of, week_ago, totals, cancelled, overdue_trend
 {now, week_ago, change}, by_tracker and by_key_question (lists of tallies),
-concerns {total, resolved} and staff_repeats [{tracker, ref, actions,
-competency_checks}] (staff references on several actions: rules/staff.py). A tally is {key, name, open, brag {red, amber, green,
+concerns {total, resolved}, staff_repeats [{tracker, ref, actions,
+competency_checks}] (staff references on several actions: rules/staff.py),
+history_flags {actions, by_code: {code: count}} (actions of any status with a flag
+in their history, see rules/governance.py) and relaxations (policy relaxations
+made within the provider scrutiny cadence: setting, old, new, by, on, commit,
+put_back_on). A tally is {key, name, open, brag {red, amber, green,
 blue}, overdue, overdue_week_ago, escalations {provider, registered-manager},
 extensions {logged, unlogged}} (extensions of open actions; unlogged: due-date moves
 the extension log does not record, judged as the review and `check` judge them).
@@ -68,7 +72,18 @@ def headline(summary: Summary) -> list[tuple[str, str]]:
             "(details: `cqctrack review --concerns`)",
         ),
         ("Staff repeats", _repeats(summary)),
+        ("History flags", _flags(summary)),
+        *(("Policy relaxed", r.describe()) for r in summary.relaxations),
     ]
+
+
+def _flags(summary: Summary) -> str:
+    """e.g. '2 actions (1 signoff-not-by-signer, 1 drift-unlogged-extension)'."""
+    if not summary.flagged:
+        return "none"
+    codes = ", ".join(f"{n} {code}" for code, n in summary.flags.items())
+    what = "action" if summary.flagged == 1 else "actions"
+    return f"{summary.flagged} {what} ({codes}; details: `cqctrack review --flagged`)"
 
 
 def _repeats(summary: Summary) -> str:
@@ -164,6 +179,19 @@ def render_json(summary: Summary) -> str:
                 "competency_checks": list(r.checked),
             }
             for slug, r in summary.staff_repeats
+        ],
+        "history_flags": {"actions": summary.flagged, "by_code": summary.flags},
+        "relaxations": [
+            {
+                "setting": r.setting,
+                "old": r.old,
+                "new": r.new,
+                "by": r.at.name,
+                "on": r.at.day.isoformat(),
+                "commit": r.at.sha,
+                "put_back_on": r.until.day.isoformat() if r.until else None,
+            }
+            for r in summary.relaxations
         ],
     }
     return json_text(payload)

@@ -1,22 +1,19 @@
 """The audit trail: the events between two versions of an action file, and what to flag.
 
 Works on the parsed YAML of each version (plain dictionaries), so a hand edit
-reads exactly like a change cqctrack made. `git/facts.py` finds the versions; the
-flags a reviewer must see are decided here, next to the change they are about,
-each a finding with a code:
+reads exactly like a change cqctrack made. `git/facts.py` finds the versions and
+the facts about them; this module words each change as an event. What to flag on
+an event is judged elsewhere, once, from the same facts `check` and the review
+read, and attached here to the event it is about:
 
 - a due date moved later without a logged extension (`drift-unlogged-extension`,
-  judged in rules/extensions.py, the same finding `check` and the review count);
-- evidence edited or removed after closure (`audit-evidence-edited-after-closure`,
-  `audit-evidence-removed-after-closure`);
-- an evidence requirement removed or changed after the action was agreed
-  (`audit-requirement-removed`, `audit-requirement-changed`);
-- a closure committed by someone other than its verifier, or whose verifier has
-  no e-mail to check it against (`audit-closure-not-by-verifier`,
-  `audit-verifier-no-email`);
-- entries dated well before the commit that added them (`audit-backdated`);
-- an extension logged long after its move (`audit-extension-logged-late`);
-- the file deleted (`audit-file-deleted`).
+  rules/extensions.py), and an extension logged long after its move
+  (`audit-extension-logged-late`);
+- every flag about how an entry came to be (a sign-off git does not prove, an
+  entry dated after its commit or back-dated, oversight committed by the owner,
+  a sign-off under a relaxed policy), and the changes a reviewer must see
+  (evidence edited or removed after closure, a requirement changed, a closure
+  edited, the file deleted): rules/governance.py.
 """
 
 from __future__ import annotations
@@ -26,12 +23,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from cqctrack.findings import Finding, Severity
-from cqctrack.format.history import Commit, DueMove, Logged, Version
+from cqctrack.format.history import (
+    CLOSURE_EDITED,
+    DELETED,
+    EVIDENCE_EDITED,
+    EVIDENCE_REMOVED,
+    REQUIREMENT_CHANGED,
+    REQUIREMENT_REMOVED,
+    Added,
+    Commit,
+    DueMove,
+    Logged,
+    Version,
+    created_entry,
+    entry_of,
+)
 from cqctrack.format.policy import DEFAULT_POLICY, Policy
 from cqctrack.format.records import Config
-from cqctrack.format.vocab import iso_date
-from cqctrack.rules import extensions
-from cqctrack.wording import date_text, value_date
+from cqctrack.format.vocab import Period, iso_date
+from cqctrack.rules import extensions, governance, measures
+from cqctrack.wording import value_date
 
 LOGS = ("evidence", "extensions", "reviews", "progress", "reopenings", "corrections")
 
@@ -52,6 +63,11 @@ class Event:
         return tuple(f.message for f in self.findings if f.severity is not Severity.INFO)
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The findings for information only (e.g. a sign-off recorded, not proven)."""
+        return tuple(f.message for f in self.findings if f.severity is Severity.INFO)
+
+    @property
     def via(self) -> str:
         if self.commit is None:
             return "uncommitted"
@@ -70,22 +86,69 @@ def _flag(code: str, message: str, commit: Commit | None, subject: str | None) -
 
 @dataclass(frozen=True, slots=True)
 class Audit:
-    """What comparing versions needs besides the versions: people, policy and git's moves."""
+    """What comparing versions needs besides the versions: people, policy, git's moves,
+    the changes git's facts found (events: (what, id, commit sha)), and the governance
+    context the flags are judged in."""
 
     config: Config | None
     moves: tuple[DueMove, ...]
     subject: str | None = None
+    events: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
+    gov: governance.Governance | None = None
+    relaxed: tuple[governance.Relaxation, ...] = ()
+    period: str | None = None  # a measure's period kind (monthly, ...), for its readings
 
     @property
     def policy(self) -> Policy:
         return self.config.policy if self.config else DEFAULT_POLICY
 
+    def entry_flags(
+        self, commit: Commit | None, log: str, item: Any, owner: Any, imported: bool = False
+    ) -> list[Finding]:
+        """The flags about one entry this commit added (rules/governance.py). `imported`: a
+        spreadsheet's word (an imported closure), not judged as recorded in cqctrack."""
+        if commit is None or self.config is None or self.gov is None:
+            return []
+        if log != "created" and not isinstance(item, dict):
+            return []
+        entry = created_entry(item) if log == "created" else entry_of(log, item)
+        added = Added(commit.sha, commit.when, commit.author_name, commit.author_email, -1)
+        subject = self.subject or ""
+        who = owner if isinstance(owner, str) else None
+        found = governance.entry_findings(
+            subject, who, entry, added, self.config, self.gov, imported=imported
+        )
+        found += governance.under_relaxation(subject, who, entry, added, self.gov, self.relaxed)
+        found += governance.recorded_note(entry, added, self.gov)
+        return found
+
+    def reading_flags(self, commit: Commit | None, item: Any, period: Any) -> list[Finding]:
+        """A measure's reading this commit added: the entry's flags, and whether its period
+        had ended by the commit (when the reading gives no `recorded` date)."""
+        found = self.entry_flags(commit, "readings", item, None)
+        if commit is None or self.gov is None or not isinstance(item, dict):
+            return found
+        kind = next((p for p in Period if p.value == period), None)
+        if item.get("recorded") is None and kind is not None:
+            early = measures.premature_period(kind, str(item.get("period")), commit.when.date())
+            added = Added(commit.sha, commit.when, commit.author_name, commit.author_email, -1)
+            entry = entry_of("readings", item)
+            found += governance.reading_findings(self.subject or "", entry, early, added, self.gov)
+        return found
+
+    def event_flag(self, commit: Commit | None, what: str, ident: str = "") -> list[Finding]:
+        """The flag, if the facts found one, about a change this commit made."""
+        if commit is None or self.gov is None:
+            return []
+        events = [e for e in self.events if e[:2] == (what, ident) and e[2][0] == commit.sha]
+        return governance.event_findings(self.subject, events, self.policy, self.gov)
+
 
 def compare(old: Version | None, new: Version, audit: Audit) -> list[Event]:
     commit = new.commit
     if new.data is None:
-        found = _flag("audit-file-deleted", "the action file was deleted", commit, audit.subject)
-        return [Event(commit, "deleted", f"file {new.path} deleted", (found,))]
+        found = audit.event_flag(commit, DELETED)
+        return [Event(commit, "deleted", f"file {new.path} deleted", tuple(found))]
     if new.error:
         return [Event(commit, "unreadable", f"this version cannot be read: {new.error}")]
     before = old.data if old is not None and old.data else None
@@ -121,9 +184,12 @@ def _created(commit: Commit | None, data: dict[str, Any], audit: Audit) -> Event
             )
             found.append(_flag("audit-imported-closure", message, commit, audit.subject))
         return Event(commit, "created", text, tuple(found))
-    for log in LOGS:
-        for entry in data.get(log) or []:
-            found += _backdated(commit, entry, log, audit)
+    owner = data.get("owner")
+    found += audit.entry_flags(commit, "created", data, owner)
+    for log in (*LOGS, "closure", "cancellation"):
+        items = data.get(log)
+        for entry in items if isinstance(items, list) else [items] if items else []:
+            found += audit.entry_flags(commit, log, entry, owner)
     return Event(commit, "created", text, tuple(found))
 
 
@@ -218,13 +284,12 @@ def _requirement_changes(
             text = f"evidence requirement {rid} removed{why(rid)}"
             events.append(Event(commit, "requirement-removed", text))
             continue
-        message = f"evidence requirement {rid} was removed after the action was agreed"
         events.append(
             Event(
                 commit,
                 "requirement-removed",
                 f"evidence requirement {rid} removed",
-                (_flag("audit-requirement-removed", message, commit, audit.subject),),
+                tuple(audit.event_flag(commit, REQUIREMENT_REMOVED, str(rid))),
             )
         )
     for rid in new_reqs.keys() - old_reqs.keys():
@@ -241,13 +306,12 @@ def _requirement_changes(
             text = f"evidence requirement {rid} changed{why(rid)}"
             events.append(Event(commit, "requirement-changed", text))
         elif old_reqs[rid] != new_reqs[rid]:
-            message = f"evidence requirement {rid} was changed after the action was agreed"
             events.append(
                 Event(
                     commit,
                     "requirement-changed",
                     f"evidence requirement {rid} changed",
-                    (_flag("audit-requirement-changed", message, commit, audit.subject),),
+                    tuple(audit.event_flag(commit, REQUIREMENT_CHANGED, str(rid))),
                 )
             )
     return events
@@ -293,7 +357,7 @@ def _due_moved(
                 f" (extension logged: {str(entry.get('reason')).rstrip('.')}; "
                 f"approved by {entry.get('approved_by')})"
             )
-            found += _backdated(commit, entry, "extensions", audit)
+            found += audit.entry_flags(commit, "extensions", entry, new.get("owner"))
         else:
             text += f" ({extensions.describe(move, audit.policy)})"
         late = extensions.logged_late(move, audit.policy, audit.subject)
@@ -316,7 +380,7 @@ def _log_changes(
     commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events: list[Event] = []
-    was_closed = old.get("status") == "closed" or bool(old.get("reopenings"))
+    owner = new.get("owner")
     fixes = _new_entries(old.get("corrections"), new.get("corrections"))
     replacing = {str(c.get("replacement")) for c in fixes if c.get("replacement")}
     events += _corrections(commit, fixes, new, audit)
@@ -333,7 +397,7 @@ def _log_changes(
                 "review-added",
                 f"{entry.get('level')} oversight by {entry.get('by')}: "
                 f"{entry.get('decision')} ({entry.get('note')})",
-                tuple(_backdated(commit, entry, "reviews", audit)),
+                tuple(audit.entry_flags(commit, "reviews", entry, owner)),
             )
         )
     for index, entry in enumerate(new.get("progress") or []):
@@ -346,7 +410,7 @@ def _log_changes(
                 commit,
                 "progress-added",
                 f"progress note by {entry.get('by')}: {entry.get('note')}",
-                tuple(_backdated(commit, entry, "progress", audit)),
+                tuple(audit.entry_flags(commit, "progress", entry, owner)),
             )
         )
     for entry in _new_entries(old.get("extensions"), new.get("extensions")):
@@ -357,10 +421,10 @@ def _log_changes(
                     "extension-logged",
                     f"extension logged {value_date(entry.get('from'))} → "
                     f"{value_date(entry.get('to'))}: {entry.get('reason')}",
-                    tuple(_backdated(commit, entry, "extensions", audit)),
+                    tuple(audit.entry_flags(commit, "extensions", entry, owner)),
                 )
             )
-    events += _evidence_changes(commit, old, new, was_closed, audit, replacing)
+    events += _evidence_changes(commit, old, new, audit, replacing)
     events += _closure_changes(commit, old, new, audit)
     return events
 
@@ -385,7 +449,7 @@ def _corrections(
             replacement = str(fix.get("replacement"))
             diff = _differences(_find(new, entry), _find(new, replacement))
             text = f"{label} corrected as {replacement} by {who}{diff}: {why}"
-        found = _backdated(commit, fix, "corrections", audit)
+        found = audit.entry_flags(commit, "corrections", fix, new.get("owner"))
         events.append(Event(commit, "corrected", text, tuple(found)))
     return events
 
@@ -418,7 +482,6 @@ def _evidence_changes(
     commit: Commit | None,
     old: dict[str, Any],
     new: dict[str, Any],
-    was_closed: bool,
     audit: Audit,
     replacing: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[Event]:
@@ -436,37 +499,15 @@ def _evidence_changes(
                     commit,
                     "evidence-added",
                     f"evidence {eid} added: {entry.get('kind')}, {where} (satisfies {satisfies})",
-                    tuple(_backdated(commit, entry, "evidence", audit)),
+                    tuple(audit.entry_flags(commit, "evidence", entry, new.get("owner"))),
                 )
             )
         elif before[eid] != entry:
-            found = (
-                (
-                    _flag(
-                        "audit-evidence-edited-after-closure",
-                        f"evidence {eid} was edited after closure",
-                        commit,
-                        audit.subject,
-                    ),
-                )
-                if was_closed
-                else ()
-            )
-            events.append(Event(commit, "evidence-edited", f"evidence {eid} edited", found))
+            found = audit.event_flag(commit, EVIDENCE_EDITED, str(eid))
+            events.append(Event(commit, "evidence-edited", f"evidence {eid} edited", tuple(found)))
     for eid in before.keys() - after.keys():
-        found = (
-            (
-                _flag(
-                    "audit-evidence-removed-after-closure",
-                    f"evidence {eid} was removed after closure",
-                    commit,
-                    audit.subject,
-                ),
-            )
-            if was_closed
-            else ()
-        )
-        events.append(Event(commit, "evidence-removed", f"evidence {eid} removed", found))
+        found = audit.event_flag(commit, EVIDENCE_REMOVED, str(eid))
+        events.append(Event(commit, "evidence-removed", f"evidence {eid} removed", tuple(found)))
     return events
 
 
@@ -474,18 +515,23 @@ def _closure_changes(
     commit: Commit | None, old: dict[str, Any], new: dict[str, Any], audit: Audit
 ) -> list[Event]:
     events = []
+    owner = new.get("owner")
     closure = new.get("closure")
     if isinstance(closure, dict) and closure != old.get("closure"):
         verifier = closure.get("verified_by")
-        found = _backdated(commit, closure, "closure", audit)
         if closure.get("imported") is True:
+            # A spreadsheet's word, not a verification: said once, as what it is (the
+            # review's imported-closure keeps it Amber until confirmed).
+            found = audit.entry_flags(commit, "closure", closure, owner, imported=True)
             message = (
                 f"closure marked as imported, verified by {verifier} as a spreadsheet "
                 "recorded it; not verified in cqctrack"
             )
             found.append(_flag("audit-imported-closure", message, commit, audit.subject))
         else:
-            found += _committed_by_verifier(commit, str(verifier), audit)
+            found = audit.entry_flags(commit, "closure", closure, owner)
+        if isinstance(old.get("closure"), dict):
+            found += audit.event_flag(commit, CLOSURE_EDITED)
         events.append(
             Event(
                 commit,
@@ -496,12 +542,11 @@ def _closure_changes(
         )
     for entry in _new_entries(old.get("reopenings"), new.get("reopenings")):
         text = f"reopened by {entry.get('by')}: {entry.get('reason')}"
-        events.append(
-            Event(commit, "reopened", text, tuple(_backdated(commit, entry, "reopenings", audit)))
-        )
+        flags = audit.entry_flags(commit, "reopenings", entry, owner)
+        events.append(Event(commit, "reopened", text, tuple(flags)))
     cancellation = new.get("cancellation")
     if isinstance(cancellation, dict) and cancellation != old.get("cancellation"):
-        found = _backdated(commit, cancellation, "cancellation", audit)
+        found = audit.entry_flags(commit, "cancellation", cancellation, owner)
         who, why = cancellation.get("approved_by"), cancellation.get("reason")
         events.append(
             Event(commit, "cancelled", f"cancelled, approved by {who}: {why}", tuple(found))
@@ -509,54 +554,132 @@ def _closure_changes(
     return events
 
 
-def _committed_by_verifier(commit: Commit | None, verifier: str, audit: Audit) -> list[Finding]:
-    config = audit.config
-    if commit is None or config is None or verifier not in config.people:
-        return []
-    emails = {e.lower() for e in config.people[verifier].emails}
-    if not emails:
-        message = (
-            f"closure committed by {commit.author_name}; {verifier} has no e-mail in the "
-            "people register to confirm it was them"
-        )
-        return [_flag("audit-verifier-no-email", message, commit, audit.subject)]
-    if commit.author_email.lower() not in emails:
-        message = (
-            f"closure committed by {commit.author_name} <{commit.author_email}>, "
-            f"not by the recorded verifier {verifier}"
-        )
-        return [_flag("audit-closure-not-by-verifier", message, commit, audit.subject)]
-    return []
-
-
-_WHAT = {
-    "evidence": "evidence {id}",
-    "reviews": "a review",
-    "progress": "a progress note",
-    "extensions": "an extension",
-    "closure": "the closure",
-    "reopenings": "a reopening",
-    "cancellation": "the cancellation",
-    "corrections": "a correction",
-}
-
-
-def _backdated(commit: Commit | None, entry: Any, log: str, audit: Audit) -> list[Finding]:
-    if commit is None or not isinstance(entry, dict):
-        return []
-    when = iso_date(str(entry.get("date")))
-    if when is None:
-        return []
-    lag = (commit.when.date() - when).days
-    if lag <= audit.policy.audit.backdating_days:
-        return []
-    what = _WHAT.get(log, log).format(id=entry.get("id"))
-    message = (
-        f"{what} dated {date_text(when)} was committed {lag} days later "
-        f"({date_text(commit.when.date())})"
-    )
-    return [_flag("audit-backdated", message, commit, audit.subject)]
-
-
 def flags(events: Iterable[Event]) -> list[Finding]:
     return [f for event in events for f in event.findings]
+
+
+# --- any other tracked file: cqctrack.yaml, a tracker, a concern, a measure -----------------
+
+
+def compare_file(old: Version | None, new: Version, audit: Audit) -> list[Event]:
+    """The changes between two versions of a file that is not an action, field by field.
+
+    `cqctrack.yaml`'s policy and register changes carry `policy-relaxed` where they
+    relaxed the rules (rules/governance.py); a measure's new readings carry the
+    flags about how they came to be, as an action's entries do.
+    """
+    commit = new.commit
+    if new.data is None:
+        return [Event(commit, "deleted", f"file {new.path} deleted")]
+    if new.error:
+        return [Event(commit, "unreadable", f"this version cannot be read: {new.error}")]
+    before = old.data if old is not None and old.data else None
+    if before is None:
+        found = []
+        for reading in _readings(new.data):
+            found += audit.reading_flags(commit, reading, new.data.get("period"))
+        return [Event(commit, "created", _created_text(new.data), tuple(found))]
+    events: list[Event] = []
+    _diff(commit, (), before, new.data, events, audit)
+    relaxed = [r for r in audit.relaxed if commit is not None and r.at.sha == commit.sha]
+    for relaxation in relaxed:
+        loc = governance.setting_loc(relaxation.setting)
+        path = ".".join(str(part) for part in loc)
+        target = next(
+            (e for e in events if e.field and (path == e.field or path.startswith(e.field + "."))),
+            None,
+        )
+        flag = governance.relaxation_flag(relaxation)
+        if target is None:
+            events.append(Event(commit, "field-changed", f"{path} relaxed", (flag,), path))
+        else:
+            events[events.index(target)] = Event(
+                target.commit,
+                target.kind,
+                target.text,
+                (*target.findings, flag),
+                target.field,
+                target.old,
+                target.new,
+            )
+    return events
+
+
+def _created_text(data: dict[str, Any]) -> str:
+    if "people" in data:
+        people = data.get("people") or {}
+        count = len(people) if isinstance(people, dict) else 0
+        return f"created: {data.get('provider')}, {count} {'person' if count == 1 else 'people'}"
+    name = data.get("title") or data.get("name") or data.get("id")
+    return f"created: {name}"
+
+
+def _readings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found = data.get("readings")
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _diff(
+    commit: Commit | None,
+    path: tuple[str, ...],
+    old: Any,
+    new: Any,
+    events: list[Event],
+    audit: Audit,
+) -> None:
+    dotted = ".".join(path)
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            child = (*path, str(key))
+            if child == ("readings",):
+                _reading_changes(commit, before, after, events, audit, audit.period)
+            elif key not in old:
+                text = f"{'.'.join(child)} added: {_show(after)}"
+                events.append(Event(commit, "field-added", text, (), ".".join(child), None, after))
+            elif key not in new:
+                text = f"{'.'.join(child)} removed (was {_show(before)})"
+                events.append(
+                    Event(commit, "field-removed", text, (), ".".join(child), before, None)
+                )
+            else:
+                _diff(commit, child, before, after, events, audit)
+        return
+    text = f"{dotted} changed {_show(old)} → {_show(new)}"
+    events.append(Event(commit, "field-changed", text, (), dotted, old, new))
+
+
+def _reading_changes(
+    commit: Commit | None, old: Any, new: Any, events: list[Event], audit: Audit, kind: Any
+) -> None:
+    before = {str(r.get("period")): r for r in old or [] if isinstance(r, dict)}
+    after = {str(r.get("period")): r for r in new or [] if isinstance(r, dict)}
+    for period, reading in after.items():
+        if period not in before:
+            who = reading.get("recorded_by")
+            text = f"reading for {period} added: {_show(reading.get('value'))}" + (
+                f" (recorded by {who})" if who else ""
+            )
+            flags = audit.reading_flags(commit, reading, kind)
+            events.append(Event(commit, "reading-added", text, tuple(flags), "readings"))
+        elif before[period] != reading:
+            text = f"reading for {period} changed {_show(before[period])} → {_show(reading)}"
+            events.append(Event(commit, "reading-changed", text, (), "readings"))
+    for period in before.keys() - after.keys():
+        events.append(
+            Event(commit, "reading-removed", f"reading for {period} removed", (), "readings")
+        )

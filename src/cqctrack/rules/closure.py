@@ -273,6 +273,11 @@ def _date_gaps(action: Action, closure: Closure, ctx: RuleContext) -> list[Findi
     return gaps
 
 
+def approval_stood(action: Action, closure: Closure) -> bool:
+    """Whether an approve-closure review stood (not followed by a rejection) at the closure."""
+    return not _approval_gaps(action, closure)
+
+
 def _approval_gaps(action: Action, closure: Closure) -> list[Finding]:
     standing = None
     for review in sorted(action.current_reviews, key=lambda r: r.date):

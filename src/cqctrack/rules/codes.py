@@ -69,6 +69,11 @@ _CODES = (
     Code("reference-unknown-kind", (CHECK,), "an evidence kind or category cqctrack does not know"),
     Code("reference-unknown-requirement", (CHECK,), "evidence for a requirement the action lacks"),
     Code("consistency-future-date", (CHECK,), "an entry dated after the day judged"),
+    Code(
+        "consistency-period-not-ended",
+        (CHECK, HISTORY),
+        "a reading recorded before its period ended",
+    ),
     Code("consistency-no-measure", (CHECK,), "a concern with no measurable target"),
     Code("consistency-no-action", (CHECK,), "a concern with no actions"),
     Code("consistency-order", (CHECK,), "readings not listed oldest first"),
@@ -95,6 +100,27 @@ _CODES = (
         "evidence-missing-file",
         (CHECK,),
         "an evidence file that is missing or outside the repository",
+    ),
+    Code(
+        "oversight-by-owner",
+        (CHECK, REVIEW, HISTORY),
+        "an owner recorded oversight of their own action",
+    ),
+    Code(
+        "oversight-wrong-role",
+        (CHECK,),
+        "oversight recorded by a role that may not record its level",
+    ),
+    Code(
+        "oversight-decision-role",
+        (CHECK,),
+        "a closure decision by a role that may not verify closures",
+    ),
+    Code("approval-by-owner", (CHECK,), "an owner approved their own action's extension"),
+    Code(
+        "approval-wrong-role",
+        (CHECK,),
+        "an extension or cancellation approved by a role that may not",
     ),
     Code("privacy-person-ref", (CHECK,), "a person reference that is not pseudonymous"),
     Code("privacy-nhs-number", (CHECK,), "an NHS number (passes the modulus-11 check)"),
@@ -154,37 +180,82 @@ _CODES = (
     ),
     Code("due-soon", (REVIEW,), "due within the policy's window (Amber)"),
     Code("reopened", (REVIEW,), "closed once, then reopened (Amber)"),
+    # History's flags (rules/governance.py): in check, on the review's rows and in history.
+    Code(
+        "signoff-not-by-signer",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off committed by someone other than its signer",
+    ),
+    Code(
+        "signoff-no-email",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off whose signer has no e-mail to prove it by",
+    ),
+    Code(
+        "signoff-unsigned",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off committed without a signature (policy signed)",
+    ),
+    Code(
+        "signoff-bad-signature",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off whose signature is bad or not from the signer's registered key",
+    ),
+    Code(
+        "signoff-under-relaxation",
+        (CHECK, REVIEW, HISTORY),
+        "a sign-off recorded while a relaxation stood that the rules before it would refuse",
+    ),
+    Code(
+        "signoff-recorded",
+        (HISTORY,),
+        "a sign-off in imported history: recorded, not proven (for information)",
+    ),
+    Code(
+        "audit-dated-after-commit",
+        (CHECK, REVIEW, HISTORY),
+        "an entry dated after the commit that added it",
+    ),
+    Code(
+        "audit-backdated",
+        (CHECK, REVIEW, HISTORY),
+        "an entry dated well before the commit that added it",
+    ),
     Code(
         "imported-closure",
         (REVIEW,),
         "closed in an imported spreadsheet and not yet confirmed in cqctrack (Amber)",
     ),
-    # Audit flags in an action's history (rules/audit.py).
     Code("audit-extension-logged-late", (HISTORY,), "an extension logged long after its move"),
-    Code("audit-file-deleted", (HISTORY,), "the action file was deleted"),
-    Code("audit-evidence-edited-after-closure", (HISTORY,), "evidence edited after closure"),
-    Code("audit-evidence-removed-after-closure", (HISTORY,), "evidence removed after closure"),
+    Code("audit-file-deleted", (CHECK, HISTORY), "the action file was deleted"),
+    Code(
+        "audit-evidence-edited-after-closure",
+        (CHECK, REVIEW, HISTORY),
+        "evidence edited after closure",
+    ),
+    Code(
+        "audit-evidence-removed-after-closure",
+        (CHECK, REVIEW, HISTORY),
+        "evidence removed after closure",
+    ),
     Code(
         "audit-requirement-removed",
-        (HISTORY,),
+        (CHECK, REVIEW, HISTORY),
         "an evidence requirement removed after it was agreed",
     ),
     Code(
         "audit-requirement-changed",
-        (HISTORY,),
+        (CHECK, REVIEW, HISTORY),
         "an evidence requirement changed after it was agreed",
     ),
     Code(
-        "audit-closure-not-by-verifier",
-        (HISTORY,),
-        "a closure committed by someone other than the verifier",
+        "audit-closure-edited", (CHECK, REVIEW, HISTORY), "a closure edited after it was recorded"
     ),
     Code(
-        "audit-verifier-no-email",
-        (HISTORY,),
-        "a closure whose verifier has no e-mail to check it against",
+        "policy-relaxed",
+        (CHECK, REVIEW, HISTORY),
+        "a policy or register change that relaxed the rules",
     ),
-    Code("audit-backdated", (HISTORY,), "an entry dated well before the commit that added it"),
     Code(
         "audit-imported-closure",
         (HISTORY,),

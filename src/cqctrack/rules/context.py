@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.history import ActionHistory
@@ -13,6 +14,9 @@ from cqctrack.format.layout import FileCheck
 from cqctrack.format.policy import Policy
 from cqctrack.format.records import Person
 from cqctrack.format.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from cqctrack.rules.governance import Governance
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,10 @@ class RuleContext:
     # Git facts by action id; empty outside git. `in_git` says whether history was read.
     history: Mapping[str, ActionHistory] = field(default_factory=dict)
     in_git: bool = False
+    # What history's judgements need besides the files (rules/governance.py); None outside git.
+    governance: Governance | None = None
+    # Action files whose last change in git was their deletion: path -> that commit (plain).
+    deleted: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     # The text of evidence files kept in the repository (path -> text), read by the
     # store for the personal-data rule, and the local deny-list of names.
     evidence_texts: Mapping[str, str] = field(default_factory=dict)

@@ -32,6 +32,19 @@ words) or None. `assess` runs them all:
 | reopened               | amber  | none               |
 | imported closure       | amber  | manager            |
 
+Which reviews reset the cadence clocks is decided in rules/oversight.py: not the
+owner's own, not one by a role that may not record that level, not one committed
+long after the date it carries; the reasons say when an entry did not count.
+
+History's flags about the action (a sign-off git does not prove, an entry dated
+after its commit, evidence removed after closure, ...; see rules/governance.py)
+are reasons too: Red for errors, Amber for warnings, for the registered manager.
+
+Escalation never routes to the person it is about: when the registered manager
+owns the action or caused the lapse (committed the unlogged due-date move or a
+flagged entry), it goes to provider level instead, and provider level leaves out
+whichever of its people owns the action or caused the lapse.
+
 Facts (what git or the evidence files say) are gathered elsewhere and handed in
 as `Facts`; nothing here touches disk or git. Each finding is a `findings.Finding`
 carrying its BRAG contribution and escalation; its code is stable (the review's
@@ -43,19 +56,27 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from cqctrack.findings import ESCALATION_ORDER, Brag, Escalation, Finding, Severity
 from cqctrack.format.history import ActionHistory, DueMove
 from cqctrack.format.policy import Policy
-from cqctrack.format.records import Action, Review
+from cqctrack.format.records import Action, Person, Review
 from cqctrack.format.vocab import Decision, ReviewLevel, Risk, Status
-from cqctrack.rules import extensions
+from cqctrack.rules import extensions, oversight
 from cqctrack.wording import date_text, days_text, times_text
 
 
 def _drift(code: str, brag: Brag, message: str, escalate: Escalation | None = None) -> Finding:
     severity = Severity.ERROR if brag is Brag.RED else Severity.WARNING
     return Finding(code=code, message=message, severity=severity, brag=brag, escalate=escalate)
+
+
+class Leaders(NamedTuple):
+    """Who an action's tracker escalates to: its registered manager, then provider level."""
+
+    manager: str | None = None
+    provider: tuple[str, ...] = ()  # nominated individual, provider representative
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +93,15 @@ class Facts:
     # Reviews of the action's concern and tracker: a monthly one is provider scrutiny of
     # every open action under it (the nominated individual's monthly trend review).
     above: tuple[Review, ...] = ()
+    people: Mapping[str, Person] = field(default_factory=dict)  # the register, for roles
+    # Review position in the file -> days from the date it carries to the commit that
+    # added it (git).
+    review_lags: Mapping[int, int] = field(default_factory=dict)
+    leaders: Leaders = field(default_factory=Leaders)
+    causers: frozenset[str] = frozenset()  # people whose commits caused a flagged lapse
+    flags: tuple[Finding, ...] = ()  # history's flags about the action (rules/governance.py)
+    # Which review counts for each cadence, worked out once per action (several rules ask).
+    cadence: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def name(self, person_id: str) -> str:
         return self.names.get(person_id, person_id)
@@ -93,16 +123,28 @@ def facts_for(
     names: Mapping[str, str] | None = None,
     left: Mapping[str, date] | None = None,
     above: tuple[Review, ...] = (),
+    **more: object,
 ) -> Facts:
     """Combine the file's own logs with git's record of its due-date moves.
 
     Which moves the extension log records is decided in rules/extensions.py, the
-    same judgement `history` and `check` show.
+    same judgement `history` and `check` show. `more` passes the other `Facts`
+    fields (people, review lags, leaders, causers, flags).
     """
     moves = history.due_moves if history is not None else ()
     unlogged = extensions.count_unlogged(action, moves, policy)
     last = history.last_changed.date() if history and history.last_changed else None
-    return Facts(action, unlogged, moves, last, unmet, names or {}, left or {}, above)
+    return Facts(
+        action,
+        unlogged,
+        moves,
+        last,
+        unmet,
+        names or {},
+        left or {},
+        above,
+        **more,  # type: ignore[arg-type]
+    )
 
 
 # --- small facts the rules and filters share ------------------------------------------
@@ -137,12 +179,28 @@ def days_closed(action: Action, since: date, until: date) -> int:
     return total
 
 
-def days_unreviewed(action: Action, today: date, level: ReviewLevel | None = None) -> int:
-    """Days open since the last review (of `level`), or since creation when there is none;
-    days spent closed before a reopening do not count."""
-    review = last_review(action, level)
-    since = review.date if review is not None else action.created
-    return max((today - since).days - days_closed(action, since, today), 0)
+def cadence_review(
+    facts: Facts, policy: Policy, level: ReviewLevel | None = None
+) -> tuple[Review | None, list[oversight.Discount]]:
+    """The latest review counting towards the cadence of `level` (None: management review),
+    and later entries that do not count (judged in rules/oversight.py)."""
+    key = (level, id(policy))
+    found = facts.cadence.get(key)
+    if found is None:
+        found = facts.cadence[key] = oversight.counting_review(
+            facts.action, level, facts.people, policy, facts.review_lags
+        )
+    return found  # type: ignore[return-value]
+
+
+def days_unreviewed(
+    facts: Facts, policy: Policy, today: date, level: ReviewLevel | None = None
+) -> int:
+    """Days open since the last review counting towards `level`'s cadence, or since
+    creation when there is none; days spent closed before a reopening do not count."""
+    review, _ = cadence_review(facts, policy, level)
+    since = review.date if review is not None else facts.action.created
+    return max((today - since).days - days_closed(facts.action, since, today), 0)
 
 
 def standing_rejection(action: Action) -> Review | None:
@@ -166,7 +224,7 @@ def is_unreviewed(facts: Facts, policy: Policy, today: date) -> bool:
     action = facts.action
     if not action.is_open:
         return False
-    days = days_unreviewed(action, today)
+    days = days_unreviewed(facts, policy, today)
     return (
         days > policy.cadence.weekly_days
         or (action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days)
@@ -184,6 +242,12 @@ def is_weak(facts: Facts) -> bool:
     if status is Status.CLOSED and facts.action.closure is None:
         return True
     return status in (Status.AWAITING_VERIFICATION, Status.CLOSED) and bool(facts.unmet)
+
+
+def is_flagged(facts: Facts) -> bool:
+    """A flag in the action's history: a due-date move never logged, or any finding
+    rules/governance.py gives (an unproven sign-off, an entry dated after its commit...)."""
+    return facts.unlogged > 0 or any(f.severity is not Severity.INFO for f in facts.flags)
 
 
 def import_confirmation(action: Action) -> Review | None:
@@ -220,38 +284,46 @@ def is_unconfirmed_import(action: Action) -> bool:
     )
 
 
-def last_provider_review(facts: Facts) -> Review | None:
-    """The latest monthly review of the action, its concern or its tracker."""
-    found = last_review(facts.action, ReviewLevel.MONTHLY)
+def last_provider_review(facts: Facts, policy: Policy) -> Review | None:
+    """The latest monthly review counting as provider scrutiny: of the action (judged in
+    rules/oversight.py), or of its concern or tracker by a role that may record it."""
+    found, _ = cadence_review(facts, policy, ReviewLevel.MONTHLY)
     for review in facts.above:
-        if review.level is ReviewLevel.MONTHLY and (found is None or review.date > found.date):
+        counts = oversight.may_record(review, ReviewLevel.MONTHLY, facts.people, policy)
+        if counts and (found is None or review.date > found.date):
             found = review
     return found
 
 
-def days_without_provider_review(facts: Facts, today: date) -> int:
-    review = last_provider_review(facts)
+def days_without_provider_review(facts: Facts, policy: Policy, today: date) -> int:
+    review = last_provider_review(facts, policy)
     since = review.date if review is not None else facts.action.created
     return max((today - since).days - days_closed(facts.action, since, today), 0)
 
 
 def _provider_scrutiny_missed(facts: Facts, policy: Policy, today: date) -> bool:
-    return days_without_provider_review(facts, today) > policy.cadence.monthly_days
+    return days_without_provider_review(facts, policy, today) > policy.cadence.monthly_days
 
 
 # --- wording -------------------------------------------------------------------------
 
 
-def _unreviewed_for(action: Action, today: date, level: ReviewLevel | None = None) -> str:
-    days = days_text(days_unreviewed(action, today, level))
-    review = last_review(action, level)
-    since = review.date if review is not None else action.created
-    closed = days_closed(action, since, today)
+def _unreviewed_for(
+    facts: Facts, policy: Policy, today: date, level: ReviewLevel | None = None
+) -> str:
+    review, passed = cadence_review(facts, policy, level)
+    days = days_text(days_unreviewed(facts, policy, today, level))
+    since = review.date if review is not None else facts.action.created
+    closed = days_closed(facts.action, since, today)
     if closed:
-        return f"for {days} open (not counting {days_text(closed)} closed)"
-    if review is None:
-        return f"since it was created {days} ago"
-    return f"for {days}"
+        text = f"for {days} open (not counting {days_text(closed)} closed)"
+    elif review is None:
+        text = f"since it was created {days} ago"
+    else:
+        text = f"for {days}"
+    if passed:
+        text += "; " + "; ".join(oversight.discount_text(d, facts.names) for d in passed)
+    return text
 
 
 # --- the rules -----------------------------------------------------------------------
@@ -308,9 +380,10 @@ def high_risk_unreviewed(facts: Facts, policy: Policy, today: date) -> Finding |
     action, limit = facts.action, policy.drift.high_risk_review_days
     if not action.is_open or action.risk is not Risk.HIGH:
         return None
-    if days_unreviewed(action, today) <= limit:
+    if days_unreviewed(facts, policy, today) <= limit:
         return None
-    reason = f"high-risk action not reviewed {_unreviewed_for(action, today)} (policy: {limit})"
+    since = _unreviewed_for(facts, policy, today)
+    reason = f"high-risk action not reviewed {since} (policy: {limit})"
     return _drift("high-risk-unreviewed", Brag.RED, reason, Escalation.MANAGER)
 
 
@@ -319,12 +392,13 @@ def unreviewed(facts: Facts, policy: Policy, today: date) -> Finding | None:
     # review exactly `weekly_days` ago is on time (same weekday, one week on). A
     # high-risk action already reported red by the rule above is not repeated here.
     action, limit = facts.action, policy.cadence.weekly_days
-    days = days_unreviewed(action, today)
+    days = days_unreviewed(facts, policy, today)
     if not action.is_open or days <= limit:
         return None
     if action.risk is Risk.HIGH and days > policy.drift.high_risk_review_days:
         return None
-    reason = f"not reviewed {_unreviewed_for(action, today)} (policy: every {days_text(limit)})"
+    since = _unreviewed_for(facts, policy, today)
+    reason = f"not reviewed {since} (policy: every {days_text(limit)})"
     return _drift("unreviewed", Brag.AMBER, reason, Escalation.MANAGER)
 
 
@@ -335,8 +409,13 @@ def provider_scrutiny(facts: Facts, policy: Policy, today: date) -> Finding | No
     action, limit = facts.action, policy.cadence.monthly_days
     if not action.is_open or not _provider_scrutiny_missed(facts, policy, today):
         return None
-    days = days_text(days_without_provider_review(facts, today))
-    since = f"for {days}" if last_provider_review(facts) else f"since it was created {days} ago"
+    days = days_text(days_without_provider_review(facts, policy, today))
+    since = (
+        f"for {days}" if last_provider_review(facts, policy) else f"since it was created {days} ago"
+    )
+    _, passed = cadence_review(facts, policy, ReviewLevel.MONTHLY)
+    if passed:
+        since += "; " + "; ".join(oversight.discount_text(d, facts.names) for d in passed)
     reason = f"no provider-level review {since} (policy: every {days_text(limit)})"
     return _drift("no-provider-review", Brag.AMBER, reason, Escalation.PROVIDER)
 
@@ -470,12 +549,27 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def flagged(facts: Facts) -> list[Finding]:
+    # A flag in the action's history (a sign-off git does not prove, an entry dated
+    # after its commit, evidence removed after closure...) needs a manager's eye
+    # whether the action is open or closed: Red for errors, Amber for warnings.
+    out = []
+    for flag in facts.flags:
+        if flag.severity is Severity.INFO:
+            continue
+        brag = Brag.RED if flag.severity is Severity.ERROR else Brag.AMBER
+        out.append(flag._replace(brag=brag, escalate=Escalation.MANAGER))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     facts: Facts
     brag: Brag
     findings: tuple[Finding, ...]
     escalation: Escalation | None
+    route: tuple[str, ...] = ()  # the people it escalates to (person ids)
+    route_note: str | None = None  # why it goes where it goes, when not the usual place
 
     @property
     def reasons(self) -> list[str]:
@@ -483,7 +577,10 @@ class Assessment:
 
     @property
     def escalation_reasons(self) -> list[str]:
-        return [f.message for f in self.findings if f.escalate is self.escalation]
+        levels = {self.escalation}
+        if self.route_note is not None:
+            levels.add(Escalation.MANAGER)  # raised from the registered manager
+        return [f.message for f in self.findings if f.escalate in levels]
 
     @property
     def needs_attention(self) -> bool:
@@ -491,8 +588,9 @@ class Assessment:
 
 
 def assess(facts: Facts, policy: Policy, today: date) -> Assessment:
-    """Rate one action and decide its escalation; reasons in rule order."""
-    findings = tuple(f for rule in RULES if (f := rule(facts, policy, today)) is not None)
+    """Rate one action and decide its escalation; reasons in rule order, then flags."""
+    found = [f for rule in RULES if (f := rule(facts, policy, today)) is not None]
+    findings = tuple(found + flagged(facts))
     if any(f.brag is Brag.RED for f in findings):
         brag = Brag.RED
     elif findings:
@@ -501,4 +599,40 @@ def assess(facts: Facts, policy: Policy, today: date) -> Assessment:
         brag = Brag.GREEN if facts.action.is_open else Brag.BLUE
     levels = [f.escalate for f in findings if f.escalate is not None]
     escalation = min(levels, key=ESCALATION_ORDER.__getitem__) if levels else None
-    return Assessment(facts, brag, findings, escalation)
+    escalation, route, note = route_escalation(facts, escalation)
+    return Assessment(facts, brag, findings, escalation, route, note)
+
+
+def route_escalation(
+    facts: Facts, level: Escalation | None
+) -> tuple[Escalation | None, tuple[str, ...], str | None]:
+    """Where an escalation goes: never to the person who owns the action or caused the lapse.
+
+    The registered manager's own action (or a lapse she caused) goes one level up,
+    to provider level; provider level leaves out whichever of its people owns the
+    action or caused the lapse. Returns the level, the people and, when the route
+    is not the usual one, why.
+    """
+    if level is None:
+        return None, (), None
+    leaders, owner = facts.leaders, facts.action.owner
+    involved = facts.causers | {owner}
+    note = None
+    if level is Escalation.MANAGER:
+        manager = leaders.manager
+        if manager is None:
+            return level, (), None
+        if manager not in involved:
+            return level, (manager,), None
+        why = "owns the action" if manager == owner else "caused the lapse"
+        note = f"the registered manager, {facts.name(manager)}, {why}"
+        level = Escalation.PROVIDER
+    route = tuple(p for p in leaders.provider if p not in involved)
+    left_out = [p for p in leaders.provider if p in involved]
+    if left_out:
+        names = ", ".join(facts.name(p) for p in left_out)
+        extra = f"{names} {'owns the action or caused the lapse'}"
+        note = f"{note}; {extra}" if note else extra
+        if not route:
+            note += "; no one else at provider level is named for this tracker"
+    return level, route, note

@@ -8,23 +8,26 @@ periods. Consecutive means no period missing: monthly readings for 2026-09,
 a missing audit restarts the count. A concern with no measure cannot be resolved,
 because nothing shows the outcome.
 
-Readings for periods after the date being judged are left out (`--as-of`), as are
-readings whose period is not of the measure's kind (`cqctrack check` reports
-those). Where a period has two readings the later one in the file counts. Pure
+Readings for periods that had not ended by the date being judged are left out
+(`--as-of`): a month is measured once it is over, so a reading for November counts
+from 1 December, and a reading entered early for the month still running is not
+evidence that the target was met (`cqctrack check` reports it, see
+`period_ended`). So are readings whose period is not of the measure's kind
+(`cqctrack check` reports those too). Where a period has two readings the later one in the file counts. Pure
 functions: the snapshot and `today` are passed in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.records import Action, Concern, Measure, Reading
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import PERIOD_PATTERNS, Direction, Period, Status
 from cqctrack.rules import staff
-from cqctrack.wording import month_text
+from cqctrack.wording import date_text, month_text
 
 _PERIOD_NOUN = {Period.WEEKLY: "week", Period.MONTHLY: "month", Period.QUARTERLY: "quarter"}
 
@@ -115,13 +118,52 @@ class MeasureStatus:
         return self.readings[-1] if self.readings else None
 
 
+def period_end(period: Period, text: str) -> date | None:
+    """The last day of a period (2026-11 -> 30 Nov 2026), or None if it is not one."""
+    index = period_index(period, text)
+    if index is None:
+        return None
+    if period is Period.WEEKLY:
+        return date.fromordinal(index * 7 + 7)
+    months = 1 if period is Period.MONTHLY else 3
+    year, month = divmod((index + 1) * months, 12)  # where the next period starts
+    return date(year, month + 1, 1) - timedelta(days=1)
+
+
+def period_ended(period: Period, text: str, day: date) -> bool:
+    """Had the period ended by the end of `day`? (2026-11 has on 30 Nov 2026, not before.)"""
+    end = period_end(period, text)
+    return end is not None and end <= day
+
+
+def premature(measure: Measure, reading: Reading, recorded: date) -> str | None:
+    """Why `reading` was recorded before its period ended (on `recorded`), or None.
+
+    A period is over at the end of its last day, so November's reading can be
+    recorded from 1 December. Used by `measure record` (which refuses), `check`
+    and `history`.
+    """
+    return premature_period(measure.period, reading.period, recorded)
+
+
+def premature_period(period: Period, text: str, recorded: date) -> str | None:
+    end = period_end(period, text)
+    if end is None or end < recorded:
+        return None
+    return (
+        f"the reading for {period_label(period, text)} was recorded on "
+        f"{date_text(recorded)}, before the period ended ({date_text(end)})"
+    )
+
+
 def usable_readings(measure: Measure, today: date) -> list[tuple[int, Reading]]:
-    """Readings with a valid period up to `today`'s, one per period, in period order."""
+    """Readings with a valid period that ended before `today`'s began, one per period, in
+    period order."""
     now = period_index(measure.period, period_of(measure.period, today))
     by_period: dict[int, Reading] = {}
     for reading in measure.current_readings:
         index = period_index(measure.period, reading.period)
-        if index is not None and now is not None and index <= now:
+        if index is not None and now is not None and index < now:
             by_period[index] = reading  # a later duplicate replaces an earlier one
     return sorted(by_period.items(), key=lambda item: item[0])
 

@@ -239,3 +239,77 @@ def _scan(folder: str) -> list[os.DirEntry[str]]:
 
 def _valid_slug(slug: str) -> bool:
     return bool(slug) and all(c.islower() or c.isdigit() or c == "-" for c in slug)
+
+
+def from_paths(paths: list[str]) -> tuple[list[tuple[str, str, str]], list[Finding]]:
+    """The same layout rules as `discover`, for a list of repository-relative file paths
+    (a tree in git, read by `--at`): (path, kind, tracker slug) of each tracker file, and
+    findings for what is out of place."""
+    found: list[tuple[str, str, str]] = []
+    findings: list[Finding] = []
+    wanted = sorted(paths)
+    present = set(wanted)
+    if CONFIG_FILE in present:
+        found.append((CONFIG_FILE, "config", ""))
+    else:
+        findings.append(
+            Finding(code="file-unreadable", message="cannot read the file", path=CONFIG_FILE)
+        )
+    prefix = f"{TRACKERS_DIR}/"
+    inside = [p for p in wanted if p.startswith(prefix)]
+    if not inside:
+        findings.append(
+            Finding(
+                code="layout-missing-trackers",
+                message=f"there is no {TRACKERS_DIR}/ folder",
+                hint="create one with `cqctrack new tracker`",
+                path=TRACKERS_DIR,
+            )
+        )
+        return found, findings
+    slugs: dict[str, list[list[str]]] = {}
+    for path in inside:
+        parts = path[len(prefix) :].split("/")
+        if any(part.startswith(".") for part in parts):
+            continue
+        slugs.setdefault(parts[0], []).append(parts[1:])
+    for slug, rests in sorted(slugs.items()):
+        rel = f"{TRACKERS_DIR}/{slug}"
+        if [TRACKER_FILE] not in rests:
+            findings.append(
+                Finding(
+                    code="layout-missing-tracker-file",
+                    message=f"tracker folder has no {TRACKER_FILE}",
+                    hint=f"add {rel}/{TRACKER_FILE}, or run `cqctrack new tracker {slug}`",
+                    path=rel,
+                )
+            )
+        else:
+            if not _valid_slug(slug):
+                findings.append(
+                    Finding(
+                        code="layout-bad-folder-name",
+                        message=f"tracker folder name '{slug}' is not a slug",
+                        hint="use lower-case letters, digits and hyphens, e.g. riverside-homecare",
+                        path=rel,
+                    )
+                )
+            found.append((f"{rel}/{TRACKER_FILE}", "tracker", slug))
+        for rest in rests:
+            if rest == [TRACKER_FILE]:
+                continue
+            kind = KIND_FOLDERS.get(rest[0]) if len(rest) > 1 else None
+            item = f"{rel}/{'/'.join(rest)}"
+            if len(rest) == 1:
+                if not rest[0].endswith(_QUIET_SUFFIXES):
+                    findings.append(_unexpected(item))
+            elif kind is None:
+                findings.append(_unexpected(f"{rel}/{rest[0]}", folder=True))
+            elif len(rest) == 2 and rest[1].endswith(".yaml"):
+                found.append((item, kind, slug))
+            elif not rest[-1].endswith(_QUIET_SUFFIXES):
+                findings.append(_unexpected(item, folder=len(rest) > 2))
+    unique: dict[str, Finding] = {}
+    for finding in findings:  # a folder of unexpected files is reported once
+        unique.setdefault(f"{finding.path}\0{finding.code}", finding)
+    return found, list(unique.values())

@@ -19,7 +19,7 @@ import marshal
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,36 @@ PARALLEL_MIN = 600
 _STATUS = records.Action._fields.index("status")
 _DUE = records.Action._fields.index("due")
 _OWNER = records.Action._fields.index("owner")
+# Where the dates of an action's entries sit in its plain form: (field, position of the
+# entry's date in each entry, or None for the field itself), for the index's latest date.
+_DATED = [
+    (records.Action._fields.index(name), getattr(records, kind)._fields.index(key))
+    for name, kind, key in (
+        ("progress", "Progress", "date"),
+        ("evidence", "Evidence", "date"),
+        ("extensions", "Extension", "date"),
+        ("reviews", "Review", "date"),
+        ("reopenings", "Reopening", "date"),
+        ("corrections", "Correction", "date"),
+        ("requirement_changes", "RequirementChange", "date"),
+    )
+]
+_CREATED = records.Action._fields.index("created")
+_SINGLE = [records.Action._fields.index(n) for n in ("closure", "cancellation")]
+
+
+def index_of(plain: tuple[Any, ...]) -> tuple[str, int, str, int]:
+    """An action's entry in the snapshot's index, from its plain form (format/snapshot.py)."""
+    return (plain[_STATUS], plain[_DUE], plain[_OWNER], _latest(plain))
+
+
+def _latest(plain: tuple[Any, ...]) -> int:
+    """The latest date an action's file holds (day number): created or any entry's."""
+    days: list[int] = [plain[_CREATED]]
+    for field, at in _DATED:
+        days += [entry[at] for entry in plain[field]]
+    days += [plain[field][0] for field in _SINGLE if plain[field] is not None]
+    return max(days)
 
 
 def load_config(root: Path, caches: cache.Caches) -> records.Config | None:
@@ -167,7 +197,7 @@ def _duplicate(rel: str, item_id: str, first: str) -> Finding:
 # What is kept per file: its findings, and when it is valid its id, the few fields
 # the review selects on (actions only), and its plain form, marshalled (loading a
 # bytes object is a copy; the record itself is built only when the item is used).
-_Entry = tuple[tuple[Finding, ...], str | None, tuple[str, int, str] | None, bytes | None]
+_Entry = tuple[tuple[Finding, ...], str | None, tuple[str, int, str, int] | None, bytes | None]
 
 
 def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
@@ -176,7 +206,7 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
     blob = marshal.dumps(plain)
     if kind in ("config", "tracker"):
         return findings, None, None, blob
-    index = (plain[_STATUS], plain[_DUE], plain[_OWNER]) if kind == "action" else None
+    index = index_of(plain) if kind == "action" else None
     return findings, plain[0], index, blob
 
 
@@ -207,12 +237,22 @@ def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[tuple[tuple[Finding, 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
     """Parse and validate one file: its findings, and its plain record when it is valid."""
+    return _validated(*read_data(Path(path), rel), rel, kind)
+
+
+def parse_content(content: bytes, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
+    """The same for a file's content read from git (`--at`)."""
+    return _validated(*content_data(content, rel), rel, kind)
+
+
+def _validated(
+    data: Any, findings: list[Finding], rel: str, kind: str
+) -> tuple[tuple[Finding, ...], Any]:
     from pydantic import ValidationError
 
     from cqctrack.format import explain
     from cqctrack.format.models import MODELS
 
-    data, findings = read_data(Path(path), rel)
     if findings:
         return tuple(findings), None
     model = MODELS[kind]
@@ -271,17 +311,8 @@ def read_bytes(path: str, real_root: str | None = None) -> bytes:
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     """Parse one file with the fast loader; findings instead of exceptions."""
-    from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
-
     try:
         raw = read_bytes(str(path))
-        if b"<<<<<<<" in raw or b">>>>>>>" in raw:
-            conflict = _conflict(raw, rel)
-            if conflict is not None:
-                return None, [conflict]
-        data = dialect.parse(raw)
-        if _RARE.search(raw):
-            _editable(raw)
     except files.Unreadable as err:
         return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:
@@ -292,33 +323,103 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
                 path=rel,
             )
         ]
+    return content_data(raw, rel)
+
+
+def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
+    """Parse one file's content with the fast loader (read from disk, or from git for
+    `--at`); findings instead of exceptions."""
+    from cqctrack.format import dialect  # imported here: a run served from the cache parses nothing
+
+    try:
+        dialect.check_size(len(raw))
+        if b"<<<<<<<" in raw or b">>>>>>>" in raw:
+            conflict = _conflict(raw, rel)
+            if conflict is not None:
+                return None, [conflict]
+        data = dialect.parse(raw)
+        if _RARE.search(raw):
+            _editable(raw)
     except RecursionError:
         return None, [_too_deep(rel)]
     except dialect.YamlProblem as err:
-        return None, [
-            Finding(
-                code=err.code,
-                message=err.message,
-                hint=err.hint,
-                path=rel,
-                line=err.line,
-                column=err.column,
-            )
-        ]
+        return None, [_problem(err, rel)]
     if data is None:
         return None, [Finding(code="file-empty", message="the file is empty", path=rel, line=1)]
     return data, []
 
 
-def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
+def _problem(err: Any, rel: str) -> Finding:
+    return Finding(
+        code=err.code,
+        message=err.message,
+        hint=err.hint,
+        path=rel,
+        line=err.line,
+        column=err.column,
+    )
+
+
+def load_tree(
+    root: Path,
+    items: list[tuple[str, str, str, str]],
+    findings: list[Finding],
+    contents: Callable[[list[str]], Iterable[tuple[str, bytes]]],
+    caches: cache.Caches,
+) -> Snapshot:
+    """A snapshot of the repository as committed in a tree (`--at`): `items` are (path,
+    kind, tracker, blob id), `contents` streams blobs. Each blob's outcome is cached by its
+    id and kind, which no later change can make stale."""
+    with quiet_gc():
+        snap = Snapshot(root=root)
+        snap.findings.extend(findings)
+        known: dict[tuple[str, str], Any] = (
+            caches.read("blobs", lambda v: isinstance(v, dict)) or {}
+        )
+        wanted = {(blob, kind): rel for rel, kind, _, blob in items if (blob, kind) not in known}
+        by_blob = {blob: (kind, rel) for (blob, kind), rel in wanted.items()}
+        for blob, content in contents(sorted(by_blob)):
+            kind, rel = by_blob[blob]
+            found, plain = parse_content(content, rel, kind)
+            bare = tuple(f._replace(path=None) for f in found)
+            known[(blob, kind)] = _entry(kind, bare, plain)
+        if wanted:
+            caches.write("blobs", known)
+        files = [File(rel, kind, tracker, (0, 0, 0, 0)) for rel, kind, tracker, _ in items]
+        entries: list[_Entry] = []
+        for rel, kind, _, blob in items:
+            outcome = known.get((blob, kind))
+            if outcome is None:
+                unread = Finding(code="file-unreadable", message="cannot read the file", path=rel)
+                entries.append(((unread,), None, None, None))
+                continue
+            found, item_id, fields, blob_plain = outcome
+            entries.append(
+                (tuple(f._replace(path=rel) for f in found), item_id, fields, blob_plain)
+            )
+        _assemble(snap, files, entries)
+        return snap
+
+
+def attach_lines(
+    root: Path,
+    findings: Iterable[Finding],
+    read: Callable[[str], bytes] | None = None,
+) -> list[Finding]:
     """Fill in the line of every finding that knows only its field path.
 
     Each file with such findings is read and composed once, however many it has.
+    `read` gives a file's content (default: from disk; `--at` reads it from git).
     """
     from cqctrack.format import dialect
 
     locators: dict[str, dialect.Locator | None] = {}
     real_root = os.path.realpath(root)
+
+    def from_disk(path: str) -> bytes:
+        return read_bytes(str(root / path), real_root)
+
+    read = read or from_disk
     out = []
     for finding in findings:
         path = finding.path
@@ -330,9 +431,9 @@ def attach_lines(root: Path, findings: Iterable[Finding]) -> list[Finding]:
         ):
             if path not in locators:
                 try:
-                    text = dialect.decode(read_bytes(str(root / path), real_root))
+                    text = dialect.decode(read(path))
                     locators[path] = dialect.Locator(text)
-                except (OSError, files.Unreadable, dialect.YamlProblem):
+                except (OSError, KeyError, files.Unreadable, dialect.YamlProblem):
                     locators[path] = None
             locator = locators[path]
             found = locator.find(finding.loc) if locator is not None else None

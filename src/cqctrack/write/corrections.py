@@ -29,10 +29,11 @@ from cqctrack.errors import InvalidInput, Refused
 from cqctrack.format import models
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.policy import ExtensionLogging
-from cqctrack.format.records import Action, Measure, standing
+from cqctrack.format.records import Action, Extension, Measure, standing
 from cqctrack.format.vocab import Decision, ReviewLevel
+from cqctrack.rules import oversight as oversight_rule
 from cqctrack.wording import date_text
-from cqctrack.write import citing, edits
+from cqctrack.write import citing, edits, proof
 from cqctrack.write.entries import ORDER, _must_be_open, _must_verify, _requirements_for
 from cqctrack.write.session import Outcome, Recorder
 
@@ -180,6 +181,11 @@ def correct(
         raise InvalidInput(f"nothing to correct in {kind} {ref}", hint="give the corrected values")
     new = _replacement(rec, item, kind, entry, given, copy=copy, document=document)
     log = _LOG[kind]
+    unproven = proof.proof(rec, log, new)  # a closure decision is a sign-off, corrected or not
+    if unproven:
+        raise Refused(
+            f"{kind} {ref} of {item.id} was not corrected", details=[p.message for p in unproven]
+        )
     changed = [k for k in new if _norm(new[k]) != _norm(getattr(entry, k, None))]
     if not [k for k in changed if k not in ("id", "recorded", "recorded_by")]:
         raise InvalidInput(f"{kind} {ref} already says that; nothing to correct")
@@ -455,8 +461,6 @@ def log_past_move(
     day = rec.date(when)
     rec.recorded_by(by, day)
     approver = rec.current_person(approved_by, "--approved-by", day)
-    if approver == action.owner:
-        raise Refused(f"{approver} owns the action and cannot approve its own extension")
     history = facts.read_history(rec.root, rec.snap, rec.caches).get(action.id)
     moves, _ = extensions.unlogged_moves(action, history.due_moves if history else (), policy)
     if to is not None:
@@ -480,6 +484,14 @@ def log_past_move(
         "approved_by": approver,
         "date": day,
     }
+    # Who may approve it, and the proof of the approval: as for `extend`.
+    record = Extension(move.old, move.new, reason, approver, day)
+    problems = oversight_rule.extension_problems(action, record, rec.snap.people, policy)
+    problems += proof.proof(rec, "extensions", entry)
+    if problems:
+        raise Refused(
+            f"the move of {action.id} was not logged", details=[p.message for p in problems]
+        )
     rec.stage_edit(
         rel, models.Action, lambda data: edits.append_entry(data, "extensions", entry, ORDER)
     )

@@ -15,7 +15,7 @@ from typing import Any
 from cqctrack.errors import InvalidInput, Refused
 from cqctrack.format import models
 from cqctrack.format.catalogue import load_catalogue
-from cqctrack.format.records import Action, Closure
+from cqctrack.format.records import Action, Cancellation, Closure, Extension, Reading, Review
 from cqctrack.format.vocab import (
     OPEN_STATUSES,
     PERIOD_EXAMPLES,
@@ -25,23 +25,17 @@ from cqctrack.format.vocab import (
     Status,
 )
 from cqctrack.rules import closure as closure_rule
+from cqctrack.rules import measures as measures_rule
+from cqctrack.rules import oversight as oversight_rule
 from cqctrack.rules.checks.consistency import duplicate_of
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
 from cqctrack.wording import date_text, days_text
-from cqctrack.write import citing, edits
+from cqctrack.write import citing, edits, proof
 from cqctrack.write.session import Outcome, Recorder
 
 ORDER = edits.key_order(models.Action)
 MEASURE_ORDER = edits.key_order(models.Measure)
-
-# Who usually records which level of oversight, when --level is not given.
-_LEVEL_BY_ROLE = {
-    "registered-manager": ReviewLevel.WEEKLY,
-    "deputy-manager": ReviewLevel.WEEKLY,
-    "nominated-individual": ReviewLevel.MONTHLY,
-    "provider-representative": ReviewLevel.MONTHLY,
-}
 
 
 def _trailers(item_id: str, event: str, **extra: str) -> dict[str, str]:
@@ -65,6 +59,21 @@ def _must_verify(rec: Recorder, person: str, doing: str) -> None:
             f"{person} is a {rec.role(person)}, who may not {doing}",
             hint="roles that may: " + ", ".join(roles),
         )
+
+
+def _level_for(rec: Recorder, person: str) -> ReviewLevel:
+    """The level someone usually records when --level is not given: provider scrutiny for
+    the roles that may record it, management review for those who may record that."""
+    role, roles = rec.role(person), rec.policy.roles
+    if role in roles.monthly_review:
+        return ReviewLevel.MONTHLY
+    return ReviewLevel.WEEKLY if role in roles.weekly_review else ReviewLevel.AD_HOC
+
+
+def _refuse(message: str, problems: list[Any], hint: str | None = None) -> None:
+    """Refuse with every problem the rules found (each a finding), before anything is written."""
+    if problems:
+        raise Refused(message, details=[p.message for p in problems], hint=hint)
 
 
 def resolve_reference(
@@ -193,10 +202,8 @@ def extend(
             f"the new due date {to.isoformat()} is not later than the current one "
             f"({action.due.isoformat()})"
         )
-    if approver == action.owner:
-        reasons.append(f"{approver} owns the action and cannot approve its own extension")
-    if reasons:
-        raise Refused(f"{action.id} was not extended", details=reasons)
+    record = Extension(action.due, to, reason, approver, entry_date)
+    problems = oversight_rule.extension_problems(action, record, rec.snap.people, rec.policy)
     entry = {
         "from": action.due,
         "to": to,
@@ -204,6 +211,10 @@ def extend(
         "approved_by": approver,
         "date": entry_date,
     }
+    problems += proof.proof(rec, "extensions", entry)
+    reasons += [p.message for p in problems]
+    if reasons:
+        raise Refused(f"{action.id} was not extended", details=reasons)
 
     def mutate(data: Any) -> None:
         edits.append_entry(data, "extensions", entry, ORDER)
@@ -232,7 +243,6 @@ def oversight(
     action, rel = rec.action(action_id)
     entry_date = rec.date(when)
     reviewer = rec.recorded_by(by, entry_date)
-    role = rec.role(reviewer)
     imported = action.closure is not None and bool(action.closure.imported)
     if decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE):
         # A closure copied from a spreadsheet is confirmed (or not) by this decision
@@ -244,7 +254,20 @@ def oversight(
                 f"{reviewer} owns {action.id}, so cannot confirm its imported closure",
                 hint="ask someone who may verify closures and did not own the action",
             )
-        _must_verify(rec, reviewer, decision.value.replace("-", " "))
+    level = level or _level_for(rec, reviewer)
+    record = Review(entry_date, reviewer, level, decision, note)
+    entry = {
+        "date": record.date,
+        "by": reviewer,
+        "level": level,
+        "decision": decision,
+        "note": note,
+    }
+    _refuse(
+        f"the {level} oversight of {action.id} was not recorded",
+        oversight_rule.review_problems(action, record, rec.snap.people, rec.policy)
+        + proof.proof(rec, "reviews", entry),
+    )
     if decision is Decision.APPROVE_CLOSURE:
         unmet = closure_rule.unmet_requirements(action, load_catalogue(), files.checker(rec.root))
         if unmet:
@@ -253,13 +276,6 @@ def oversight(
                 f"{', '.join(unmet)} have no usable evidence",
                 hint="record a reject-closure or challenge instead, or add evidence first",
             )
-    entry = {
-        "date": entry_date,
-        "by": reviewer,
-        "level": level or _LEVEL_BY_ROLE.get(role, ReviewLevel.AD_HOC),
-        "decision": decision,
-        "note": note,
-    }
     return rec.edit(
         rel,
         models.Action,
@@ -345,10 +361,11 @@ def close(
 ) -> Outcome:
     action, rel = rec.action(action_id)
     _must_be_open(action, "close it")
-    closure = Closure(date=when or rec.today, verified_by=verified_by, outcome=outcome)
+    closure = Closure(date=rec.date(when), verified_by=verified_by, outcome=outcome)
     rec.recorded_by(by, closure.date)
     context = RuleContext(rec.snap, load_catalogue(), files.checker(rec.root), rec.today)
     gaps = closure_rule.closure_gaps(action, closure, context)
+    gaps += proof.proof(rec, "closure", closure._asdict())
     if gaps:
         raise Refused(
             f"{action.id} cannot be closed:",
@@ -444,8 +461,13 @@ def cancel(
     entry_date = rec.date(when)
     rec.recorded_by(by, entry_date)
     approver = rec.current_person(approved_by, "--approved-by", entry_date)
-    _must_verify(rec, approver, "approve a cancellation")
+    record = Cancellation(entry_date, approver, reason)
     entry = {"date": entry_date, "approved_by": approver, "reason": reason}
+    _refuse(
+        f"{action.id} was not cancelled",
+        oversight_rule.cancellation_problems(action, record, rec.snap.people, rec.policy)
+        + proof.proof(rec, "cancellation", entry),
+    )
 
     def mutate(data: Any) -> None:
         edits.set_value(data, "status", Status.CANCELLED, ORDER)
@@ -487,6 +509,12 @@ def record_reading(
         )
     if measure.unit == "percent" and not 0 <= value <= 100:
         reasons.append(f"{value:g} is not a percentage")
+    if not reasons:
+        early = measures_rule.premature(
+            measure, Reading(None, ref, period, value, rec.today, None, None), rec.today
+        )
+        if early is not None:
+            reasons.append(early)
     if reasons:
         raise Refused("the reading was not recorded", details=reasons)
     entry = {

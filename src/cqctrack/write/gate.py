@@ -41,6 +41,7 @@ from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, File
 from cqctrack.format.snapshot import Actions, Lazy, Snapshot, Source
 from cqctrack.rules.checks import run_checks
 from cqctrack.rules.context import RuleContext
+from cqctrack.store.load import index_of
 
 L = TypeVar("L", bound=Lazy)
 
@@ -97,11 +98,7 @@ def after(snap: Snapshot, written: Iterable[Written], config: records.Config | N
             group._made.pop(item_id, None)
             out.sources[item_id] = Source(item.rel, slug)
             if kind == "action":
-                fields = records.Action._fields
-                status, due, owner = (
-                    plain[fields.index(name)] for name in ("status", "due", "owner")
-                )
-                out.actions.index[item_id] = (status, due, owner)
+                out.actions.index[item_id] = index_of(plain)
     return out
 
 

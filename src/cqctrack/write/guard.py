@@ -4,8 +4,9 @@
   removed (under their file's lock, so never one still being written), and a file
   written but never committed is named, never swept into another commit.
 - The file it edits has no uncommitted changes (unless it was told not to
-  commit): a hand edit in progress would otherwise be committed under the
-  event's name.
+  commit, or to include them): a hand edit in progress would otherwise be
+  committed under the event's name. With --include-changes it is, and the
+  commit says so (trailer `Includes-Uncommitted-Changes: yes`).
 - The id it was given names one file: two files with the same id are refused
   rather than one picked silently.
 """
@@ -66,17 +67,22 @@ def tidy(root: Path, commit: bool) -> list[str]:
     return out
 
 
-def ready_to_edit(root: Path, rel: str, *, commit: bool) -> None:
-    """Refuse to edit a file whose current content is not committed (when committing)."""
+def ready_to_edit(root: Path, rel: str, *, commit: bool, include_changes: bool = False) -> bool:
+    """Refuse to edit a file whose current content is not committed (when committing).
+
+    With `include_changes` (--include-changes) the hand edits are committed with the
+    event instead, and True is returned so the commit can say so; never the writes of
+    a stopped cqctrack command, which `cqctrack recover` deals with.
+    """
     if not commit:
-        return
+        return False
     head = committed(root, rel)
     try:
         current = (root / rel).read_bytes()
     except OSError:
-        return
+        return False
     if head is None or current == head:
-        return
+        return False
     for item in pending.notes(root):
         if item.rel == rel and pending.still_pending(root, item, head):
             raise InvalidRepository(
@@ -86,11 +92,14 @@ def ready_to_edit(root: Path, rel: str, *, commit: bool) -> None:
                 hint="run `cqctrack recover --commit` to commit it as that command would have, "
                 "or `cqctrack recover --discard` to put the file back as last committed",
             )
+    if include_changes:
+        return True
     raise InvalidRepository(
         "the file has changes that are not committed, so nothing was changed",
         path=rel,
         hint="commit them first (`git commit` the file) so the event is not recorded under "
-        "them, discard them (`git restore` the file), or pass --no-commit",
+        "them, discard them (`git restore` the file), pass --include-changes to commit them "
+        "with the event, or pass --no-commit",
     )
 
 

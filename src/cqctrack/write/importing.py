@@ -43,6 +43,7 @@ from cqctrack.format.vocab import ConcernSource, Status
 from cqctrack.rules import closure as closure_rule
 from cqctrack.rules.context import RuleContext
 from cqctrack.store import files
+from cqctrack.store.load import index_of
 from cqctrack.wording import count, ranges
 from cqctrack.write import edits
 from cqctrack.write.plan import values
@@ -51,10 +52,6 @@ from cqctrack.write.plan.people import Register
 from cqctrack.write.plan.result import ImportResult, NewAction, NewConcern, SheetResult
 from cqctrack.write.plan.rows import Context, Proposal, finding, highest, read_rows
 from cqctrack.write.session import Outcome, Recorder
-
-_STATUS_INDEX = records.Action._fields.index("status")
-_DUE_INDEX = records.Action._fields.index("due")
-_OWNER_INDEX = records.Action._fields.index("owner")
 
 
 @dataclass(frozen=True)
@@ -687,7 +684,7 @@ def _check(
         )
         if kind == "action":
             actions.blobs[item_id] = blob
-            actions.index[item_id] = (plain[_STATUS_INDEX], plain[_DUE_INDEX], plain[_OWNER_INDEX])
+            actions.index[item_id] = index_of(plain)
         else:
             trial.concerns.blobs[item_id] = blob
     checking = RuleContext(trial, ctx.catalogue, files.checker(rec.root), rec.today)

@@ -29,16 +29,18 @@ from cqctrack.errors import CqcError, InvalidInput, Refused, UnknownId
 from cqctrack.format import models
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.layout import tracker_file
-from cqctrack.format.records import Action, Concern
+from cqctrack.format.records import Action, Concern, Review
 from cqctrack.format.vocab import OPEN_STATUSES, SCOPE_DECISIONS, Decision, ReviewLevel
 from cqctrack.rules import closure as closure_rule
+from cqctrack.rules import oversight as oversight_rule
 from cqctrack.store import files
 from cqctrack.wording import count, date_text
-from cqctrack.write import edits
-from cqctrack.write.entries import _LEVEL_BY_ROLE, ORDER
+from cqctrack.write import edits, proof
+from cqctrack.write.entries import ORDER, _level_for
 from cqctrack.write.session import Outcome, Recorder
 
 CONCERN_ORDER = edits.key_order(models.Concern)
+_SAID_ONCE = ("oversight-decision-role", "oversight-wrong-role")
 TRACKER_ORDER = edits.key_order(models.Tracker)
 _CONCERN_ID = re.compile(r"^[A-Z][A-Z0-9]{0,9}-C\d{1,4}$")
 
@@ -53,7 +55,15 @@ class Item:
 
 
 def level_for(rec: Recorder, person: str, level: ReviewLevel | None) -> ReviewLevel:
-    return level or _LEVEL_BY_ROLE.get(rec.role(person), ReviewLevel.AD_HOC)
+    """The level given, or the one `person`'s role usually records (rules/oversight.py)."""
+    return level or _level_for(rec, person)
+
+
+def _may_record(rec: Recorder, person: str, level: ReviewLevel) -> None:
+    """Refuse oversight at a level the person's role may not record (policy roles)."""
+    wrong = oversight_rule.wrong_level(person, rec.role(person), level, rec.policy)
+    if wrong is not None:
+        raise Refused(wrong[0], hint=wrong[1])
 
 
 def _scope_decision(decision: Decision, what: str) -> None:
@@ -77,13 +87,9 @@ def scope_oversight(
     """Record oversight of a concern (MED-C1) or a whole tracker (its slug)."""
     day = rec.date(when)
     reviewer = rec.recorded_by(by, day)
-    entry = {
-        "date": day,
-        "by": reviewer,
-        "level": level_for(rec, reviewer, level),
-        "decision": decision,
-        "note": note,
-    }
+    chosen = level_for(rec, reviewer, level)
+    _may_record(rec, reviewer, chosen)
+    entry = {"date": day, "by": reviewer, "level": chosen, "decision": decision, "note": note}
     item_id = target.strip().upper()
     if _CONCERN_ID.match(item_id):
         concern = _concern(rec, item_id)
@@ -126,7 +132,9 @@ def _concern(rec: Recorder, concern_id: str) -> Concern:
     return found
 
 
-def _check_action(rec: Recorder, action: Action, decision: Decision, chair: str) -> list[str]:
+def _check_action(
+    rec: Recorder, action: Action, decision: Decision, chair: str, entry: dict[str, Any]
+) -> list[str]:
     """Why `decision` cannot be recorded on `action` (the same rules as `oversight`)."""
     reasons = []
     closing = decision in (Decision.APPROVE_CLOSURE, Decision.REJECT_CLOSURE)
@@ -144,6 +152,12 @@ def _check_action(rec: Recorder, action: Action, decision: Decision, chair: str)
                 f"{action.id}: closure cannot be approved; requirements {', '.join(unmet)} have no "
                 "usable evidence"
             )
+    # Who may record it, and the proof of a closure decision: as `oversight` judges them
+    # (the chair's role for the decision and the level are said once, in the meeting's words).
+    review = Review(entry["date"], chair, entry["level"], decision, entry["note"])
+    problems = oversight_rule.review_problems(action, review, rec.snap.people, rec.policy)
+    problems += proof.proof(rec, "reviews", entry)
+    reasons += [f"{action.id}: {p.message}" for p in problems if p.code not in _SAID_ONCE]
     return reasons
 
 
@@ -169,6 +183,9 @@ def record(
     meeting_level = level_for(rec, chaired, level)
     people = list(dict.fromkeys([chaired, *attendees]))
     reasons: list[str] = []
+    wrong = oversight_rule.wrong_level(chaired, rec.role(chaired), meeting_level, rec.policy)
+    if wrong is not None:
+        reasons.append(f"the chair {wrong[0]}")
     for person in people[1:]:
         try:
             rec.current_person(person, "--attendee", day)
@@ -194,7 +211,7 @@ def record(
             reasons.append(f"{item_id}: the decision needs a note (what was checked, and why)")
         if item_id in rec.snap.actions:
             action: Action = rec.snap.actions[item_id]
-            reasons += _check_action(rec, action, item.decision, chaired)
+            reasons += _check_action(rec, action, item.decision, chaired, entry)
             rel, order = rec.snap.source(item_id).path, ORDER
             model_type: type[BaseModel] = models.Action
         elif item_id in rec.snap.concerns:

@@ -125,9 +125,12 @@ def recover(root: Path, *, commit: bool, discard: bool) -> list[str]:
         repo = git_commit.open_repo(root)
         try:
             git_commit.ready_to_commit(repo)
+            sign = _signs(root)
             for item in found:
                 trailers = {**item.trailers, "Recovered": "committed after an interrupted command"}
-                sha = git_commit.commit(repo, root, [root / item.rel], item.summary, trailers)
+                sha = git_commit.commit(
+                    repo, root, [root / item.rel], item.summary, trailers, sign=sign
+                )
                 done(item.note)
                 out.append(f"committed {item.rel}: {item.summary} (commit {sha[:8]})")
         finally:
@@ -149,3 +152,14 @@ def recover(root: Path, *, commit: bool, discard: bool) -> list[str]:
         "`cqctrack recover --discard` puts each file back as last committed"
     )
     return out
+
+
+def _signs(root: Path) -> bool:
+    """Whether commits are signed here (policy signoff.proof: signed), as the stopped
+    command's commit would have been."""
+    from cqctrack import cache
+    from cqctrack.format.policy import Proof
+    from cqctrack.store.load import load_config
+
+    config = load_config(root, cache.Caches(root))
+    return config is not None and config.policy.signoff.proof is Proof.SIGNED

@@ -61,18 +61,29 @@ class Recorder:
     """One recording command's session: lock, readiness checks, snapshot, write, commit."""
 
     def __init__(
-        self, root: Path, *, commit: bool, today: date, caches: cache.Caches | None = None
+        self,
+        root: Path,
+        *,
+        commit: bool,
+        today: date,
+        caches: cache.Caches | None = None,
+        include_changes: bool = False,
+        today_given: bool = True,
     ) -> None:
         self.root = root.resolve()
         self.caches = caches or cache.Caches(self.root)
         self.commit = commit
         self.today = today
+        self.include_changes = include_changes  # commit uncommitted edits of the file too
+        self.today_given = today_given  # False: `today` is the clock's, not --as-of's
         self.repo: Repo | None = None
         self.identity: Identity | None = None
         self._locks = contextlib.ExitStack()  # the file, id and commit locks this command holds
         self._held: set[str] = set()
         self.notices: list[str] = []  # for stderr: what the command found and did on the side
         self.listing: Listing
+        self.commit_day: date | None = None  # the day git would date the commit
+        self._included: set[str] = set()  # files whose uncommitted edits this commit takes in
         self.snap: Snapshot
         self.recorder: str | None = None  # who is recording (the Recorded-By trailer)
         self._staged: list[_Staged] = []
@@ -99,6 +110,7 @@ class Recorder:
                 raise InvalidRepository(
                     f"{CONFIG_FILE} is invalid", hint="run `cqctrack check` to see why"
                 )
+            self._check_day()
         except BaseException:
             if self.repo is not None:
                 self.repo.close()
@@ -141,12 +153,43 @@ class Recorder:
         """
         if self._hold(locks.file_key(rel), rel) and self._changed_since_read(rel):
             self._read()
-        guard.ready_to_edit(self.root, rel, commit=self.commit)
+        if guard.ready_to_edit(
+            self.root, rel, commit=self.commit, include_changes=self.include_changes
+        ):
+            self._included.add(rel)
 
     def reserve_ids(self, tracker: str) -> None:
         """Hold the lock of a tracker's new ids, and read the repository afresh under it."""
         if self._hold(locks.ids_key(tracker), f"a new file in {tracker}"):
             self._read()
+
+    def _check_day(self) -> None:
+        """Refuse to record as of a day after the one the commit will carry: entries
+        record what has happened, and one dated after its commit is an error in check."""
+        from cqctrack.git import run
+
+        self.commit_day = run.author_day(self.root)
+        if self.commit_day is not None and self.today > self.commit_day and not self.today_given:
+            self.today = self.commit_day  # git dates the commit earlier (GIT_AUTHOR_DATE)
+        if self.commit_day is not None and self.today > self.commit_day:
+            raise InvalidInput(
+                f"--as-of {self.today.isoformat()} is after the day the commit would carry "
+                f"({self.commit_day.isoformat()})",
+                hint="record events on or after the day they happen; --as-of on a recording "
+                "command may only go back",
+            )
+
+    def _sign(self) -> bool:
+        """Whether to sign the commit: policy signoff.proof: signed."""
+        from cqctrack.format.policy import Proof
+
+        return self.policy.signoff.proof is Proof.SIGNED
+
+    def signing_key(self) -> str | None:
+        """The public key (or OpenPGP key id) git would sign this command's commit with."""
+        from cqctrack.git import signatures
+
+        return signatures.signing_key(self.root)[1]
 
     # --- looking things up ---------------------------------------------------------
 
@@ -249,6 +292,14 @@ class Recorder:
                 f"--date {when.isoformat()} is in the future",
                 hint="record events on or after the day they happen",
             )
+        lag = (self.commit_day or self.today) - when
+        limit = self.policy.audit.backdating_days
+        if lag.days > limit:
+            self.note(
+                f"dated {lag.days} days before it is recorded; beyond policy "
+                f"audit.backdating_days ({limit}) history flags it as back-dated, and a "
+                "review dated so far back does not reset the review cadence"
+            )
         return when
 
     # --- writing -------------------------------------------------------------------
@@ -265,7 +316,10 @@ class Recorder:
                 path=rel,
                 hint="run the command again to apply it to the new version",
             )
-        guard.ready_to_edit(self.root, rel, commit=self.commit)
+        if guard.ready_to_edit(
+            self.root, rel, commit=self.commit, include_changes=self.include_changes
+        ):
+            self._included.add(rel)
         doc = document.open_document(self.root, rel, model)
         mutate(doc.data)
         self._staged.append(_Staged(rel, doc))
@@ -339,6 +393,14 @@ class Recorder:
         from cqctrack.write import pending
         from cqctrack.write.faults import write_failed
 
+        message = summary
+        included = sorted(self._included & {s.rel for s in staged})
+        if included:
+            trailers = {**trailers, "Includes-Uncommitted-Changes": "yes"}
+            message = (
+                f"{summary}\n\nThis commit also holds changes to {', '.join(included)} that were "
+                "made by hand before this command and not committed (--include-changes)."
+            )
         marks = []
         for item in staged:
             data = prepared.get(item.rel)
@@ -350,7 +412,7 @@ class Recorder:
                 raise write_failed(err, item.rel) from None
         self._write(staged, prepared)
         with locks.hold(self.root, locks.COMMIT_KEY, what="a commit in this repository"):
-            sha = commit.commit(self.repo, self.root, paths, summary, trailers)
+            sha = commit.commit(self.repo, self.root, paths, message, trailers, sign=self._sign())
         for mark in marks:
             pending.done(mark)
         return Outcome(first, summary, sha, others, notes)
@@ -492,6 +554,12 @@ class Recorder:
 
         with locks.hold(self.root, locks.COMMIT_KEY, what="a commit in this repository"):
             sha = commit.commit(
-                self.repo, self.root, paths, summary, trailers, unstage_on_failure=undo
+                self.repo,
+                self.root,
+                paths,
+                summary,
+                trailers,
+                unstage_on_failure=undo,
+                sign=self._sign(),
             )
         return Outcome(rel, summary, sha)

@@ -10,7 +10,15 @@ prints them all; `--select` and `--ignore` pick by code.
 from __future__ import annotations
 
 from cqctrack.findings import Finding
-from cqctrack.rules.checks import consistency, evidence, privacy, references, repository
+from cqctrack.rules.checks import (
+    consistency,
+    evidence,
+    history,
+    privacy,
+    references,
+    repository,
+    roles,
+)
 from cqctrack.rules.checks.base import CheckRule
 from cqctrack.rules.context import RuleContext
 
@@ -118,6 +126,12 @@ CHECKS: tuple[CheckRule, ...] = (
         consistency.reading_periods,
     ),
     CheckRule(
+        "readings-too-early",
+        ("consistency-period-not-ended",),
+        "readings are recorded once their period has ended",
+        consistency.readings_too_early,
+    ),
+    CheckRule(
         "duplicate-readings",
         ("consistency-duplicate-entry",),
         "one reading per period",
@@ -196,6 +210,18 @@ CHECKS: tuple[CheckRule, ...] = (
         consistency.unlogged_extensions,
     ),
     CheckRule(
+        "oversight-roles",
+        ("oversight-by-owner", "oversight-wrong-role", "oversight-decision-role"),
+        "oversight is recorded by roles that may record its level, never by the owner",
+        roles.oversight_roles,
+    ),
+    CheckRule(
+        "approval-roles",
+        ("approval-by-owner", "approval-wrong-role"),
+        "extensions and cancellations are approved by roles that may, never by the owner",
+        roles.approval_roles,
+    ),
+    CheckRule(
         "evidence-files",
         ("evidence-missing-file",),
         "evidence files exist inside the repository",
@@ -206,6 +232,29 @@ CHECKS: tuple[CheckRule, ...] = (
         ("privacy-person-ref",),
         "people who use services appear only by pseudonymous references",
         evidence.person_refs,
+    ),
+    CheckRule(
+        "history",
+        (
+            "signoff-not-by-signer",
+            "signoff-no-email",
+            "signoff-unsigned",
+            "signoff-bad-signature",
+            "signoff-under-relaxation",
+            "audit-dated-after-commit",
+            "audit-backdated",
+            "oversight-by-owner",
+            "consistency-period-not-ended",
+            "audit-evidence-edited-after-closure",
+            "audit-evidence-removed-after-closure",
+            "audit-requirement-removed",
+            "audit-requirement-changed",
+            "audit-closure-edited",
+            "audit-file-deleted",
+            "policy-relaxed",
+        ),
+        "git shows each entry recorded by whom it names, when it says, and changed only as allowed",
+        history.history_flags,
     ),
     CheckRule(
         "personal-data",

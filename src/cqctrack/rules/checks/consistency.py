@@ -12,6 +12,8 @@ from cqctrack.format.vocab import PERIOD_EXAMPLES, PERIOD_PATTERNS, Change, Stat
 from cqctrack.rules import extensions
 from cqctrack.rules.checks.base import finding, future_date, items, trackers
 from cqctrack.rules.context import RuleContext
+from cqctrack.rules.governance import judged_moves
+from cqctrack.rules.measures import premature
 from cqctrack.wording import date_text
 
 
@@ -110,6 +112,23 @@ def reading_periods(ctx: RuleContext) -> Iterator[Finding]:
                     f"readings[{index + 1}].period: '{reading.period}' "
                     f"is not a {measure.period} period",
                     hint=f"{measure.period} periods look like {PERIOD_EXAMPLES[measure.period]}",
+                    loc=("readings", index, "period"),
+                    subject=measure.id,
+                )
+
+
+def readings_too_early(ctx: RuleContext) -> Iterator[Finding]:
+    """Readings are recorded once their period has ended (`recorded`, else the day judged)."""
+    for measure, path, _ in items(ctx, "measure"):
+        for index, reading in enumerate(measure.readings):
+            why = premature(measure, reading, reading.recorded or ctx.today)
+            if why is not None:
+                yield finding(
+                    path,
+                    "consistency-period-not-ended",
+                    why,
+                    hint="a period's reading is recorded after it ends; remove it and record "
+                    "it again then",
                     loc=("readings", index, "period"),
                     subject=measure.id,
                 )
@@ -281,6 +300,8 @@ def unlogged_extensions(ctx: RuleContext) -> Iterator[Finding]:
     for action, path, _ in items(ctx, "action"):
         history = ctx.history.get(action.id)
         moves = history.due_moves if history is not None else ()
+        if ctx.governance is not None:
+            moves = judged_moves(moves, ctx.governance)  # not in imported history
         for found in extensions.unlogged(action, moves, ctx.policy):
             yield found.located(path)
 
