@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -162,6 +163,10 @@ def test_text_from_tracker_files_is_escaped_in_html(demo: Path, tmp_path: Path) 
     title = re.search(r"^title: (.*)$", text, re.M)
     assert title is not None
     action.write_text(text.replace(title.group(0), "title: <script>alert('x')</script> rota"))
+    when = {"GIT_AUTHOR_DATE": "2026-11-21T09:00:00", "GIT_COMMITTER_DATE": "2026-11-21T09:00:00"}
+    subprocess.run(
+        ["git", "-C", str(repo), "commit", "-qam", "Title"], check=True, env={**os.environ, **when}
+    )
     out = tmp_path / "pack.html"
     report(repo, out, "--format", "html")
     html = out.read_text()
@@ -249,3 +254,64 @@ def test_bad_periods_and_trackers_are_plain_errors(demo: Path, tmp_path: Path) -
         )
         assert result.exit_code == 2, result.output
         assert message in result.output
+
+
+# --- the record as committed ---------------------------------------------------------
+
+
+def test_each_week_of_the_trend_is_what_review_at_that_day_shows(
+    demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.json"
+    report(demo, out, "--format", "json")
+    points = json.loads(out.read_text())["trend"]["points"]
+    assert len(points) == 13
+    for point in (points[0], points[6], points[-1]):
+        day = point["week_end"]
+        result = runner.invoke(
+            app, ["--repo", str(demo), "review", "--at", day, "--all", "--format", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        rows = [r for r in json.loads(result.stdout) if r["status"] not in ("closed", "cancelled")]
+        assert point["open"] == len(rows), day
+        assert point["red"] == sum(r["brag"] == "red" for r in rows), day
+        assert point["overdue"] == sum(r["days_overdue"] > 0 for r in rows), day
+
+
+def test_a_pack_reads_what_is_committed_and_still_verifies_after_new_commits(
+    demo: Path, tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(demo, repo)
+    out = tmp_path / "pack.pdf"
+    report(repo, out)
+    action = next(repo.glob("trackers/*/actions/MED-005.yaml"))
+    action.write_text(action.read_text().replace("title: ", "title: Changed since: ", 1))
+    uncommitted = runner.invoke(
+        app, ["--repo", str(repo), "report", *ARGS, "-o", str(tmp_path / "b.pdf")]
+    )
+    assert uncommitted.exit_code == 0, uncommitted.output
+    assert (
+        "note: repo has uncommitted changes to its trackers; the pack shows what is committed"
+        in uncommitted.output
+    )
+    assert (tmp_path / "b.pdf").read_bytes() == out.read_bytes()
+    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "Later"], check=True)
+    ok = runner.invoke(app, ["--repo", str(repo), "report", "verify", str(out)])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_closures_say_how_git_proves_the_sign_off_and_flags_reach_the_governance_record(
+    demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.json"
+    report(demo, out, "--format", "json")
+    pack = json.loads(out.read_text())
+    (closed,) = pack["closed"]
+    assert closed["proof"].startswith(
+        "evidence meets every requirement; proven by git: committed by Meera Patel, "
+        "mpatel@example.org, on 17 Nov 2026 (commit "
+    )
+    flags = pack["governance"]["flags"]
+    assert {"action": "STF-003", "tracker": "oakfield-house", "code": "drift-unlogged-extension",
+            "message": "due date moved 4 Sep 2026 → 11 Sep 2026 without a logged extension"} in flags  # fmt: skip

@@ -167,28 +167,46 @@ def build_pack(
     audience: str,
     trackers: tuple[str, ...],
     fmt: str,
+    commits: list[str | None] | None = None,
 ) -> Pack:
+    """Read each repository as committed by the end of `day` (or at `commits`, to verify a
+    pack) from git objects, so uncommitted edits never reach a pack, and build it."""
     from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
     from cqctrack.format.pack import Source
     from cqctrack.git import facts, run
+    from cqctrack.read import at as read_at
     from cqctrack.read import pack as core
     from cqctrack.read import review
 
     st = state(ctx)
     workspaces, sources = [], []
-    for root in roots:
-        ws = review.load(root, day, st.caches(root))
-        if ws.snap.config is None:
-            raise InvalidInput(f"{root}: {CONFIG_FILE} is invalid, so there is no provider to report on",
-                               hint="run `cqctrack check` there")  # fmt: skip
-        where = facts.scope(root)
-        clean = where is None or not run.uncommitted(root, TRACKERS_DIR, CONFIG_FILE)
+    for index, root in enumerate(roots):
+        caches = st.caches(root)
+        if facts.scope(root) is None:
+            ws = review.load(root, day, caches, git=False)
+            commit: str | None = None
+        else:
+            wanted = commits[index] if commits else None
+            point = (
+                read_at.At(wanted, day, wanted)
+                if wanted is not None
+                else read_at.resolve(root, day.isoformat())
+            )
+            ws = review.load(root, day, caches, at=point)
+            commit = point.sha
+            if commits is None and run.uncommitted(root, TRACKERS_DIR, CONFIG_FILE):
+                typer.echo(
+                    f"note: {root.name} has uncommitted changes to its trackers; the pack shows "
+                    "what is committed",
+                    err=True,
+                )
+        assert ws.snap.config is not None  # review.load refuses a repository without one
         sources.append(
             Source(
                 name=root.name,
                 provider=ws.snap.config.provider,
-                commit=where.head if where else None,
-                clean=clean,
+                commit=commit,
+                clean=commit is not None,
             )
         )
         workspaces.append(ws)
@@ -315,9 +333,17 @@ def verify(
     build = _recorded(content, read_mark)
     roots = _verify_roots(ctx, build)
     when = core.between(build.period_start, build.period_end)
+    recorded = [s.commit for s in build.sources]
     rebuilt = render(
         build_pack(
-            ctx, roots, when, build.as_of, build.audience, tuple(build.trackers), build.format
+            ctx,
+            roots,
+            when,
+            build.as_of,
+            build.audience,
+            tuple(build.trackers),
+            build.format,
+            recorded,
         )
     )
     commits = ", ".join(
@@ -342,27 +368,19 @@ def _recorded(content: bytes, read_mark: Callable[[bytes], Build | None]) -> Bui
 
 
 def _verify_roots(ctx: typer.Context, build: Build) -> list[Path]:
-    from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
-    from cqctrack.git import facts, run
-
+    """The repositories a pack was built from: here, or beside it by name for a group's."""
     here = state(ctx).root()
     roots = [here] if len(build.sources) == 1 else [here.parent / s.name for s in build.sources]
     for root, source in zip(roots, build.sources, strict=True):
-        where = facts.scope(root)
-        head = where.head if where else None
-        if head != source.commit:
+        if source.commit is None:
             raise InvalidInput(
-                f"{root}: the repository is at {head[:8] if head else 'no commit'}, but the pack was built from {source.commit[:8] if source.commit else 'no commit'}",
-                hint=f"check out {source.commit} (for example in a separate `git worktree`) and verify there",
+                f"the pack was built from files in {source.name} outside git, so it cannot be "
+                "traced to a commit and rebuilt",
             )
-        if not source.clean:
+        if not root.is_dir():
             raise InvalidInput(
-                f"the pack was built from uncommitted files in {source.name}, so it cannot be rebuilt"
-            )
-        if run.uncommitted(root, TRACKERS_DIR, CONFIG_FILE):
-            raise InvalidInput(
-                f"{root}: tracker files have uncommitted changes",
-                hint="commit or stash them, then verify",
+                f"the pack was built from a repository named {source.name}, which is not at {root}",
+                hint="run `cqctrack report verify` beside the group's repositories",
             )
     return roots
 

@@ -20,13 +20,14 @@ from datetime import date, timedelta
 
 from cqctrack import __version__
 from cqctrack.errors import InvalidInput
-from cqctrack.findings import BRAG_ORDER, Brag, Escalation
+from cqctrack.findings import BRAG_ORDER, Brag, Escalation, Severity
 from cqctrack.format import pack as model
+from cqctrack.format.history import entries_of_record
 from cqctrack.format.records import Action, Review
 from cqctrack.format.vocab import Decision, ReviewLevel, Status
 from cqctrack.read.review import Workspace, natural_id
-from cqctrack.read.summary import due_on, open_on, overdue_on
-from cqctrack.rules import closure, coverage, drift, extensions, measures, redact
+from cqctrack.read.summary import due_on, overdue_on
+from cqctrack.rules import closure, coverage, drift, extensions, measures, redact, signoff
 from cqctrack.wording import date_text, month_name_text
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -148,7 +149,17 @@ def build(
     internal = audience == "provider"
     progress("judging each action")
     summary = _summary(items, workspaces, when)
+    attention = _attention(items)
     progress("closures, extensions and oversight")
+    closed = _closed(items, when)
+    granted = _extensions(items, when)
+    governance = _governance(items, when, internal)
+    progress("measurable targets and coverage")
+    charts = _measures(workspaces, trackers, as_of)
+    covered = _coverage(items, workspaces)
+    register = _register(items)
+    progress("the weekly trend, rebuilt from git")
+    trend = _trend(workspaces, when, trackers)
     pack = model.Pack(
         title=f"CQC improvement actions: {provider}",
         provider=provider,
@@ -168,14 +179,14 @@ def build(
             command=command,
         ),
         summary=summary,
-        attention=_attention(items),
-        closed=_closed(items, when),
-        extensions=_extensions(items, when),
-        measures=_measures(workspaces, trackers, as_of),
-        trend=_trend(items, when),
-        governance=_governance(items, when, internal),
-        coverage=_coverage(items, workspaces),
-        appendix=_register(items),
+        attention=attention,
+        closed=closed,
+        extensions=granted,
+        measures=charts,
+        trend=trend,
+        governance=governance,
+        coverage=covered,
+        appendix=register,
     )
     if not internal:
         pack = _redacted(pack, workspaces)
@@ -289,7 +300,7 @@ def _changes(items: list[Item], when: Period) -> Iterator[model.Change]:
         for reopening in action.reopenings:
             if when.holds(reopening.date):
                 yield _change(item, "reopened", reopening.date, reopening.reason)
-        for review in action.reviews:
+        for review in action.current_reviews:
             if review.decision is Decision.ESCALATE and when.holds(review.date):
                 who = names.get(review.by, review.by)
                 yield _change(item, "escalated", review.date, f"by {who}")
@@ -370,7 +381,7 @@ def _closed(items: list[Item], when: Period) -> list[model.ClosedRow]:
                         date=e.date,
                         satisfies=list(e.satisfies),
                     )
-                    for e in action.evidence
+                    for e in action.current_evidence
                 ],
                 proof=_proof(item),
             )
@@ -379,14 +390,31 @@ def _closed(items: list[Item], when: Period) -> list[model.ClosedRow]:
 
 
 def _proof(item: Item) -> str:
-    """How the closure's sign-off is shown: evidence met, and who committed it."""
-    unmet = closure.unmet_requirements(item.action, item.ws.catalogue, item.ws.file_check)
+    """How the closure's sign-off is shown: evidence met, and what git proves of who signed."""
+    ws, action = item.ws, item.action
+    unmet = closure.unmet_requirements(action, ws.catalogue, ws.file_check)
     met = (
         "evidence meets every requirement"
         if not unmet
         else ("evidence short of " + ", ".join(unmet))
     )
-    return f"{met}; sign-off as recorded in the action file"
+    found = action.closure
+    assert found is not None
+    if not ws.in_git:
+        return f"{met}; sign-off as recorded in the file (not in git, so not proven)"
+    entry = next(e for e in entries_of_record(action) if e.log == "closure")
+    history = ws.history.get(action.id)
+    added = history.added_by(entry.key) if history is not None else None
+    flags = item.verdict.facts.flags if item.verdict else ()
+    words = signoff.proof_words(
+        entry,
+        added,
+        flags,
+        ws.policy.signoff.proof,
+        ws.gov.covers(added),
+        ws.names.get(found.verified_by, found.verified_by),
+    )
+    return f"{met}; {words}"
 
 
 def _extensions(items: list[Item], when: Period) -> list[model.ExtensionRow]:
@@ -451,34 +479,84 @@ def _measures(
     return sorted(out, key=lambda m: (m.tracker, natural_id(m.measure)))
 
 
-def _trend(items: list[Item], when: Period) -> model.Trend:
-    """Open, overdue and Red actions at each week's end (Sundays), ending with the period."""
-    last = min(when.end, items[0].ws.today) if items else when.end
-    end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday in it, judged
+def _trend(workspaces: list[Workspace], when: Period, trackers: tuple[str, ...]) -> model.Trend:
+    """Open, overdue and Red actions at each week's end (Sundays), ending with the period.
+
+    Each week's state is the repository as committed by the end of that Sunday, read
+    from git objects and judged as at that day, so an entry recorded later (or dated
+    back) does not rewrite what the tracker showed then. Counts are cached by commit.
+    """
+    last = min(when.end, workspaces[0].today)
+    end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday judged
     weeks = [end - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    several = len(workspaces) > 1
     points = []
     for day in weeks:
-        open_ = overdue = red = 0
-        for item in items:
-            if item.verdict is None or not open_on(item.action, day):
-                continue
-            facts = item.verdict.facts
-            open_ += 1
-            overdue += overdue_on(facts, day)
-            red += drift.assess(facts, item.ws.policy, day).brag is Brag.RED
-        points.append(model.TrendPoint(week_end=day, open=open_, overdue=overdue, red=red))
-    return model.Trend(
-        points=points,
-        source="each week's state rebuilt from the dates the files record and the due-date "
-        "moves git saw",
+        totals = [0, 0, 0]
+        for ws in workspaces:
+            counts = _week(ws, day, trackers, several)
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        points.append(
+            model.TrendPoint(week_end=day, open=totals[0], overdue=totals[1], red=totals[2])
+        )
+    in_git = all(ws.in_git for ws in workspaces)
+    source = (
+        "each week's end as committed then, read from git objects and judged as at that day"
+        if in_git
+        else "each week's end judged from the files as they are now (not in git, so no "
+        "earlier state can be read)"
     )
+    return model.Trend(points=points, source=source)
+
+
+def _week(ws: Workspace, day: date, trackers: tuple[str, ...], several: bool) -> list[int]:
+    """(open, overdue, Red) in `ws`'s repository at the end of `day`."""
+    from cqctrack import cache
+    from cqctrack.errors import InvalidInput
+    from cqctrack.read import at as read_at
+    from cqctrack.read.review import load
+
+    def chosen(past: Workspace, action: Action) -> bool:
+        slug = past.snap.tracker_of(action.id)
+        label = f"{past.root.name}/{slug}" if several else slug
+        return not trackers or slug in trackers or label in trackers
+
+    if not ws.in_git:
+        past = ws
+        key = None
+    else:
+        try:
+            point = read_at.resolve(ws.root, day.isoformat())
+        except InvalidInput:  # nothing was committed yet by then
+            return [0, 0, 0]
+        key = f"{point.sha}\x1f{day.isoformat()}\x1f{chr(31).join(trackers)}\x1f{several}"
+        caches = ws.caches or cache.Caches(ws.root, enabled=False)
+        stored = caches.read("pack-trend", lambda v: isinstance(v, dict))
+        if stored is not None and key in stored:
+            return list(stored[key])
+        past = load(ws.root, day, caches, at=point, allow_shallow=True)
+    counts = [0, 0, 0]
+    past.history.prefetch(past.snap.actions)
+    for action in past.snap.actions.values():
+        if not action.is_open or not chosen(past, action):
+            continue
+        verdict = drift.assess(past.facts(action), past.policy, day)
+        counts[0] += 1
+        counts[1] += drift.days_overdue(action, day) > 0
+        counts[2] += verdict.brag is Brag.RED
+    if key is not None:
+        caches = ws.caches or cache.Caches(ws.root, enabled=False)
+        stored = caches.read("pack-trend", lambda v: isinstance(v, dict)) or {}
+        stored[key] = tuple(counts)
+        caches.write("pack-trend", stored)
+    return counts
 
 
 def _governance(items: list[Item], when: Period, internal: bool) -> model.Governance:
     decisions, challenges, missed, flags = [], [], [], []
     for item in items:
         action, ws = item.action, item.ws
-        ordered = sorted(action.reviews, key=lambda r: r.date)
+        ordered = sorted(action.current_reviews, key=lambda r: r.date)
         for index, review in enumerate(ordered):
             if not when.holds(review.date):
                 continue
@@ -523,11 +601,19 @@ def _governance(items: list[Item], when: Period, internal: bool) -> model.Govern
                             tracker=item.tracker,
                             owner=ws.names.get(action.owner, action.owner),
                             level="provider scrutiny" if level else "management review",
-                            days=drift.days_unreviewed(action, ws.today, level),
+                            days=drift.days_unreviewed(
+                                item.verdict.facts, ws.policy, ws.today, level
+                            ),
                             policy_days=limit,
                         )
                     )
-            for found in extensions.unlogged(action, item.verdict.facts.due_moves, ws.policy):
+            facts = item.verdict.facts
+            unlogged = extensions.unlogged(action, facts.due_moves, ws.policy)
+            seen: set[tuple[str, str]] = set()
+            for found in (*unlogged, *facts.flags):
+                if found.severity is Severity.INFO or (found.code, found.message) in seen:
+                    continue
+                seen.add((found.code, found.message))
                 flags.append(
                     model.Flag(
                         action=action.id,
