@@ -315,3 +315,21 @@ def test_closures_say_how_git_proves_the_sign_off_and_flags_reach_the_governance
     flags = pack["governance"]["flags"]
     assert {"action": "STF-003", "tracker": "oakfield-house", "code": "drift-unlogged-extension",
             "message": "due date moved 4 Sep 2026 → 11 Sep 2026 without a logged extension"} in flags  # fmt: skip
+
+
+def test_every_format_lists_what_changed_in_the_same_order(demo: Path, tmp_path: Path) -> None:
+    words = ("Closed (1)", "Newly overdue (1)", "Extended (1)", "Escalated (1)")
+
+    def order(text: str) -> list[int]:
+        return [text.index(word) for word in words]
+
+    texts = {}
+    for fmt in ("pdf", "html", "md"):
+        out = tmp_path / f"pack.{fmt}"
+        report(demo, out, "--format", fmt)
+        if fmt == "pdf":
+            texts[fmt] = " ".join(pdf_text(out)[0].split())
+        else:
+            texts[fmt] = re.sub(r"<[^>]+>|\*\*", "", out.read_text())
+    for fmt, text in texts.items():
+        assert order(text) == sorted(order(text)), fmt

@@ -42,7 +42,7 @@ def _data(pack: Pack) -> str:
     payload["mark"] = build_mark(pack.build)
     payload["footer"] = footer(pack)
     payload["titles"] = dict(SECTIONS)
-    payload["change_words"] = CHANGE_WORDS
+    payload["change_words"] = list(CHANGE_WORDS.items())  # pairs: the dump sorts keys
     payload["coverage_words"] = COVERAGE_WORDS
     payload["charts"] = measure_charts(pack)
     payload["trend_chart"] = trend_chart(pack)
