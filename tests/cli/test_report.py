@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
+import sys
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -333,3 +336,45 @@ def test_every_format_lists_what_changed_in_the_same_order(demo: Path, tmp_path:
             texts[fmt] = re.sub(r"<[^>]+>|\*\*", "", out.read_text())
     for fmt, text in texts.items():
         assert order(text) == sorted(order(text)), fmt
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_never_in_a_pipe(demo: Path, tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    seen: list[bytes] = []
+
+    def drain() -> None:  # read as it comes, so a full terminal buffer never blocks the child
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child has gone and closed its end
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    command = [sys.executable, "-m", "cqctrack", "--repo", str(demo), "report", *ARGS]
+    done = subprocess.run(
+        [*command, "--output", str(tmp_path / "pack.md"), "--format", "md"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "100"},
+        check=False,
+        timeout=120,
+    )
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    assert done.returncode == 0
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(seen).decode("utf-8", "replace"))
+    assert "building the pack: the weekly trend from git, week" in screen
+    assert "rendering the MD" in screen
+    assert done.stdout.decode().startswith("Wrote ")  # the bar is on stderr only
+    piped = subprocess.run(
+        [*command, "--output", str(tmp_path / "again.md"), "--format", "md"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stderr == ""

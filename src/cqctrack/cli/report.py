@@ -135,11 +135,20 @@ def report(
     )
     day = parse_date(as_of) if as_of else min(today, when.end)
     roots = _roots(ctx, repos)
-    built = build_pack(
-        ctx, roots, when, day, audience.value, tuple(tracker or ()), output_format.value
-    )
-    target = output or Path(_default_name(built, when.slug, output_format.value))
-    _write(target, render(built))
+    with _progress(core.BUILD_STEPS + 1, "building the pack") as step:
+        built = build_pack(
+            ctx,
+            roots,
+            when,
+            day,
+            audience.value,
+            tuple(tracker or ()),
+            output_format.value,
+            progress=step,
+        )
+        target = output or Path(_default_name(built, when.slug, output_format.value))
+        step(f"rendering the {output_format.value.upper()}")
+        _write(target, render(built))
     typer.echo(
         f"Wrote {target} ({built.period}, as of {built.as_of.isoformat()}, {len(built.appendix)} actions)"
     )
@@ -168,6 +177,7 @@ def build_pack(
     trackers: tuple[str, ...],
     fmt: str,
     commits: list[str | None] | None = None,
+    progress: Callable[[str], None] = lambda _label: None,
 ) -> Pack:
     """Read each repository as committed by the end of `day` (or at `commits`, to verify a
     pack) from git objects, so uncommitted edits never reach a pack, and build it."""
@@ -219,17 +229,16 @@ def build_pack(
                 hint="trackers: " + ", ".join(sorted(known)),
             )
     command = _command(when, day, audience, trackers, fmt, roots)
-    with _progress() as step:
-        return core.build(
-            workspaces,
-            when,
-            audience=audience,  # type: ignore[arg-type]
-            trackers=trackers,
-            fmt=fmt,  # type: ignore[arg-type]
-            command=command,
-            sources=sources,
-            progress=step,
-        )
+    return core.build(
+        workspaces,
+        when,
+        audience=audience,  # type: ignore[arg-type]
+        trackers=trackers,
+        fmt=fmt,  # type: ignore[arg-type]
+        command=command,
+        sources=sources,
+        progress=progress,
+    )
 
 
 def _command(
@@ -282,21 +291,46 @@ def _write(target: Path, data: bytes) -> None:
 
 
 class _progress:
-    """A progress line on stderr while a pack builds: only on a terminal."""
+    """A progress bar on stderr while a pack builds or renders: only on a terminal.
+
+    Each call of the step function starts the next of `steps` steps; the bar shows the
+    step's name, how many are done and the time taken so far.
+    """
+
+    def __init__(self, steps: int, what: str) -> None:
+        self._steps, self._what = steps, what
 
     def __enter__(self) -> Callable[[str], None]:
         if not sys.stderr.isatty():
             return lambda _label: None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._bar = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self._bar.start()
-        task = self._bar.add_task("building the pack")
+        task = self._bar.add_task(self._what, total=self._steps)
+        started = 0
 
         def step(label: str) -> None:
-            self._bar.update(task, description=f"building the pack: {label}")
+            nonlocal started
+            self._bar.update(
+                task, completed=min(started, self._steps), description=f"{self._what}: {label}"
+            )
+            self._bar.refresh()  # draw every step, however quickly the next follows
+            started += 1
 
         return step
 
@@ -334,8 +368,8 @@ def verify(
     roots = _verify_roots(ctx, build)
     when = core.between(build.period_start, build.period_end)
     recorded = [s.commit for s in build.sources]
-    rebuilt = render(
-        build_pack(
+    with _progress(core.BUILD_STEPS + 1, "rebuilding the pack") as step:
+        built = build_pack(
             ctx,
             roots,
             when,
@@ -344,8 +378,10 @@ def verify(
             tuple(build.trackers),
             build.format,
             recorded,
+            progress=step,
         )
-    )
+        step(f"rendering the {build.format.upper()}")
+        rebuilt = render(built)
     commits = ", ".join(
         f"{s.name} at {s.commit[:8] if s.commit else 'no commit'}" for s in build.sources
     )

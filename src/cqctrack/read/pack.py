@@ -33,6 +33,8 @@ from cqctrack.wording import date_text, month_name_text
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 TREND_WEEKS = 13  # a quarter of weekly points, ending with the period
+# `build` calls its `progress` once as each of these steps starts: four, then one a week.
+BUILD_STEPS = 4 + TREND_WEEKS
 
 COMMISSIONER_OMITS = [
     "the notes recorded with oversight decisions and challenges (internal working notes)",
@@ -158,8 +160,7 @@ def build(
     charts = _measures(workspaces, trackers, as_of)
     covered = _coverage(items, workspaces)
     register = _register(items)
-    progress("the weekly trend, rebuilt from git")
-    trend = _trend(workspaces, when, trackers)
+    trend = _trend(workspaces, when, trackers, progress)
     pack = model.Pack(
         title=f"CQC improvement actions: {provider}",
         provider=provider,
@@ -190,7 +191,6 @@ def build(
     )
     if not internal:
         pack = _redacted(pack, workspaces)
-    progress("done")
     return pack
 
 
@@ -479,7 +479,12 @@ def _measures(
     return sorted(out, key=lambda m: (m.tracker, natural_id(m.measure)))
 
 
-def _trend(workspaces: list[Workspace], when: Period, trackers: tuple[str, ...]) -> model.Trend:
+def _trend(
+    workspaces: list[Workspace],
+    when: Period,
+    trackers: tuple[str, ...],
+    progress: Callable[[str], None],
+) -> model.Trend:
     """Open, overdue and Red actions at each week's end (Sundays), ending with the period.
 
     Each week's state is the repository as committed by the end of that Sunday, read
@@ -491,7 +496,8 @@ def _trend(workspaces: list[Workspace], when: Period, trackers: tuple[str, ...])
     weeks = [end - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
     several = len(workspaces) > 1
     points = []
-    for day in weeks:
+    for number, day in enumerate(weeks, 1):
+        progress(f"the weekly trend from git, week {number} of {len(weeks)}")
         totals = [0, 0, 0]
         for ws in workspaces:
             counts = _week(ws, day, trackers, several)
