@@ -189,3 +189,49 @@ def test_update_offers_only_the_statuses_it_accepts() -> None:
     refused = runner.invoke(app, ["update", "MED-001", "--status", "closed"])
     assert refused.exit_code == 2
     assert "'closed' is not one of 'open', 'in-progress', 'awaiting-verification'" in refused.output
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    # A process builds only the command it runs (cli.build): the table that says which
+    # module holds each command must be exactly what the modules register.
+    from cqctrack import cli
+
+    assert sorted(ROOT.commands) == sorted(cli.COMMANDS)  # type: ignore[attr-defined]
+    for word, module in cli.COMMANDS.items():
+        alone = get_command(cli.build(word))
+        names = set(alone.commands)  # type: ignore[attr-defined]
+        assert word in names
+        assert {cli.COMMANDS[name] for name in names} == {module}
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["review", "--overdue"], "review"),
+        (["--repo", "review", "check"], "check"),  # a repository folder called review
+        (["-C", "x", "--no-cache", "history", "MED-001"], "history"),
+        (["--debug", "--", "show", "MED-001"], "show"),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_word_is_found_past_the_root_options(args: list[str], word: str | None) -> None:
+    from cqctrack.cli import command_word
+
+    assert command_word(args) == word
+
+
+def test_a_mistyped_command_still_lists_every_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cqctrack", "revew"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert "No such command 'revew'" in done.stderr
+    listing = subprocess.run(
+        [sys.executable, "-m", "cqctrack", "--help"], capture_output=True, text=True, check=False
+    )
+    for word in ("check", "review", "report", "export", "people"):
+        assert re.search(rf"^\s*│?\s*{word}\b", listing.stdout, re.M), word

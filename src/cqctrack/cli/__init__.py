@@ -9,6 +9,7 @@ its traceback and a request to report it.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -75,24 +76,12 @@ def _report(error: CqcError) -> None:
         say(f"  hint: {error.hint}")
 
 
-app = typer.Typer(
-    cls=CqcGroup,
-    name="cqctrack",
-    help="Govern, evidence and audit CQC improvement actions kept as YAML files in git.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cqctrack {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     repo: Annotated[
@@ -131,39 +120,85 @@ def root(
     ctx.obj = State(repo=repo, debug=debug, use_cache=not no_cache)
 
 
-def _register() -> None:
-    from cqctrack.cli import (
-        check,
-        correct,
-        history,
-        meeting,
-        merging,
-        new,
-        people,
-        record,
-        reference,
-        report,
-        review,
-        show,
-        spreadsheet,
+# Which module registers each command. A process builds only the command it runs
+# (`main`): importing every command module and building every typer command, with
+# the annotations of each resolved, was a third of a warm `review` (issue 15). The
+# order is the order `--help` lists them in; tests/cli/test_options.py keeps this
+# table equal to what the modules register.
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "history": "history",
+    "merge-driver": "merging",
+    "resolve": "merging",
+    "recover": "merging",
+    "init": "new",
+    "new": "new",
+    "extend": "record",
+    "oversight": "record",
+    "update": "record",
+    "close": "record",
+    "reopen": "record",
+    "cancel": "record",
+    "evidence": "record",
+    "measure": "record",
+    "meeting": "meeting",
+    "withdraw": "correct",
+    "correct": "correct",
+    "requirement": "correct",
+    "people": "people",
+    "frameworks": "reference",
+    "schemas": "reference",
+    "report": "report",
+    "review": "review",
+    "summary": "review",
+    "show": "show",
+    "import": "spreadsheet",
+    "export": "spreadsheet",
+}
+# Root options that take a value: the word after them is not the command.
+_VALUED = frozenset({"--repo", "-C"})
+
+
+def build(command: str | None = None) -> typer.Typer:
+    """The CLI: every command, or only `command`'s module when it is one of ours."""
+    import importlib
+
+    app = typer.Typer(
+        cls=CqcGroup,
+        name="cqctrack",
+        help="Govern, evidence and audit CQC improvement actions kept as YAML files in git.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
-
-    check.register(app)
-    history.register(app)
-    merging.register(app)
-    new.register(app)
-    record.register(app)
-    meeting.register(app)
-    correct.register(app)
-    people.register(app)
-    reference.register(app)
-    report.register(app)
-    review.register(app)
-    show.register(app)
-    spreadsheet.register(app)
+    app.callback()(root)
+    module = COMMANDS.get(command or "")
+    for name in [module] if module else dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"cqctrack.cli.{name}").register(app)
+    return app
 
 
-_register()
+def command_word(args: list[str]) -> str | None:
+    """The command a command line runs: the first word that is not a root option."""
+    words = iter(args)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif word == "--":
+            return next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # `cqctrack.cli.app`, every command registered, for tests and tools that drive the
+    # CLI in-process; built on first use.
+    if name == "app":
+        globals()["app"] = app = build()
+        return app
+    raise AttributeError(name)
 
 
 def main() -> None:
@@ -172,7 +207,9 @@ def main() -> None:
     # collector would only walk them again and again (a fifth of a warm review at
     # 100,000 actions). Reference counting still frees everything as usual.
     gc.disable()
+    # Shell completion asks about every command; anything else builds only its own.
+    word = None if "_CQCTRACK_COMPLETE" in os.environ else command_word(sys.argv[1:])
     try:
-        app(prog_name="cqctrack")
+        build(word)(prog_name="cqctrack")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
