@@ -14,7 +14,7 @@ forward by the days between the bench's as-of date and today: the tasks overdue 
 actions overdue at the as-of date, and both commands list the same rows.
 """
 
-# ruff: noqa: PTH112, PTH118, PTH123
+# ruff: noqa: PTH123
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ import uuid
 from pathlib import Path
 
 import yaml
-
 from floors import tracker_files
 
 PENDING = {"open", "in-progress", "awaiting-verification"}
@@ -59,8 +58,8 @@ def build(repo: str, dest: Path, as_of: dt.date, today: dt.date | None = None) -
         if os.sep + "actions" + os.sep not in path:
             continue
         with open(path, "rb") as handle:
-            action = yaml.load(handle, Loader=yaml.CSafeLoader)  # noqa: S506 - CSafeLoader is safe
-        tracker = path.split(os.sep)[-3]
+            action = yaml.load(handle, Loader=yaml.CSafeLoader)
+        tracker = Path(path).parts[-3]
         due = _day(action["due"]) + shift
         created = _day(action["created"]) + shift
         status = action["status"]

@@ -307,3 +307,60 @@ def test_a_model_and_its_view_read_alike() -> None:
     assert view.reopenings[0].closure.verified_by == model.reopenings[0].closure.verified_by
     assert view.evidence[0].reference == model.evidence[0].reference
     assert view.is_open == model.is_open
+
+
+def _clone_with_caches(examples: Path, tmp_path: Path) -> Path:
+    """A fresh clone of `examples` with its caches copied in, as a CI job restores them."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(examples), str(clone))
+    shutil.copytree(cache.folder(examples), cache.folder(clone))
+    return clone
+
+
+def test_a_fresh_clone_given_another_clones_cache_parses_no_unchanged_file(
+    examples: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from cqctrack.store import load
+
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "a secret the CI job keeps")
+    first = outputs(examples, monkeypatch, cached=True)
+    clone = _clone_with_caches(examples, tmp_path)
+    # Every file in the clone has a new inode and times: only its content matches.
+    parsed: list[str] = []
+    real = load.content_data
+
+    def counting(raw: bytes, rel: str):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return real(raw, rel)
+
+    monkeypatch.setattr(load, "content_data", counting)
+    assert outputs(clone, monkeypatch, cached=True) == [
+        (code, text.replace(str(examples), str(clone))) for code, text in first
+    ]
+    tracked = [p for p in parsed if not p.startswith("evidence/")]
+    assert tracked == [], "unchanged files parsed again in the clone"
+    # A file changed in the clone is parsed, and what it now says is what is shown.
+    action = clone / "trackers/riverside-homecare/actions/MED-007.yaml"
+    text = action.read_text()
+    assert "status: in-progress\n" in text
+    action.write_text(text.replace("status: in-progress\n", "status: open\n", 1))
+    parsed.clear()
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    runner.invoke(app, ["--repo", str(clone), "check", "--as-of", "2026-11-23"])
+    assert parsed == ["trackers/riverside-homecare/actions/MED-007.yaml"]
+
+
+def test_a_cache_from_a_clone_without_the_ci_key_is_not_used(
+    examples: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from cqctrack.store import load
+
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "one job's secret")
+    outputs(examples, monkeypatch, cached=True)
+    clone = _clone_with_caches(examples, tmp_path)
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "another job's secret")
+    parsed: list[str] = []
+    real = load.content_data
+    monkeypatch.setattr(load, "content_data", lambda raw, rel: parsed.append(rel) or real(raw, rel))
+    runner.invoke(app, ["--repo", str(clone), "check", "--as-of", "2026-11-23"])
+    assert len([p for p in parsed if p.startswith("trackers/")]) > 10

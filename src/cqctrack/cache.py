@@ -6,7 +6,9 @@ written by another version:
 
 - `files`: per tracker file, the outcome of parsing and validating it (its
   record, or its findings), keyed by path and a stat signature of size, mtime,
-  ctime and inode. Editing a file changes its ctime even when size and mtime are
+  ctime and inode, and also by the content's git blob id, so a fresh clone given
+  another clone's cache (CI) reads and hashes each file but parses none that is
+  unchanged (FileCache). Editing a file changes its ctime even when size and mtime are
   put back, so a changed file is always parsed again. Like git, an entry whose
   file changed within a second of the cache being written is not trusted (the
   file may have changed again within the timestamps' resolution).
@@ -55,7 +57,7 @@ from cqctrack import __version__
 from cqctrack.format.records import RECORD_VERSION
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (14, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (15, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 MAGIC = b"cqctrack-cache-1\n"
 _MAC_SIZE = 32
@@ -175,13 +177,21 @@ class Caches:
 
 
 class FileCache:
-    """Parse-and-validate results per file, trusted only for unchanged files."""
+    """Parse-and-validate results per file, trusted only for unchanged files.
+
+    Each entry keeps the file's stat signature and the git blob id of the content it
+    was made from. A file whose signature matches is unchanged (as git trusts its
+    index); one whose signature does not, because it was edited or because this is a
+    fresh clone whose cache was restored from another (CI), is read and hashed, and an
+    entry made from the same content is still used (`by_content`). So a cache moved
+    to another clone at the same or an earlier commit is worth nearly a warm run.
+    """
 
     def __init__(self, caches: Caches) -> None:
         self.caches = caches
         stored = caches.read("files", _valid_files)
         self.written_ns, self.entries = stored if stored is not None else (0, {})
-        self.fresh: dict[str, tuple[Signature, Any]] = {}
+        self.fresh: dict[str, tuple[Signature, Any, str]] = {}
         self.changed = False
 
     def get_many(self, wanted: list[tuple[str, Signature]]) -> list[Any]:
@@ -202,9 +212,21 @@ class FileCache:
             append(entry[1])
         return out
 
-    def put(self, rel: str, sig: Signature, value: Any) -> None:
+    def known(self, rel: str) -> bool:
+        """Whether an entry for `rel` exists, trusted or not (worth hashing the file for)."""
+        return rel in self.entries
+
+    def by_content(self, rel: str, sig: Signature, digest: str) -> Any:
+        """The outcome made from the same content as the file now holds, or None."""
+        entry = self.entries.get(rel)
+        if entry is None or entry[2] != digest:
+            return None
+        self.put(rel, sig, entry[1], digest)
+        return entry[1]
+
+    def put(self, rel: str, sig: Signature, value: Any, digest: str) -> None:
         # Values are plain data (see store/load.py's _Entry), which is all marshal takes.
-        self.fresh[rel] = (sig, value)
+        self.fresh[rel] = (sig, value, digest)
         self.changed = True
 
     def save(self) -> None:
@@ -213,8 +235,13 @@ class FileCache:
             self.caches.write("files", (time.time_ns(), self.fresh))
 
 
+def content_id(raw: bytes) -> str:
+    """The git blob id of a file's bytes: the same key git gives the content."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
 def _valid_files(value: Any) -> bool:
     written, entries = value
     sample = next(iter(entries.values()), None)
-    shape_ok = sample is None or (len(sample) == 2 and len(sample[1]) == 4)
+    shape_ok = sample is None or (len(sample) == 3 and len(sample[1]) == 4)
     return isinstance(written, int) and isinstance(entries, dict) and shape_ok

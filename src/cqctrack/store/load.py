@@ -70,18 +70,31 @@ def _latest(plain: tuple[Any, ...]) -> int:
 
 
 def load_config(root: Path, caches: cache.Caches) -> records.Config | None:
-    """Just cqctrack.yaml, for commands that need people and policy but no tracker files."""
+    """Just cqctrack.yaml, for commands that need people and policy but no tracker files.
+
+    Cached like every tracker file: by stat signature, else by content (cache.FileCache).
+    """
+    path = root / CONFIG_FILE
     try:
-        sig = cache.signature((root / CONFIG_FILE).stat())
+        sig = cache.signature(path.stat())
     except OSError:
         return None
-    cached = caches.read("config", lambda v: len(v) == 3 and isinstance(v[2], int))
+    cached = caches.read("config", lambda v: len(v) == 4 and isinstance(v[2], int))
     if cached is not None and cached[0] == sig and max(sig[1], sig[2]) < cached[2] - cache.RACY_NS:
         plain = cached[1]
     else:
-        findings, plain = parse_file(str(root / CONFIG_FILE), CONFIG_FILE, "config")
-        plain = None if findings else plain
-        caches.write("config", (sig, plain, time.time_ns()))
+        raw, problems = _read(path, CONFIG_FILE)
+        digest = None if raw is None else cache.content_id(raw)
+        if cached is not None and digest is not None and cached[3] == digest:
+            plain = cached[1]
+        else:
+            findings, plain = (
+                (tuple(problems), None)
+                if raw is None
+                else _validated(*content_data(raw, CONFIG_FILE), CONFIG_FILE, "config")
+            )
+            plain = None if findings else plain
+        caches.write("config", (sig, plain, time.time_ns(), digest))
     return None if plain is None else records.from_plain(records.Config, plain)
 
 
@@ -115,18 +128,49 @@ def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot
     snap.findings.extend(listing.findings)
     store = cache.FileCache(caches)
     entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
-    for i, entry in enumerate(entries):
-        if entry is not None and entry[0]:  # the cache keeps findings as plain values
-            entries[i] = (tuple(from_plain(f) for f in entry[0]), *entry[1:])
+    entries = [None if entry is None else _revived(entry) for entry in entries]
     todo = [i for i, entry in enumerate(entries) if entry is None]
+    _same_content(root, store, files, todo, entries)
+    todo = [i for i in todo if entries[i] is None]
     parsed = _parse_all(root, [files[i] for i in todo])
-    for i, (findings, plain) in zip(todo, parsed, strict=True):
+    for i, (findings, plain, digest) in zip(todo, parsed, strict=True):
         item = files[i]
         entries[i] = entry = _entry(item.kind, findings, plain)
-        store.put(item.rel, item.sig, (tuple(to_plain(f) for f in findings), *entry[1:]))
+        if digest is not None:
+            store.put(
+                item.rel, item.sig, (tuple(to_plain(f) for f in findings), *entry[1:]), digest
+            )
     store.save()
     _assemble(snap, files, entries)  # type: ignore[arg-type]
     return snap
+
+
+def _revived(entry: Any) -> _Entry:
+    """A cached entry as the snapshot takes it: the cache keeps findings as plain values."""
+    if entry[0]:
+        return (tuple(from_plain(f) for f in entry[0]), *entry[1:])
+    return entry  # type: ignore[no-any-return]
+
+
+def _same_content(
+    root: Path, store: cache.FileCache, listed: list[File], todo: list[int], entries: list[Any]
+) -> None:
+    """Files whose stat changed but whose content may not have (a fresh clone given a
+    cache from another, a file touched): read and hash each one the cache knows, and
+    take the outcome made from the same content. Anything unreadable is left for the
+    parse, which reports it."""
+    base = str(root)
+    for i in todo:
+        item = listed[i]
+        if not store.known(item.rel):
+            continue
+        try:
+            raw = read_bytes(f"{base}/{item.rel}")
+        except (files.Unreadable, OSError):
+            continue
+        value = store.by_content(item.rel, item.sig, cache.content_id(raw))
+        if value is not None:
+            entries[i] = _revived(value)
 
 
 def _assemble(snap: Snapshot, files: list[File], entries: list[_Entry]) -> None:
@@ -213,11 +257,11 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
 # --- parsing and validating ----------------------------------------------------------
 
 
-def _parse_all(root: Path, todo: list[File]) -> list[tuple[tuple[Finding, ...], Any]]:
+def _parse_all(root: Path, todo: list[File]) -> list[_Parsed]:
     jobs = [(str(root / item.rel), item.rel, item.kind) for item in todo]
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN or workers < 2:
-        return [parse_file(*job) for job in jobs]
+        return [_parse_job(*job) for job in jobs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -230,9 +274,22 @@ def _parse_all(root: Path, todo: list[File]) -> list[tuple[tuple[Finding, ...], 
         return [outcome for chunk in results for outcome in chunk]
 
 
-def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[tuple[tuple[Finding, ...], Any]]:
+# A file's findings, its plain record when valid, and the git blob id of the content
+# read (None when it could not be read: nothing is cached for it).
+_Parsed = tuple[tuple[Finding, ...], Any, str | None]
+
+
+def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[_Parsed]:
     with quiet_gc():
-        return [parse_file(*job) for job in jobs]
+        return [_parse_job(*job) for job in jobs]
+
+
+def _parse_job(path: str, rel: str, kind: str) -> _Parsed:
+    raw, problems = _read(Path(path), rel)
+    if raw is None:
+        return tuple(problems), None, None
+    findings, plain = _validated(*content_data(raw, rel), rel, kind)
+    return findings, plain, cache.content_id(raw)
 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
@@ -311,8 +368,13 @@ def read_bytes(path: str, real_root: str | None = None) -> bytes:
 
 def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
     """Parse one file with the fast loader; findings instead of exceptions."""
+    raw, problems = _read(path, rel)
+    return (None, problems) if raw is None else content_data(raw, rel)
+
+
+def _read(path: Path, rel: str) -> tuple[bytes | None, list[Finding]]:
     try:
-        raw = read_bytes(str(path))
+        return read_bytes(str(path)), []
     except files.Unreadable as err:
         return None, [Finding(code=err.code, message=err.message, hint=err.hint, path=rel)]
     except OSError as err:
@@ -323,7 +385,6 @@ def read_data(path: Path, rel: str) -> tuple[Any, list[Finding]]:
                 path=rel,
             )
         ]
-    return content_data(raw, rel)
 
 
 def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
