@@ -364,3 +364,59 @@ def test_a_cache_from_a_clone_without_the_ci_key_is_not_used(
     monkeypatch.setattr(load, "content_data", lambda raw, rel: parsed.append(rel) or real(raw, rel))
     runner.invoke(app, ["--repo", str(clone), "check", "--as-of", "2026-11-23"])
     assert len([p for p in parsed if p.startswith("trackers/")]) > 10
+
+
+SUMMARY = ["summary", "--as-of", "2026-11-23", "--format", "json"]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "evidence file deleted",
+        "concern reviewed",
+        "tracker's manager changed",
+        "people changed",
+        "later day",
+    ],
+)
+def test_the_summary_kept_per_action_is_judged_again_when_what_it_read_changes(
+    examples: Path, monkeypatch, edit: str
+) -> None:
+    # summary keeps each action's judgement (read/memo.py); every input of that judgement
+    # that can change without the action's own file must make it judge again.
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    # On 1 December STF-004 has missed its provider-level review, which a review of its
+    # concern makes good.
+    day = "2026-12-01" if edit == "concern reviewed" else "2026-11-23"
+    query = ["--repo", str(examples), "summary", "--as-of", day, "--format", "json"]
+    before = runner.invoke(app, query).output
+    assert runner.invoke(app, query).output == before  # now from what was kept
+    if edit == "evidence file deleted":
+        (examples / "evidence/riverside-homecare/med-004-weekly-mar-check-log.md").unlink()
+    elif edit == "concern reviewed":
+        concern = next(examples.glob("trackers/*/concerns/STF-C2.yaml"))
+        text = concern.read_text()
+        assert "\nreviews:" not in text
+        concern.write_text(
+            text + "reviews:\n  - date: 2026-11-30\n    by: dokafor\n    level: monthly\n"
+            "    decision: on-track\n    note: Provider scrutiny of the staffing concern.\n"
+        )
+    elif edit == "tracker's manager changed":
+        # The owner of CP-003 becomes the registered manager: its escalation goes past her.
+        tracker = examples / "trackers/maple-court/tracker.yaml"
+        text = tracker.read_text()
+        tracker.write_text(
+            text.replace("registered_manager: rhughes", "registered_manager: bmensah")
+        )
+    elif edit == "people changed":
+        # The nominated individual's reviews no longer count as provider scrutiny.
+        config = examples / "cqctrack.yaml"
+        text = config.read_text()
+        config.write_text(text.replace("role: nominated-individual", "role: care-coordinator", 1))
+    else:
+        query[-3] = "2026-11-30"
+    cached = runner.invoke(app, query)
+    assert cached.exit_code == 0, cached.output
+    assert cached.output != before  # the edit changes what the summary says
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached.output == runner.invoke(app, query).output

@@ -248,9 +248,7 @@ class Workspace:
     ) -> tuple[list[Finding], dict[int, int]]:
         """History's flags about `action` and its reviews' lags, from the `flags` cache when
         neither the action's file nor anything else they depend on has changed."""
-        if self._signed is None:
-            self._signed = read_governance.signed(gov)
-        signed = self._signed
+        signed = self.signed
         key = zlib.crc32(self.snap.actions.blobs[action.id])
         cached = None if signed else self._flag_cache().get(action.id)
         if cached is not None and cached[0] == key:
@@ -267,12 +265,21 @@ class Workspace:
         # Valid for one HEAD, one cqctrack.yaml in the working tree and one shallow edge:
         # everything the judgement reads besides the action's own file (which is the key).
         if self._flags is None:
-            self._flags_key = self._global_key()
+            self._flags_key = self.global_key()
             found = self.caches.read(self.flags_slot, _valid_flags) if self.caches else None
             self._flags = found[1] if found is not None and found[0] == self._flags_key else {}
         return self._flags
 
-    def _global_key(self) -> tuple[Any, ...]:
+    @property
+    def signed(self) -> bool:
+        """Whether any version of the policy asks for signed sign-offs."""
+        if self._signed is None:
+            self._signed = read_governance.signed(self.gov)
+        return self._signed
+
+    def global_key(self) -> tuple[Any, ...]:
+        """What every judgement about an action reads besides the tracker files: HEAD,
+        cqctrack.yaml in the working tree and a shallow clone's edge."""
         head = getattr(self.history, "head", None)
         config = zlib.crc32(repr(self.snap.config).encode()) if self.snap.config else 0
         return (head, config, tuple(sorted(self.shallow)))

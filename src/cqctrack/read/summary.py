@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from cqctrack.findings import Escalation, Severity
 from cqctrack.format.records import Action
 from cqctrack.format.vocab import Status
+from cqctrack.read import memo
 from cqctrack.read.review import Workspace
 from cqctrack.rules import drift, governance, measures, staff
 
@@ -41,16 +43,61 @@ class Tally:
     extensions_logged: int = 0  # entries in open actions' extension logs
     extensions_unlogged: int = 0  # due-date moves of open actions the logs do not record
 
-    def add(self, verdict: drift.Assessment, overdue: bool, overdue_before: bool) -> None:
-        self.open += verdict.facts.action.is_open
-        setattr(self, verdict.brag.value, getattr(self, verdict.brag.value) + 1)
-        self.overdue += overdue
-        self.overdue_week_ago += overdue_before
-        self.provider += verdict.escalation is Escalation.PROVIDER
-        self.manager += verdict.escalation is Escalation.MANAGER
-        if verdict.facts.action.is_open:
-            self.extensions_logged += verdict.facts.logged
-            self.extensions_unlogged += verdict.facts.unlogged
+    def add(self, seen: Seen) -> None:
+        self.open += seen.open
+        setattr(self, seen.brag, getattr(self, seen.brag) + 1)
+        self.overdue += seen.overdue
+        self.overdue_week_ago += seen.overdue_before
+        self.provider += seen.escalation == Escalation.PROVIDER.value
+        self.manager += seen.escalation == Escalation.MANAGER.value
+        if seen.open:
+            self.extensions_logged += seen.logged
+            self.extensions_unlogged += seen.unlogged
+
+
+class Seen(NamedTuple):
+    """What the summary takes from one action's judgement: plain values, so it can be
+    kept for the next run (read/memo.py) instead of judging every action again."""
+
+    flag_codes: tuple[str, ...]  # empty unless the action is flagged
+    flagged: bool
+    cancelled: bool
+    brag: str
+    escalation: str | None
+    open: bool
+    logged: int
+    unlogged: int
+    overdue: bool
+    overdue_before: bool
+    key_questions: tuple[str, ...]
+
+
+def _seen(ctx: Workspace, action: Action) -> Seen:
+    """Judge one action as the review does, for the summary."""
+    today = ctx.today
+    facts = ctx.facts(action)
+    flagged = drift.is_flagged(facts)
+    codes: list[str] = []
+    if flagged:
+        codes = [f.code for f in facts.flags if f.severity is not Severity.INFO]
+        codes += ["drift-unlogged-extension"] * facts.unlogged
+    if action.status is Status.CANCELLED:
+        return Seen(tuple(codes), flagged, True, "", None, False, 0, 0, False, False, ())
+    verdict = drift.assess(facts, ctx.policy, today)
+    escalation = verdict.escalation.value if verdict.escalation is not None else None
+    return Seen(
+        tuple(codes),
+        flagged,
+        False,
+        verdict.brag.value,
+        escalation,
+        action.is_open,
+        facts.logged,
+        facts.unlogged,
+        drift.is_overdue(facts, today),
+        overdue_on(facts, today - WEEK),
+        ctx.key_questions(action),
+    )
 
 
 @dataclass
@@ -86,25 +133,34 @@ def summarise(ctx: Workspace) -> Summary:
     cancelled = 0
     flagged = 0
     flags: Counter[str] = Counter()
-    ctx.history.prefetch(snap.actions)
-    ctx.prepare(list(snap.actions.values()))
-    for action in snap.actions.values():
-        facts = ctx.facts(action)
-        if drift.is_flagged(facts):
+    kept = memo.Memo(ctx, "summary")
+    seen: dict[str, Seen] = {}
+    for item_id in snap.actions:
+        value = kept.get(item_id)
+        if value is not None:
+            seen[item_id] = Seen(*value)
+    todo = [item_id for item_id in snap.actions if item_id not in seen]
+    if todo:
+        ctx.history.prefetch(todo)
+        actions = [snap.actions[item_id] for item_id in todo]
+        ctx.prepare(actions)
+        for action in actions:
+            seen[action.id] = found = _seen(ctx, action)
+            kept.put(action, tuple(found))
+    for item_id in snap.actions:
+        one = seen[item_id]
+        if one.flagged:
             flagged += 1
-            flags.update(f.code for f in facts.flags if f.severity is not Severity.INFO)
-            if facts.unlogged:
-                flags["drift-unlogged-extension"] += facts.unlogged
-        if action.status is Status.CANCELLED:
+            flags.update(one.flag_codes)
+        if one.cancelled:
             cancelled += 1
             continue
-        verdict = drift.assess(facts, policy, today)
-        now, before = drift.is_overdue(facts, today), overdue_on(facts, today - WEEK)
-        groups = [total, trackers[snap.tracker_of(action.id)]]
-        groups += [kqs[kq] for kq in ctx.key_questions(action)]
+        groups = [total, trackers[snap.tracker_of(item_id)]]
+        groups += [kqs[kq] for kq in one.key_questions]
         for group in groups:
-            group.add(verdict, now, before)
+            group.add(one)
     ctx.save()
+    kept.save()
     statuses = measures.assess_concerns(snap, today)
     by_tracker: dict[str, list[Action]] = {}
     for action in snap.actions.values():
