@@ -49,6 +49,11 @@ fmt: $(STAMP)
 schemas: $(STAMP)
 	$(BIN)/cqctrack schemas export
 
+# The CQC catalogue as commands read it, compiled from src/cqctrack/data/*.yaml.
+.PHONY: catalogue
+catalogue: $(STAMP)
+	$(BIN)/python -c "from cqctrack.format import catalogue; import pathlib; pathlib.Path('src/cqctrack/data/catalogue.json').write_text(catalogue.compile_sources())"
+
 check: lint test
 
 # The loader's fuzz target (issue 12), longer than the short run in `make test`:

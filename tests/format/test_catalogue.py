@@ -103,3 +103,26 @@ def test_ids_names_and_regulations_match_the_shared_reference() -> None:
         assert set(ours) == set(named) | set(block.get("not_found", []))
         for kloe_id, name in named.items():
             assert ours[kloe_id].name == name
+
+
+def test_the_compiled_catalogue_is_the_yaml_it_comes_from() -> None:
+    # Commands read data/catalogue.json; the YAML files are the source. An edit to the
+    # YAML without `make catalogue` would ship an old catalogue.
+    from importlib import resources
+
+    from cqctrack.format import catalogue
+
+    shipped = resources.files("cqctrack").joinpath("data", catalogue.COMPILED).read_text()
+    assert shipped == catalogue.compile_sources(), "run `make catalogue` and commit the result"
+
+
+def test_reading_the_catalogue_needs_no_yaml_parser() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cqctrack.format.catalogue import load_catalogue; "
+        "load_catalogue(); print('yaml' in sys.modules, 'cqctrack.format.dialect' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

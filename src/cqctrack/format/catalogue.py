@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from cqctrack.format import dialect
-
 DEFAULT_FRAMEWORK = "saf-quality-statements"
 
 
@@ -146,22 +144,38 @@ def normalise_statement(ref: str) -> str:
     return f"{framework.lower()}{sep}{code.upper()}"
 
 
-def _read(name: str) -> object:
-    return dialect.parse(resources.files("cqctrack").joinpath("data", name).read_bytes())
+# The YAML files under data/ are the source; what a command reads is their JSON
+# compilation, data/catalogue.json, so no run pays for a YAML parser just to know
+# the frameworks (`make catalogue` rebuilds it; a test keeps it equal to the YAML).
+COMPILED = "catalogue.json"
+
+
+def compile_sources() -> str:
+    """data/catalogue.json's text, from the YAML sources."""
+    import json
+
+    from cqctrack.format import dialect
+
+    data = resources.files("cqctrack").joinpath("data")
+    folder = data.joinpath("frameworks")
+    frameworks = [
+        dialect.parse(entry.read_bytes())
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".yaml")
+    ]
+    base = dialect.parse(data.joinpath("cqc.yaml").read_bytes())
+    return json.dumps({"base": base, "frameworks": frameworks}, indent=1, ensure_ascii=False) + "\n"
 
 
 @cache
 def load_catalogue() -> Catalogue:
     """The reference data shipped with the package (read once per process)."""
-    base = _read("cqc.yaml")
-    assert isinstance(base, dict)
+    import json
+
+    compiled = json.loads(resources.files("cqctrack").joinpath("data", COMPILED).read_bytes())
+    base = compiled["base"]
     frameworks: dict[str, Framework] = {}
-    folder = resources.files("cqctrack").joinpath("data", "frameworks")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        raw = dialect.parse(entry.read_bytes())
-        assert isinstance(raw, dict)
+    for raw in compiled["frameworks"]:
         statements = {
             item["id"]: Statement(
                 framework=raw["id"],
