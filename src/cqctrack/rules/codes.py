@@ -36,6 +36,11 @@ _READING = (
     Code("yaml-nesting", (CHECK,), "values nested more than 64 levels deep"),
     Code("yaml-number", (CHECK,), "a number too long to be a number (over 100 digits)"),
     Code("yaml-ambiguous", (CHECK,), "YAML that cqctrack's editor would read differently"),
+    Code(
+        "yaml-ambiguous-number",
+        (CHECK,),
+        "an unquoted value cqctrack reads as text and editors as a number (0777, 1e3)",
+    ),
     Code("yaml-duplicate-key", (CHECK,), "a key appears twice in one mapping"),
     Code("yaml-alias", (CHECK,), "YAML anchors and aliases are not allowed"),
     Code("yaml-tag", (CHECK,), "YAML tags are not allowed"),
