@@ -12,6 +12,29 @@ from tests.helpers import minimal_repo
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the output"
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with tests/golden/NAME, or rewrite it under --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = PROJECT / "tests" / "golden" / name
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not update:
+                pytest.fail(f"{path} did not exist; written now: review it and commit it")
+        assert text == path.read_text(encoding="utf-8"), f"differs from {path} (--update-golden)"
+
+    return check
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Even session-wide fixtures must not write caches into the user's own folder.
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cqctrack-tests-")

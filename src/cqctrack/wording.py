@@ -13,6 +13,20 @@ import re
 from datetime import date, datetime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def date_text(day: date) -> str:
@@ -32,6 +46,11 @@ def date_column(day: date) -> str:
 def month_text(year: int, month: int) -> str:
     """Nov 2026."""
     return f"{MONTHS[month - 1]} {year}"
+
+
+def month_name_text(year: int, month: int) -> str:
+    """November 2026: a month as a title."""
+    return f"{MONTH_NAMES[month - 1]} {year}"
 
 
 def value_date(value: object) -> str:

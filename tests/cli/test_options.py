@@ -29,6 +29,7 @@ READING = {
     "init",
     "people list",
     "export",  # writes a spreadsheet, never a tracker file
+    "report verify",  # `report` writes a meeting pack, never a tracker file
 }
 
 

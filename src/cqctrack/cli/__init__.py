@@ -142,6 +142,7 @@ def _register() -> None:
         people,
         record,
         reference,
+        report,
         review,
         show,
         spreadsheet,
@@ -156,6 +157,7 @@ def _register() -> None:
     correct.register(app)
     people.register(app)
     reference.register(app)
+    report.register(app)
     review.register(app)
     show.register(app)
     spreadsheet.register(app)

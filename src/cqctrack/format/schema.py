@@ -21,8 +21,13 @@ def file_name(kind: str) -> str:
 
 def export() -> dict[str, str]:
     """File name -> JSON text, for every file type."""
+    from pydantic import BaseModel
+
+    from cqctrack.format.pack import Pack
+
     out = {}
-    for kind, model in MODELS.items():
+    exported: dict[str, type[BaseModel]] = {**MODELS, "report": Pack}  # the meeting pack's JSON
+    for kind, model in exported.items():
         schema = model.model_json_schema(by_alias=True)
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -268,3 +268,9 @@ def author_identity(root: Path) -> tuple[str, str] | None:
     if not name.strip() or not email.strip():
         return None
     return name.strip(), email.strip()
+
+
+def uncommitted(root: Path, *paths: str) -> bool:
+    """Whether any of `paths` (under `root`) differ from HEAD or are untracked."""
+    out = run(root, "status", "--porcelain", "--untracked-files=normal", "--", *paths, check=False)
+    return bool(out.strip())

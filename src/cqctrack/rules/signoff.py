@@ -18,11 +18,11 @@ history before `signoff.imported_until` count as recorded, not proven.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from cqctrack.findings import Finding
-from cqctrack.format.history import Entry, Signature
+from cqctrack.format.history import Added, Entry, Signature
 from cqctrack.format.keys import fingerprints, same_key
 from cqctrack.format.policy import Proof
 from cqctrack.format.records import Person
@@ -179,3 +179,38 @@ def _signature_problems(
             entry,
         )
     ]
+
+
+def proof_words(
+    entry: Entry,
+    added: Added | None,
+    flags: Iterable[Finding],
+    proof: Proof,
+    imported: bool,
+    signer: str,
+) -> str:
+    """How a sign-off stands, in words, from the judgement history's flags have made.
+
+    `flags` are the action's history flags (rules/governance.py); one about this entry
+    that is not for information means git does not prove it. `imported`: the commit
+    that added it is in history before the governance record starts.
+    """
+    against = [
+        f
+        for f in flags
+        if f.code.startswith("signoff-") and f.code != "signoff-recorded" and f.loc == entry.loc
+    ]
+    if against:
+        return "not proven: " + against[0].message
+    if added is None:
+        return "recorded in the file, not yet committed, so not proven"
+    day = date_text(added.day)
+    if imported:
+        return (
+            f"recorded, not proven: committed on {day} in history from before the governance "
+            "record starts (policy signoff.imported_until)"
+        )
+    if proof is Proof.RECORDED:
+        return f"recorded in the file (policy signoff.proof: recorded); committed on {day}"
+    how = "committed and signed with a registered key" if proof is Proof.SIGNED else "committed"
+    return f"proven by git: {how} by {signer}, {added.email}, on {day} (commit {added.sha[:8]})"
