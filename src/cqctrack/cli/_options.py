@@ -136,6 +136,7 @@ class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 AllowShallow = Annotated[

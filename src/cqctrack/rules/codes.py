@@ -50,6 +50,11 @@ _READING = (
     Code("layout-wrong-extension", (CHECK,), "a tracker file ends in .yml"),
     Code("layout-unexpected", (CHECK,), "a file or folder cqctrack does not read"),
     Code("layout-stray-file", (CHECK,), "a YAML file where cqctrack reads none"),
+    Code(
+        "layout-stale-schema",
+        (CHECK,),
+        "a file in schemas/ is not what this version exports (warning)",
+    ),
     Code("schema-missing-field", (CHECK,), "a required field is missing"),
     Code("schema-unknown-field", (CHECK,), "a field the format does not have (often a typo)"),
     Code("schema-invalid", (CHECK,), "a value of the wrong type, form or range"),
