@@ -182,6 +182,30 @@ class ListFormat(StrEnum):
     JSON = "json"
 
 
+@people_app.command("codeowners")
+def codeowners(
+    ctx: typer.Context,
+    no_commit: NoCommit = False,
+    as_of: AsOf = None,
+) -> None:
+    """Write CODEOWNERS from the register: who must approve changes to each tracker.
+
+    A change under trackers/<slug>/ (and evidence/<slug>/) needs its registered
+    manager's approval, and a change to cqctrack.yaml the nominated individual's, once
+    the git host's branch protection requires code owners' review. init and the people
+    commands keep the file; run this after editing a tracker's manager by hand, or to
+    start using it. Lines outside cqctrack's block are kept.
+
+    Example:
+
+    \b
+        cqctrack people codeowners
+    """
+    from cqctrack.write import people
+
+    run(ctx, as_of, no_commit, people.codeowners)
+
+
 @people_app.command("list")
 def list_people(
     ctx: typer.Context,

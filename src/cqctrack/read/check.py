@@ -98,7 +98,7 @@ def check_repository(
         if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
     }
     result = _judge(root, snap, file_check, today, caches, where, texts, deny_text, since, change)
-    beside = stale_schemas(root)
+    beside = [*stale_schemas(root), *stale_codeowners(root, snap, where, today)]
     if beside:
         findings = sorted([*result.findings, *beside], key=sort_key)
         result = replace(result, findings=findings)
@@ -193,14 +193,53 @@ def _judge(
 def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """The stat signatures of the files `check` judges beside the trackers (schemas/), so a
     cached result is replayed only while they are unchanged."""
-    folder = root / SCHEMA_DIR
+    from cqctrack.format import codeowners
+
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        owners = (("", cache.signature((root / codeowners.FILE).stat())),)
     except OSError:
-        return ()
-    return tuple(
+        owners = ()
+    try:
+        entries = sorted(os.scandir(root / SCHEMA_DIR), key=lambda e: e.name)
+    except OSError:
+        return owners
+    return owners + tuple(
         (e.name, cache.signature(e.stat())) for e in entries if e.name.endswith(".schema.json")
     )
+
+
+def stale_codeowners(
+    root: Path, snap: Snapshot, where: facts.Scope | None, today: date
+) -> list[Finding]:
+    """`layout-stale-codeowners`: CODEOWNERS' cqctrack block is not what the register and
+    the trackers give (someone left, a tracker's manager changed by hand, a new tracker
+    made by hand), so the host asks the wrong people to approve. Only a file holding the
+    block is judged: without one, the repository does not use it."""
+    from cqctrack.format import codeowners
+
+    try:
+        text = (root / codeowners.FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = codeowners.kept(text)
+    if found is None or snap.config is None:
+        return []
+    prefix = where.prefix if where is not None else "."
+    if found == codeowners.block(snap.config.people, snap.trackers, prefix, today):
+        return []
+    line = text.replace("\r\n", "\n").split("\n").index(codeowners.BEGIN) + 1
+    return [
+        Finding(
+            code="layout-stale-codeowners",
+            message="CODEOWNERS does not name the people the register and trackers give, so "
+            "the git host asks the wrong people to approve changes",
+            severity=Severity.WARNING,
+            hint="run `cqctrack people codeowners` to rewrite cqctrack's block (lines outside "
+            "it are kept), and commit it",
+            path=codeowners.FILE,
+            line=line,
+        )
+    ]
 
 
 def stale_schemas(root: Path) -> list[Finding]:

@@ -55,6 +55,11 @@ _READING = (
         (CHECK,),
         "a file in schemas/ is not what this version exports (warning)",
     ),
+    Code(
+        "layout-stale-codeowners",
+        (CHECK,),
+        "CODEOWNERS does not name who the register and trackers give (warning)",
+    ),
     Code("schema-missing-field", (CHECK,), "a required field is missing"),
     Code("schema-unknown-field", (CHECK,), "a field the format does not have (often a typo)"),
     Code("schema-invalid", (CHECK,), "a value of the wrong type, form or range"),
