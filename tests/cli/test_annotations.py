@@ -43,8 +43,16 @@ def monorepo(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
 def check(top: Path, *args: str, env: dict[str, str] | None = None):
     return runner.invoke(
         app,
-        ["--repo", str(top / "quality"), "check", "--as-of", "2026-11-23", "--since", "main"]
-        + list(args),
+        [
+            "--repo",
+            str(top / "quality"),
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--since",
+            "main",
+            *args,
+        ],
         env=env,
     )
 

@@ -29,8 +29,18 @@ def cli(root: Path, *args: str, on: str = "2026-11-03"):
 def init(root: Path) -> Path:
     result = runner.invoke(
         app,
-        ["init", str(root), "--provider", "Riverside Care Ltd", "--manager", "mpatel"]
-        + ["--name", "Meera Patel", "--email", "meera@example.org"],
+        [
+            "init",
+            str(root),
+            "--provider",
+            "Riverside Care Ltd",
+            "--manager",
+            "mpatel",
+            "--name",
+            "Meera Patel",
+            "--email",
+            "meera@example.org",
+        ],  # fmt: skip
     )
     assert result.exit_code == 0, result.output
     return root

@@ -195,6 +195,7 @@ def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     cached result is replayed only while they are unchanged."""
     from cqctrack.format import codeowners
 
+    owners: tuple[tuple[str, cache.Signature], ...]
     try:
         owners = (("", cache.signature((root / codeowners.FILE).stat())),)
     except OSError:
