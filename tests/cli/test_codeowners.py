@@ -40,7 +40,7 @@ def init(root: Path) -> Path:
             "Meera Patel",
             "--email",
             "meera@example.org",
-        ],  # fmt: skip
+        ],
     )
     assert result.exit_code == 0, result.output
     return root
