@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 
 
 class CqcGroup(TyperGroup):
+    def make_context(self, *args: Any, **kwargs: Any) -> ClickContext:
+        # Ctrl-C while click parses the command line: click's "Aborted!" and exit 1 would
+        # say nothing of an interruption; exit 130 as everywhere else (issue 13).
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            err_console().print("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
