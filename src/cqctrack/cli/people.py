@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, parse_date, print_lines, state
 from cqctrack.cli.record import By, NoCommit, When, run
 
@@ -16,7 +17,10 @@ people_app = typer.Typer(
     help="The people register: who owns, reviews, approves and verifies.", no_args_is_help=True
 )
 
-PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="Person id, e.g. jreed.")]
+PersonArg = Annotated[
+    str,
+    typer.Argument(metavar="PERSON", help="Person id, e.g. jreed.", autocompletion=complete.people),
+]
 Emails = Annotated[
     list[str] | None,
     typer.Option(
@@ -139,6 +143,7 @@ def leave(
         str | None,
         typer.Option(
             "--reassign-to",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Give their open actions to this person, in the same commit.",
             show_default=False,
