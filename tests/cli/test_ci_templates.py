@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -29,10 +30,21 @@ TODAY = date.today()
 SET_UP = TODAY - timedelta(days=40)
 
 
-def cqc(root: Path, *args: str) -> str:
+def git_env(folder: Path) -> dict[str, str]:
+    """Git with a fixed identity and no user or system configuration (as isolated_git)."""
+    config = folder / "gitconfig"
+    config.write_text(
+        "[user]\n\tname = Meera Patel\n\temail = meera@example.org\n"
+        "[init]\n\tdefaultBranch = main\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**env, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def cqc_as(root: Path, *args: str, base: dict[str, str]) -> str:
     """Run the installed cqctrack as on the day the trackers were set up."""
     stamp = f"{SET_UP.isoformat()}T10:00:00+00:00"
-    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    env = {**base, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     dated = [*args, "--as-of", SET_UP.isoformat()] if args[0] != "init" else [*args]
     done = subprocess.run(
         [str(CQCTRACK), *dated], cwd=root, capture_output=True, text=True, check=False, env=env
@@ -41,11 +53,16 @@ def cqc(root: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def pull_request(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
-    """A repository from init, and a branch that closes MED-001 with no evidence."""
-    for key in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the pull request: today
-        os.environ.pop(key, None)
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository from init, and a branch that closes MED-001 with no evidence (made once:
+    each test works on a copy)."""
+    tmp_path = tmp_path_factory.mktemp("ci")
+    base = git_env(tmp_path)
+
+    def cqc(where: Path, *args: str) -> str:
+        return cqc_as(where, *args, base=base)
+
     root = tmp_path / "riverside"
     cqc(tmp_path, "init", str(root), "--provider", "Riverside Care Ltd", "--manager", "mpatel",
         "--name", "Meera Patel", "--email", "meera@example.org")  # fmt: skip
@@ -63,6 +80,13 @@ def pull_request(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
         "--owner", "tokafor", "--due", (TODAY + timedelta(days=30)).isoformat(), "--risk", "high",
         "--requires", "Observed competency check=competency-assessment", "--outcome",
         "No repeat omissions by the same staff member for three months")  # fmt: skip
+
+    def git(where: Path, *args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(where), *args], capture_output=True, text=True, env=base, check=True
+        )
+        return done.stdout
+
     git(root, "update-ref", "refs/remotes/origin/main", "HEAD")  # as a full-depth checkout has
     git(root, "checkout", "-q", "-b", "close-med-001")
     action = root / "trackers" / "riverside-homecare" / "actions" / "MED-001.yaml"
@@ -74,6 +98,13 @@ def pull_request(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
     )
     git(root, "commit", "-qam", "Close MED-001")
     return root
+
+
+@pytest.fixture
+def pull_request(made: Path, tmp_path: Path, isolated_git: dict[str, str]) -> Path:
+    for key in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the pull request: today
+        os.environ.pop(key, None)
+    return Path(shutil.copytree(made, tmp_path / "riverside", symlinks=True))
 
 
 def shell(root: Path, line: str, **env: str) -> subprocess.CompletedProcess[str]:
