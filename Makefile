@@ -9,7 +9,7 @@ AS_OF  ?= 2026-11-23
 # `make bench` sizes (actions per generated repository); add 100000 for the largest.
 SIZES  ?= 1000,10000
 
-.PHONY: dev demo test lint fmt schemas check clean
+.PHONY: dev demo test test-quick lint fmt schemas check clean dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ demo-repo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(if $(T),-k '$(T)')
+
+# Without the two tests that build environments with pip (pre-commit's hook, the wheel in a
+# fresh venv): marked heavy.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m 'not heavy' $(if $(T),-k '$(T)')
+
+# The sdist and the wheel (built from the sdist, so the sdist is proven to hold what the
+# wheel needs), in $(DIST).
+DIST ?= dist
+dist: $(STAMP)
+	rm -rf $(DIST)
+	$(BIN)/python -m build --outdir $(DIST) .
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -65,7 +77,7 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_loader --iterations $(FUZZ_ITERATIONS) --seed $(FUZZ_SEED)
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
 
 # The scale benchmark (issue 5; not part of `make test`): generates and caches repositories
 # under .bench/, then times each command beside its floor. See bench/README.md.

@@ -45,7 +45,12 @@ def commands(group: Any = ROOT, prefix: str = "") -> dict[str, Any]:
 
 
 # Repairs git or a stopped command asks for: they settle files and record no event.
-REPAIRS = {"merge-driver", "resolve", "recover"}
+REPAIRS = {
+    "merge-driver",
+    "resolve",
+    "recover",
+    "people codeowners",
+}  # CODEOWNERS from the register
 
 ALL = commands()
 RECORDING = sorted(name for name in ALL if name not in READING | REPAIRS)

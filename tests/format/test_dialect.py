@@ -168,3 +168,46 @@ def test_locate_finds_nested_fields_and_falls_back_to_the_parent() -> None:
     assert dialect.locate(text, ("b", 1, "y")) == (5, 5)
     assert dialect.locate(text, ("b", 1, "missing")) == (4, 5)
     assert dialect.locate(text, ()) == (1, 1)
+
+
+# --- values other YAML tools read as numbers (issue 13) ------------------------------
+
+ELSEWHERE_NUMBERS = [
+    "0777",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1_000",
+    "1e3",
+    "-2E5",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "012.5",
+]
+
+
+@pytest.mark.parametrize("text", ELSEWHERE_NUMBERS)
+def test_a_plain_value_other_tools_read_as_a_number_is_text_and_noted(text: str) -> None:
+    data, notes = dialect.parse_noting(f"title: {text}\nnote: '{text}'\n".encode())
+    assert data == {"title": text, "note": text}
+    assert [(n.code, n.line, n.column) for n in notes] == [("yaml-ambiguous-number", 1, 8)]
+    assert (
+        notes[0].message
+        == f"{text} is text to cqctrack but a number to editors and other YAML tools"
+    )
+
+
+@pytest.mark.parametrize("text", ["12", "12.5", "2026-10-01", "1:30", "yes", "S8", "1.2.3", "10%"])
+def test_values_every_tool_reads_alike_are_not_noted(text: str) -> None:
+    assert dialect.parse_noting(f"title: {text}\n".encode())[1] == []
+
+
+@pytest.mark.parametrize("text", ELSEWHERE_NUMBERS)
+def test_writes_quote_text_other_tools_would_read_as_a_number(text: str) -> None:
+    written = dialect.dump_round_trip({"title": text, "plain": "hello", "n": 12})
+    assert written == f"title: '{text}'\nplain: hello\nn: 12\n"
+    assert dialect.parse_noting(written.encode()) == (
+        {"title": text, "plain": "hello", "n": 12},
+        [],
+    )

@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 
 
 class CqcGroup(TyperGroup):
+    def make_context(self, *args: Any, **kwargs: Any) -> ClickContext:
+        # Ctrl-C while click parses the command line: click's "Aborted!" and exit 1 would
+        # say nothing of an interruption; exit 130 as everywhere else (issue 13).
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            err_console().print("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
@@ -209,7 +218,6 @@ def main() -> None:
     gc.disable()
     # Shell completion asks about every command; anything else builds only its own.
     word = None if "_CQCTRACK_COMPLETE" in os.environ else command_word(sys.argv[1:])
-    try:
-        build(word)(prog_name="cqctrack")
-    except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+    # Building the command imports its module: a Ctrl-C then is met by the entry point
+    # (cqctrack/__main__.py), which says "interrupted" and exits 130 like everywhere else.
+    build(word)(prog_name="cqctrack")

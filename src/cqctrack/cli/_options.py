@@ -87,7 +87,8 @@ def require(**given: object) -> tuple[Any, ...]:
 
 
 def out_console() -> Console:
-    """Results go to stdout; colour only on a terminal and never with NO_COLOR."""
+    """Results go to stdout; colour only on a terminal (or under FORCE_COLOR, which rich
+    reads itself) and never with NO_COLOR."""
     from rich.console import Console  # only when printing: plain output never pays for rich
 
     return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
@@ -100,12 +101,21 @@ def emit(text: str, *, err: bool = False, nl: bool = True) -> None:
     typer.echo(visible_lines(text), err=err, nl=nl)
 
 
+def colour() -> bool:
+    """Colour stdout? Never under NO_COLOR; always under FORCE_COLOR (any value but empty,
+    as force-color.org and rich have it: CI logs show colour though they are no terminal);
+    otherwise only on a terminal."""
+    if "NO_COLOR" in os.environ:
+        return False
+    return os.environ.get("FORCE_COLOR", "") != "" or sys.stdout.isatty()
+
+
 def print_lines(lines: list[tuple[str, str]]) -> None:
-    """Print lines, each with a rich style name, coloured only on a colour terminal.
+    """Print lines, each with a rich style name, coloured only when `colour()` says so.
 
     Piped or under NO_COLOR the lines go out as plain text, without loading rich.
     """
-    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+    if colour():
         from rich.text import Text
 
         console = out_console()
@@ -136,6 +146,7 @@ class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 AllowShallow = Annotated[

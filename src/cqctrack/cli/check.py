@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -46,7 +47,11 @@ def check(
     at: AtOption = None,
     output: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="text, json, or github (workflow annotations)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, github (workflow annotations) or gitlab (code quality report).",
+        ),
     ] = CheckFormat.TEXT,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings as well as errors.")
@@ -135,8 +140,14 @@ def check(
     result = result.only(chosen, left_out)
     if output is CheckFormat.JSON:
         emit(render.render_json(result))
-    elif output is CheckFormat.GITHUB:
-        emit("\n".join(render.render_github(result)))
+    elif output in (CheckFormat.GITHUB, CheckFormat.GITLAB):
+        # Paths as the CI host names files: from the top of its checkout, not the tracker
+        # folder (`--repo sub` in a monorepo).
+        prefix = render.path_prefix(root, result.top, os.environ.get("GITHUB_WORKSPACE"))
+        if output is CheckFormat.GITHUB:
+            emit("\n".join(render.render_github(result, prefix)))
+        else:
+            emit(render.render_gitlab(result, prefix))
     else:
         print_lines(render.render_text(result))
     failing = result.errors or (

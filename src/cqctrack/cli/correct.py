@@ -7,12 +7,18 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, parse_date, require
 from cqctrack.cli.record import By, Copy, Document, NoCommit, Ref, StaffRefs, When, run
 from cqctrack.format.vocab import Decision, ReviewLevel
 
 Item = Annotated[
-    str, typer.Argument(metavar="ID", help="The action (MED-003) or, for a reading, the measure.")
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="The action (MED-003) or, for a reading, the measure.",
+        autocompletion=complete.action_or_measure,
+    ),
 ]
 What = Annotated[
     str,
@@ -182,12 +188,18 @@ Approver = Annotated[
     str | None,
     typer.Option(
         "--approved-by",
+        autocompletion=complete.people,
         metavar="PERSON",
         help="Who agreed the change (not the owner; a role that may verify). Required.",
         show_default=False,
     ),
 ]
-Action = Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")]
+Action = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACTION", help="Action id, e.g. MED-003.", autocompletion=complete.actions
+    ),
+]
 Requirement = Annotated[str, typer.Argument(metavar="REQ", help="Requirement id, e.g. R2.")]
 Description = Annotated[
     str | None, typer.Option("--description", help="What the evidence must show.")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AllowShallow, AtOption, emit, moment, print_lines, state
 
 
@@ -21,6 +22,7 @@ def history(
         str,
         typer.Argument(
             metavar="ID_OR_FILE",
+            autocompletion=complete.items,
             help="An action, concern or measure id (MED-003, MED-C1, MED-M1), a tracker's "
             "folder name, or a tracked file such as cqctrack.yaml.",
         ),

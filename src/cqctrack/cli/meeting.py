@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, parse_date, state
 from cqctrack.cli.record import NoCommit, run
 from cqctrack.errors import InvalidInput
@@ -37,6 +38,7 @@ def meeting(
         list[str] | None,
         typer.Option(
             "--tracker",
+            autocompletion=complete.trackers,
             metavar="SLUG",
             help="The tracker(s) the meeting reviews.",
             show_default=False,

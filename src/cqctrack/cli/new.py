@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, out_console, parse_date
 from cqctrack.cli.record import By, NoCommit, StaffRefs, When, run
 from cqctrack.errors import InvalidInput
@@ -130,13 +131,16 @@ def new_tracker(
         str | None, typer.Option("--prefix", help="Id prefix for this tracker, e.g. MED.")
     ] = None,
     registered_manager: Annotated[
-        str | None, typer.Option("--registered-manager", metavar="PERSON")
+        str | None,
+        typer.Option("--registered-manager", autocompletion=complete.people, metavar="PERSON"),
     ] = None,
     nominated_individual: Annotated[
-        str | None, typer.Option("--nominated-individual", metavar="PERSON")
+        str | None,
+        typer.Option("--nominated-individual", autocompletion=complete.people, metavar="PERSON"),
     ] = None,
     provider_representative: Annotated[
-        str | None, typer.Option("--provider-representative", metavar="PERSON")
+        str | None,
+        typer.Option("--provider-representative", autocompletion=complete.people, metavar="PERSON"),
     ] = None,
     by: By = None,
     when: When = None,
@@ -178,7 +182,10 @@ def new_tracker(
 @new_app.command("concern")
 def new_concern(
     ctx: typer.Context,
-    tracker: Annotated[str | None, typer.Option("--tracker", help="Tracker slug.")] = None,
+    tracker: Annotated[
+        str | None,
+        typer.Option("--tracker", autocompletion=complete.trackers, help="Tracker slug."),
+    ] = None,
     title: Annotated[
         str | None, typer.Option("--title", help="Short title of the concern.")
     ] = None,
@@ -252,7 +259,10 @@ def new_concern(
 def new_measure(
     ctx: typer.Context,
     concern: Annotated[
-        str | None, typer.Option("--concern", help="The concern this target measures.")
+        str | None,
+        typer.Option(
+            "--concern", autocompletion=complete.concerns, help="The concern this target measures."
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="What is measured.")] = None,
     target: Annotated[
@@ -310,11 +320,19 @@ def new_measure(
 def new_action(
     ctx: typer.Context,
     concern: Annotated[
-        str | None, typer.Option("--concern", help="The concern this action responds to.")
+        str | None,
+        typer.Option(
+            "--concern",
+            autocompletion=complete.concerns,
+            help="The concern this action responds to.",
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="What will be done.")] = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="PERSON", help="The named owner.")
+        str | None,
+        typer.Option(
+            "--owner", autocompletion=complete.people, metavar="PERSON", help="The named owner."
+        ),
     ] = None,
     due: Annotated[
         str | None, typer.Option("--due", metavar="DATE", help="Deadline (YYYY-MM-DD).")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, parse_date, print_lines, state
 from cqctrack.cli.record import By, NoCommit, When, run
 
@@ -16,7 +17,10 @@ people_app = typer.Typer(
     help="The people register: who owns, reviews, approves and verifies.", no_args_is_help=True
 )
 
-PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="Person id, e.g. jreed.")]
+PersonArg = Annotated[
+    str,
+    typer.Argument(metavar="PERSON", help="Person id, e.g. jreed.", autocompletion=complete.people),
+]
 Emails = Annotated[
     list[str] | None,
     typer.Option(
@@ -139,6 +143,7 @@ def leave(
         str | None,
         typer.Option(
             "--reassign-to",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Give their open actions to this person, in the same commit.",
             show_default=False,
@@ -180,6 +185,30 @@ def leave(
 class ListFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+@people_app.command("codeowners")
+def codeowners(
+    ctx: typer.Context,
+    no_commit: NoCommit = False,
+    as_of: AsOf = None,
+) -> None:
+    """Write CODEOWNERS from the register: who must approve changes to each tracker.
+
+    A change under trackers/<slug>/ (and evidence/<slug>/) needs its registered
+    manager's approval, and a change to cqctrack.yaml the nominated individual's, once
+    the git host's branch protection requires code owners' review. init and the people
+    commands keep the file; run this after editing a tracker's manager by hand, or to
+    start using it. Lines outside cqctrack's block are kept.
+
+    Example:
+
+    \b
+        cqctrack people codeowners
+    """
+    from cqctrack.write import people
+
+    run(ctx, as_of, no_commit, people.codeowners)
 
 
 @people_app.command("list")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cqctrack.cli import complete
+
 if TYPE_CHECKING:
     from cqctrack.write.session import Outcome, Recorder
 
@@ -50,11 +52,17 @@ By = Annotated[
     typer.Option(
         "--by",
         metavar="PERSON",
+        autocompletion=complete.people,
         help="Who is recording it (default: the person whose e-mail matches your git identity).",
         show_default=False,
     ),
 ]
-ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action id, e.g. MED-003.")]
+ActionId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACTION", help="Action id, e.g. MED-003.", autocompletion=complete.actions
+    ),
+]
 # One name for a file-or-document reference on every command that takes one.
 Ref = Annotated[
     str | None,
@@ -224,6 +232,7 @@ def extend(
         str | None,
         typer.Option(
             "--approved-by",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Who approved the extension (not the owner). Required.",
             show_default=False,
@@ -300,6 +309,7 @@ def oversight(
         str,
         typer.Argument(
             metavar="ID",
+            autocompletion=complete.items,
             help="An action (MED-003), a concern (MED-C1) or a whole tracker (riverside-homecare).",
         ),
     ],
@@ -375,7 +385,13 @@ def update(
         ),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="PERSON", help="Reassign to this person.")
+        str | None,
+        typer.Option(
+            "--owner",
+            autocompletion=complete.people,
+            metavar="PERSON",
+            help="Reassign to this person.",
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Add a progress note.")] = None,
     staff_ref: StaffRefs = None,
@@ -420,7 +436,10 @@ def close(
     verified_by: Annotated[
         str,
         typer.Option(
-            "--verified-by", metavar="PERSON", help="Who verified the evidence (not the owner)."
+            "--verified-by",
+            autocompletion=complete.people,
+            metavar="PERSON",
+            help="Who verified the evidence (not the owner).",
         ),
     ],
     outcome: Annotated[
@@ -516,7 +535,13 @@ def cancel(
     action: ActionId,
     reason: Annotated[str, typer.Option("--reason", help="Why the action is no longer needed.")],
     approved_by: Annotated[
-        str, typer.Option("--approved-by", metavar="PERSON", help="Who approved the cancellation.")
+        str,
+        typer.Option(
+            "--approved-by",
+            autocompletion=complete.people,
+            metavar="PERSON",
+            help="Who approved the cancellation.",
+        ),
     ],
     by: By = None,
     when: When = None,
@@ -550,7 +575,12 @@ measure_app = typer.Typer(help="Record readings against measurable targets.", no
 @measure_app.command("record")
 def measure_record(
     ctx: typer.Context,
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help="Measure id, e.g. MED-M1.")],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help="Measure id, e.g. MED-M1.", autocompletion=complete.measures
+        ),
+    ],
     period: Annotated[
         str | None,
         typer.Option(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import parse_date, state
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
@@ -77,7 +78,11 @@ def report(
     tracker: Annotated[
         list[str] | None,
         typer.Option(
-            "--tracker", metavar="SLUG", help="Only this tracker (repeatable).", show_default=False
+            "--tracker",
+            autocompletion=complete.trackers,
+            metavar="SLUG",
+            help="Only this tracker (repeatable).",
+            show_default=False,
         ),
     ] = None,
     repos: Annotated[

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AllowShallow, AsOf, AtOption, emit, moment, out_console, state
 from cqctrack.errors import EXIT_CANNOT_RUN
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
@@ -103,13 +104,18 @@ def review(
     tracker: Annotated[
         list[str] | None,
         typer.Option(
-            "--tracker", metavar="SLUG", help="Only this tracker (repeatable).", show_default=False
+            "--tracker",
+            autocompletion=complete.trackers,
+            metavar="SLUG",
+            help="Only this tracker (repeatable).",
+            show_default=False,
         ),
     ] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option(
             "--owner",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Only actions owned by PERSON (repeatable).",
             show_default=False,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, parse_date, print_lines, state
 
 
@@ -21,6 +22,7 @@ def show(
         str,
         typer.Argument(
             metavar="ID",
+            autocompletion=complete.items,
             help="An action (MED-003), concern (MED-C1), measure (MED-M1) or tracker (its slug).",
         ),
     ],

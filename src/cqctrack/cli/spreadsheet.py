@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.cli._options import AsOf, emit, err_console, parse_date, state
 from cqctrack.cli.record import NoCommit
 from cqctrack.errors import EXIT_FOUND, InvalidInput
@@ -46,7 +47,13 @@ def import_plan(
         typer.Argument(metavar="PLAN", help="The action plan: an .xlsx workbook or a .csv file."),
     ],
     tracker: Annotated[
-        str, typer.Option("--tracker", metavar="SLUG", help="The tracker to import into.")
+        str,
+        typer.Option(
+            "--tracker",
+            autocompletion=complete.trackers,
+            metavar="SLUG",
+            help="The tracker to import into.",
+        ),
     ],
     mapping: Annotated[
         Path | None,
@@ -70,6 +77,7 @@ def import_plan(
         str | None,
         typer.Option(
             "--concern",
+            autocompletion=complete.concerns,
             metavar="ID",
             help="Put every action under this existing concern, e.g. MED-C1.",
             show_default=False,
@@ -96,6 +104,7 @@ def import_plan(
         str | None,
         typer.Option(
             "--verified-by",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Who signed off the rows the plan marks complete, when it names no one.",
             show_default=False,
@@ -210,13 +219,18 @@ def export(
     tracker: Annotated[
         list[str] | None,
         typer.Option(
-            "--tracker", metavar="SLUG", help="Only this tracker (repeatable).", show_default=False
+            "--tracker",
+            autocompletion=complete.trackers,
+            metavar="SLUG",
+            help="Only this tracker (repeatable).",
+            show_default=False,
         ),
     ] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option(
             "--owner",
+            autocompletion=complete.people,
             metavar="PERSON",
             help="Only actions owned by PERSON (repeatable).",
             show_default=False,

@@ -20,6 +20,7 @@ possible, so they are refused; so are duplicate keys and files over `MAX_BYTES`.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -69,6 +70,28 @@ def _implicit_table() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
 
 
 _TABLE = _implicit_table()
+
+# Plain values that YAML 1.2 tools read as numbers and this dialect keeps as text:
+# `0777`, `0x1F`, `0o17`, `0b101`, `1_000`, `1e3`, `.5`, `.inf`. Editors (the npm `yaml`
+# package behind yaml-language-server) and schema checkers (ruamel.yaml behind
+# check-jsonschema) would judge a number where cqctrack reads text, so such a value is
+# reported (issue 13) and still read as text. The pattern is the union of ruamel.yaml's
+# YAML 1.2 int and float resolvers, which take in the core schema's.
+OTHER_NUMBER = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9_]*[0-9][0-9_]* | [-+]?0x[0-9a-fA-F_]+
+    | [-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)? | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+    | [-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)? | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_NUMBER_START = frozenset("-+.0123456789")
+
+
+def reads_as_number_elsewhere(text: str) -> bool:
+    """Would other YAML tools read this text, written without quotes, as a number?"""
+    if not text or text[0] not in _NUMBER_START or not OTHER_NUMBER.match(text):
+        return False
+    return not any(pattern.match(text) for tag, pattern, _ in SCALAR_RULES if tag != NULL_TAG)
+
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # pure Python if no libyaml
 
@@ -155,6 +178,12 @@ def _tag_problem(tag: str, mark: Any) -> YamlProblem:
 
 def parse(data: bytes) -> Any:
     """Parse one file's bytes with the fast loader, or raise `YamlProblem`."""
+    return parse_noting(data)[0]
+
+
+def parse_noting(data: bytes) -> tuple[Any, list[YamlProblem]]:
+    """Parse as `parse` does; also the problems that do not stop the file being read
+    (values other YAML tools read differently, see OTHER_NUMBER), in file order."""
     check_size(len(data))
     text = decode(data)
     if "&" in text or "*" in text or "!" in text:
@@ -169,7 +198,8 @@ def parse(data: bytes) -> Any:
         raise _from_other(err, text) from None
     except RecursionError:  # libyaml composes in C, but never count on it
         raise _too_deep(text) from None
-    return None if node is None else _build(node, 0)
+    notes: list[YamlProblem] = []
+    return (None if node is None else _build(node, 0, notes)), notes
 
 
 def _too_deep(text: str) -> YamlProblem:
@@ -201,7 +231,7 @@ def _nesting(line: int | None, column: int | None) -> YamlProblem:
     )
 
 
-def _build(node: Any, depth: int) -> Any:
+def _build(node: Any, depth: int, notes: list[YamlProblem]) -> Any:
     """Plain Python values from a composed node tree.
 
     libyaml composes the nodes in C; walking them here, rather than through
@@ -214,7 +244,15 @@ def _build(node: Any, depth: int) -> Any:
     if kind is _SCALAR:
         tag = node.tag
         if tag == _STR:
-            return node.value
+            value = node.value
+            if (
+                not node.style  # plain: libyaml says '', the pure parser None
+                and value
+                and value[0] in _NUMBER_START
+                and OTHER_NUMBER.match(value)
+            ):
+                notes.append(_number_as_text(value, node.start_mark))
+            return value
         if tag == INT_TAG:
             value = node.value
             if len(value) > MAX_DIGITS:
@@ -234,11 +272,11 @@ def _build(node: Any, depth: int) -> Any:
         raise _nesting(mark.line + 1, mark.column + 1)
     depth += 1
     if kind is _SEQUENCE:
-        return [_build(item, depth) for item in node.value]
+        return [_build(item, depth, notes) for item in node.value]
     mapping: dict[Any, Any] = {}
     first_lines: dict[Any, int] = {}
     for key_node, value_node in node.value:
-        key = _build(key_node, depth)
+        key = _build(key_node, depth, notes)
         mark = key_node.start_mark
         try:
             duplicate = key in mapping
@@ -258,8 +296,20 @@ def _build(node: Any, depth: int) -> Any:
                 column=mark.column + 1,
             )
         first_lines[key] = mark.line + 1
-        mapping[key] = _build(value_node, depth)
+        mapping[key] = _build(value_node, depth, notes)
     return mapping
+
+
+def _number_as_text(value: str, mark: Any) -> YamlProblem:
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return YamlProblem(
+        "yaml-ambiguous-number",
+        f"{shown} is text to cqctrack but a number to editors and other YAML tools",
+        hint=f"put it in quotes ('{shown}') if it is text; write a number as a plain decimal "
+        "(such as 777 or 0.5)",
+        line=mark.line + 1,
+        column=mark.column + 1,
+    )
 
 
 def _long_number(value: str, mark: Any) -> YamlProblem:
@@ -484,11 +534,28 @@ def round_trip() -> YAML:
 
     rt = YAML(typ="rt")
     rt.Resolver = _Resolver
+    rt.Representer = _representer()
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.preserve_quotes = True
     rt.width = 4096
     rt.allow_duplicate_keys = False
     return rt
+
+
+@functools.cache
+def _representer() -> Any:
+    """ruamel's round-trip representer, quoting text that other YAML tools would read as a
+    number (`0777`, `1e3`): what cqctrack writes, every tool reads alike."""
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class _Representer(RoundTripRepresenter):
+        def represent_str(self, data: str) -> Any:
+            if reads_as_number_elsewhere(data):
+                return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+            return super().represent_str(data)
+
+    _Representer.add_representer(str, _Representer.represent_str)
+    return _Representer
 
 
 def load_round_trip(text: str) -> Any:

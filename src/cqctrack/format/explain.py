@@ -106,11 +106,12 @@ def _explain(item: Any, loc: Loc, model: type[BaseModel]) -> tuple[str, str | No
         quote = "put the value in quotes" if isinstance(value, int | float | bool) else None
         return f"{where}: {shown} should be text", quote
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{where}: {shown} should be a whole number", None
+        return f"{where}: {shown} should be a whole number", _number_hint(value)
     if kind in ("float_parsing", "float_type", "finite_number"):
-        return f"{where}: {shown} should be a number", None
+        return f"{where}: {shown} should be a number", _number_hint(value)
     if kind in ("bool_parsing", "bool_type"):
-        return f"{where}: {shown} should be true or false", None
+        hint = "write true or false; yes, no, on, off, 1 and 0 are not booleans in cqctrack files"
+        return f"{where}: {shown} should be true or false", hint
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"{where}: {shown} is out of range ({item['msg'].lower()})", None
     if kind in ("list_type",):
@@ -123,6 +124,16 @@ def _explain(item: Any, loc: Loc, model: type[BaseModel]) -> tuple[str, str | No
         return f"{where}: {shown} is not allowed", None
     msg = str(item["msg"])
     return f"{where}: {msg[0].lower() + msg[1:] if msg else kind}", None
+
+
+def _number_hint(value: Any) -> str | None:
+    # Numbers and booleans are only what the YAML dialect reads as such (issue 13): a
+    # quoted "95" is text, as it is to every editor and schema tool.
+    if isinstance(value, str):
+        return "write the number without quotes, as a plain decimal such as 95 or 82.5"
+    if isinstance(value, bool):
+        return "true and false are not numbers"
+    return None
 
 
 def _show(value: Any) -> str:

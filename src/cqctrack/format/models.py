@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -32,6 +33,8 @@ from cqctrack.format.policy import ExtensionLogging, FlagSeverity, Proof
 from cqctrack.format.vocab import (
     ISO_DATE,
     OPEN_STATUSES,
+    PERIOD_FORMS,
+    PERIOD_TEXT,
     SCOPE_DECISIONS,
     Change,
     ConcernSource,
@@ -75,7 +78,38 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+# Text that says something: the schema says the same (at least one character that is not
+# a space), so an editor flags a blank title as `check` does.
+Text = Annotated[
+    str,
+    AfterValidator(_not_blank),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
+
+# Booleans and numbers are taken only as the YAML dialect reads them (format/dialect.py):
+# `true`/`false` are booleans and plain decimals are numbers, nothing else. Lax parsing
+# would turn the text `yes` back into True and the text "95" into 95, which no editor
+# or schema tool does; strict types make `check` and the schemas agree (issue 13).
+Bool = Annotated[bool, Strict()]
+Number = Annotated[float, Strict()]  # an integer is a number too; text and booleans are not
+
+
+def _whole(value: Any) -> Any:
+    # JSON Schema (and every YAML tool behind an editor) counts 3.0 as the integer 3.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, Strict(), BeforeValidator(_whole)]
+
+
+def _not_bool(value: Any) -> Any:
+    # `Literal[1]` takes True (True == 1 in Python); JSON Schema's `const: 1` does not.
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} should be a number")
+    return value
+
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 PersonId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{0,39}$")]
@@ -98,15 +132,25 @@ StatementRef = Annotated[
 ]
 
 
+_REGULATION_PREFIXES = ("reg-", "Reg ", "Regulation ", "regulation ")
+# The text `_regulation` takes, for the schema.
+_REGULATION_TEXT = (
+    r"^\s*(?:" + "|".join(_REGULATION_PREFIXES) + r")?"
+    r"\d{1,2}[A-Za-z]?\s*$"
+)
+
+
 def _regulation(value: Any) -> Any:
     # People write `12`, `"9A"` or `reg-12`; all mean the same regulation.
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer():  # 12.0 is the integer 12 to JSON Schema
+        return str(int(value))
     if isinstance(value, str):
         text = value.strip()
-        for prefix in ("reg-", "Reg ", "Regulation ", "regulation "):
+        for prefix in _REGULATION_PREFIXES:
             if text.startswith(prefix):
                 text = text[len(prefix) :]
         return text.upper()
@@ -119,7 +163,10 @@ RegulationRef = Annotated[
     StringConstraints(pattern=r"^\d{1,2}[A-Z]?$"),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{1,2}[A-Za-z]?$"}],
+            "anyOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": _REGULATION_TEXT},
+            ],
             "description": 'A regulation number, e.g. 12 or "9A"',
         }
     ),
@@ -143,6 +190,9 @@ RelPath = Annotated[str, StringConstraints(min_length=1, max_length=400)]
 DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 
+# A regular expression (policy privacy patterns): `_compiles` checks it compiles.
+Pattern = Annotated[str, WithJsonSchema({"type": "string", "format": "regex"})]
+
 # --- building blocks ---------------------------------------------------------------
 
 
@@ -152,6 +202,16 @@ class Model(BaseModel):
 
 class SourceRef(Model):
     """Where a piece of evidence lives: a file in this repository or an external document."""
+
+    # `_one_reference`, said in the schema so an editor flags both or neither too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["file"], "properties": {"file": {"type": "string"}}},
+                {"required": ["document"], "properties": {"document": {"type": "string"}}},
+            ]
+        }
+    )
 
     file: RelPath | None = Field(
         None, description="Path of a file in this repository, e.g. evidence/medicines/audit.pdf"
@@ -201,35 +261,35 @@ class Person(Model):
 
 
 class CadencePolicy(Model):
-    weekly_days: int = Field(
+    weekly_days: Whole = Field(
         _D.cadence.weekly_days, ge=1, le=31, description="Days between management reviews"
     )
-    monthly_days: int = Field(
+    monthly_days: Whole = Field(
         _D.cadence.monthly_days, ge=7, le=92, description="Days between provider reviews"
     )
 
 
 class DriftPolicy(Model):
-    due_soon_days: int = Field(_D.drift.due_soon_days, ge=0, le=90)
-    extension_threshold: int = Field(
+    due_soon_days: Whole = Field(_D.drift.due_soon_days, ge=0, le=90)
+    extension_threshold: Whole = Field(
         _D.drift.extension_threshold,
         ge=1,
         le=10,
         description="Extensions at which an action counts as repeatedly extended",
     )
-    escalation_grace_days: int = Field(
+    escalation_grace_days: Whole = Field(
         _D.drift.escalation_grace_days,
         ge=0,
         le=180,
         description="Days overdue before escalation to provider level",
     )
-    high_risk_review_days: int = Field(
+    high_risk_review_days: Whole = Field(
         _D.drift.high_risk_review_days,
         ge=1,
         le=31,
         description="A high-risk action with no review for longer is red",
     )
-    staff_repeat_threshold: int = Field(
+    staff_repeat_threshold: Whole = Field(
         _D.drift.staff_repeat_threshold,
         ge=2,
         le=20,
@@ -238,13 +298,13 @@ class DriftPolicy(Model):
 
 
 class ClosurePolicy(Model):
-    verifier_may_be_owner: bool = _D.closure.verifier_may_be_owner
+    verifier_may_be_owner: Bool = _D.closure.verifier_may_be_owner
     verifier_roles: list[Slug] = Field(default_factory=lambda: list(_D.closure.verifier_roles))
-    require_approval: bool = Field(
+    require_approval: Bool = Field(
         _D.closure.require_approval,
         description="Closure needs an approve-closure review entry first",
     )
-    outcome_min_words: int = Field(
+    outcome_min_words: Whole = Field(
         _D.closure.outcome_min_words,
         ge=0,
         le=100,
@@ -274,6 +334,14 @@ class SignoffPolicy(Model):
             str,
             StringConstraints(pattern=_IMPORTED_UNTIL),
             AfterValidator(_imported_until),
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "string", "pattern": "^[0-9a-f]{7,40}$"},
+                        {"type": "string", "format": "date", "pattern": ISO_DATE.pattern},
+                    ]
+                }
+            ),
         ]
         | None
     ) = Field(
@@ -299,7 +367,7 @@ class RolesPolicy(Model):
 
 
 class AuditPolicy(Model):
-    backdating_days: int = Field(
+    backdating_days: Whole = Field(
         _D.audit.backdating_days,
         ge=0,
         le=365,
@@ -317,11 +385,11 @@ class AuditPolicy(Model):
 
 
 class PrivacyPolicy(Model):
-    person_ref_pattern: str = Field(
+    person_ref_pattern: Pattern = Field(
         _D.privacy.person_ref_pattern,
         description="Pattern every pseudonymous person reference must match",
     )
-    staff_ref_pattern: str = Field(
+    staff_ref_pattern: Pattern = Field(
         _D.privacy.staff_ref_pattern,
         description="Pattern every pseudonymous staff reference must match",
     )
@@ -349,13 +417,14 @@ class Policy(Model):
 class Config(Model):
     """`cqctrack.yaml`: the provider, the framework cited, the people register and policy."""
 
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], BeforeValidator(_not_bool)] = 1
     provider: Text
     framework: Slug = Field(
         "saf-quality-statements",
         description="Which set bare statement ids belong to (see `cqctrack frameworks`)",
     )
-    people: dict[PersonId, Person]
+    # Person ids are the keys: the schema allows no others, as the model does.
+    people: dict[PersonId, Person] = Field(json_schema_extra={"additionalProperties": False})
     policy: Policy = Field(default_factory=Policy)
 
 
@@ -382,7 +451,11 @@ def _scope_decision(value: Decision) -> Decision:
 class ScopeReview(Review):
     """Oversight of a whole concern or tracker: the monthly trend review, provider challenge."""
 
-    decision: Annotated[Decision, AfterValidator(_scope_decision)]
+    decision: Annotated[
+        Decision,
+        AfterValidator(_scope_decision),
+        WithJsonSchema({"enum": sorted(d.value for d in SCOPE_DECISIONS), "type": "string"}),
+    ]
 
 
 class Meeting(Model):
@@ -453,6 +526,27 @@ class Concern(Model):
 class Correction(Model):
     """A log entry withdrawn or replaced, or person_ref amended: the original stays visible."""
 
+    # `_shape`, said in the schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"change": {"const": "replaced"}}},
+                    "then": {
+                        "required": ["replacement"],
+                        "properties": {"replacement": {"type": "string"}},
+                    },
+                    "else": {"properties": {"replacement": {"type": "null"}}},
+                },
+                {
+                    "if": {"properties": {"change": {"const": "amended"}}},
+                    "then": {"properties": {"entry": {"const": "person_ref"}}},
+                    "else": {"properties": {"entry": {"not": {"const": "person_ref"}}}},
+                },
+            ]
+        }
+    )
+
     date: IsoDate
     by: PersonId
     entry: EntryRef
@@ -472,23 +566,68 @@ class Correction(Model):
 
 
 class Reading(SourceRef):
-    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(?:\d{2}|W\d{2}|Q\d)$")]
-    value: float = Field(allow_inf_nan=False)
+    period: Annotated[str, StringConstraints(pattern=PERIOD_TEXT)]
+    value: Number = Field(allow_inf_nan=False)
     recorded: IsoDate | None = None
     recorded_by: PersonId | None = None
     note: str | None = None
 
 
+def _periods_of(kind: Period) -> dict[str, Any]:
+    pattern = f"^{PERIOD_FORMS[kind]}$"
+    return {"properties": {"readings": {"items": {"properties": {"period": {"pattern": pattern}}}}}}
+
+
 class Measure(Model):
     """`measures/<ID>.yaml`: a measurable improvement target and its readings."""
+
+    # What `check` judges of one measure's own values (rules/checks/consistency.py:
+    # `percentages`, `reading_periods`), said in the schema so editors flag it too. A
+    # missing `unit` is percent and a missing `period` monthly, so those conditions hold
+    # when the key is absent; weekly and quarterly need the key.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"unit": {"const": "percent"}}},
+                    "then": {
+                        "properties": {
+                            "target": {"minimum": 0, "maximum": 100},
+                            "readings": {
+                                "items": {"properties": {"value": {"minimum": 0, "maximum": 100}}}
+                            },
+                        }
+                    },
+                },
+                {
+                    "if": {"properties": {"period": {"const": "monthly"}}},
+                    "then": _periods_of(Period.MONTHLY),
+                },
+                {
+                    "if": {
+                        "required": ["period"],
+                        "properties": {"period": {"const": "weekly"}},
+                    },
+                    "then": _periods_of(Period.WEEKLY),
+                },
+                {
+                    "if": {
+                        "required": ["period"],
+                        "properties": {"period": {"const": "quarterly"}},
+                    },
+                    "then": _periods_of(Period.QUARTERLY),
+                },
+            ]
+        }
+    )
 
     id: MeasureId
     concern: ConcernId
     title: Text
     unit: Literal["percent", "count", "days", "hours", "rate"] = "percent"
     direction: Direction = Direction.AT_LEAST
-    target: float = Field(allow_inf_nan=False)
-    sustain: int = Field(1, ge=1, le=24, description="Consecutive periods the target must hold")
+    target: Number = Field(allow_inf_nan=False)
+    sustain: Whole = Field(1, ge=1, le=24, description="Consecutive periods the target must hold")
     period: Period = Period.MONTHLY
     description: str | None = None
     created: IsoDate | None = None
@@ -539,7 +678,7 @@ class Closure(Model):
     date: IsoDate
     verified_by: PersonId
     outcome: Text
-    imported: bool | None = Field(
+    imported: Bool | None = Field(
         None,
         description="true: copied from a spreadsheet by `cqctrack import`, as the plan recorded "
         "it; not verified in cqctrack (see README, 'Importing a spreadsheet')",
@@ -566,6 +705,15 @@ class Reopening(Model):
 class RequirementChange(Model):
     """An agreed evidence requirement added, changed or removed, with who approved it."""
 
+    # `_shape`, said in the schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"change": {"const": "added"}}},
+            "then": {"properties": {"was": {"type": "null"}}},
+            "else": {"required": ["was"], "properties": {"was": {"type": "object"}}},
+        }
+    )
+
     date: IsoDate
     by: PersonId
     approved_by: PersonId
@@ -586,8 +734,8 @@ class Imported(Model):
 
     file: Text = Field(description="The spreadsheet's file name, e.g. action-plan.xlsx")
     sheet: str | None = Field(None, description="The worksheet (none for a CSV file)")
-    row: int = Field(ge=1, description="The row, numbered as the spreadsheet numbers it")
-    part: int | None = Field(
+    row: Whole = Field(ge=1, description="The row, numbered as the spreadsheet numbers it")
+    part: Whole | None = Field(
         None, ge=1, description="Which of several actions written in one cell (1, 2 ...)"
     )
     ref: str | None = Field(None, description="The plan's own reference for the row")
@@ -600,8 +748,28 @@ class Imported(Model):
     by: PersonId = Field(description="Who imported it")
 
 
+def _record_with(status: Status, key: str) -> dict[str, Any]:
+    """The schema of `check`'s rule: the `key` record is there exactly when status is `status`."""
+    return {
+        "if": {"required": ["status"], "properties": {"status": {"const": status.value}}},
+        "then": {"required": [key], "properties": {key: {"type": "object"}}},
+        "else": {"properties": {key: {"type": "null"}}},
+    }
+
+
 class Action(Model):
     """`actions/<ID>.yaml`: one action, with its append-only logs."""
+
+    # `check`'s rules `closure` (closure-missing) and `status-records` (consistency-status),
+    # said in the schema so an editor flags a closed action with no closure record too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _record_with(Status.CLOSED, "closure"),
+                _record_with(Status.CANCELLED, "cancellation"),
+            ]
+        }
+    )
 
     id: ActionId
     title: Text

@@ -149,11 +149,20 @@ def _detect_style(lines: list[str]) -> tuple[int, int, int] | None:
     return (mapping or (2 if sequence - offset <= 2 else sequence - offset), sequence, offset)
 
 
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|)")
+
+
 def _lines(text: str) -> list[Line]:
+    # Lines end only at CR, LF or CRLF: str.splitlines also breaks at U+2028, U+0085 and
+    # form feeds, which would make a line of the file two lines of the patch (the loader's
+    # fuzz target found a title holding U+2028 rewritten with a new line after it).
     out = []
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        out.append(Line(body, raw[len(body) :]))
+    pos = 0
+    while pos < len(text):
+        found = _LINE.match(text, pos)
+        assert found is not None  # the pattern matches at every position
+        out.append(Line(found.group(1), found.group(2)))
+        pos = found.end()
     return out
 
 

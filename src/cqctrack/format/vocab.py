@@ -113,11 +113,16 @@ class Period(StrEnum):
     QUARTERLY = "quarterly"
 
 
-PERIOD_PATTERNS = {
-    Period.WEEKLY: re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),
-    Period.MONTHLY: re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
-    Period.QUARTERLY: re.compile(r"^\d{4}-Q[1-4]$"),
+# What a reading's period looks like, for each kind of measure: the models, the check
+# rule and the exported schemas all use these (issue 13: `2026-13` was accepted).
+PERIOD_FORMS = {
+    Period.WEEKLY: r"\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3])",
+    Period.MONTHLY: r"\d{4}-(?:0[1-9]|1[0-2])",
+    Period.QUARTERLY: r"\d{4}-Q[1-4]",
 }
+PERIOD_PATTERNS = {period: re.compile(f"^{form}$") for period, form in PERIOD_FORMS.items()}
+# A period of any kind (which kind a measure takes is judged against its `period`).
+PERIOD_TEXT = "^(?:" + "|".join(PERIOD_FORMS.values()) + ")$"
 PERIOD_EXAMPLES = {
     Period.WEEKLY: "2026-W41",
     Period.MONTHLY: "2026-10",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from cqctrack import cache
 from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
-from cqctrack.format.layout import FileCheck
+from cqctrack.format.layout import SCHEMA_DIR, FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
 from cqctrack.store import discover, files, load
@@ -25,6 +26,7 @@ class CheckResult:
     findings: list[Finding]
     files_checked: int
     notes: tuple[str, ...] = ()  # for stderr: what the result could not see
+    top: Path | None = None  # the git work tree's top level, when in git (for annotations)
 
     @property
     def errors(self) -> int:
@@ -79,13 +81,15 @@ def check_repository(
         where.head if where else None,
         today.toordinal(),
         hashlib.sha256(deny_text.encode()).hexdigest(),
+        _beside_state(root),
     )
     file_check = files.checker(root)
     cached = caches.read("check", lambda v: len(v) == 3 and isinstance(v[2][1], int))
     if cached is not None and cached[0] == key and change is None:
         _, refs, (plain, files_checked) = cached
         if all(_state(root, file_check, ref) == state for ref, state in refs):
-            return CheckResult([from_plain(f) for f in plain], files_checked, notes)
+            top = where.top if where else None
+            return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
     snap = load.load(root, caches, listing)
     refs_used = _evidence_refs(snap)
     texts = {
@@ -94,11 +98,15 @@ def check_repository(
         if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
     }
     result = _judge(root, snap, file_check, today, caches, where, texts, deny_text, since, change)
+    beside = [*stale_schemas(root), *stale_codeowners(root, snap, where, today)]
+    if beside:
+        findings = sorted([*result.findings, *beside], key=sort_key)
+        result = replace(result, findings=findings)
     if change is None:
         refs = [(ref, _state(root, file_check, ref)) for ref in refs_used]
         plain = [to_plain(f) for f in result.findings]
         caches.write("check", (key, refs, (plain, result.files_checked)))
-    return replace(result, notes=notes)
+    return replace(result, notes=notes, top=where.top if where else None)
 
 
 def _check_at(
@@ -130,7 +138,7 @@ def _check_at(
         root, snap, file_check, today, caches, where, texts, deny_text, since, change, read,
         "history-at",
     )  # fmt: skip
-    return replace(result, notes=notes)
+    return replace(result, notes=notes, top=where.top if where else None)
 
 
 def _judge(
@@ -180,6 +188,108 @@ def _judge(
     findings = capped(findings)
     findings.sort(key=sort_key)
     return CheckResult(findings, snap.file_count)
+
+
+def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The stat signatures of the files `check` judges beside the trackers (schemas/), so a
+    cached result is replayed only while they are unchanged."""
+    from cqctrack.format import codeowners
+
+    owners: tuple[tuple[str, cache.Signature], ...]
+    try:
+        owners = (("", cache.signature((root / codeowners.FILE).stat())),)
+    except OSError:
+        owners = ()
+    try:
+        entries = sorted(os.scandir(root / SCHEMA_DIR), key=lambda e: e.name)
+    except OSError:
+        return owners
+    return owners + tuple(
+        (e.name, cache.signature(e.stat())) for e in entries if e.name.endswith(".schema.json")
+    )
+
+
+def stale_codeowners(
+    root: Path, snap: Snapshot, where: facts.Scope | None, today: date
+) -> list[Finding]:
+    """`layout-stale-codeowners`: CODEOWNERS' cqctrack block is not what the register and
+    the trackers give (someone left, a tracker's manager changed by hand, a new tracker
+    made by hand), so the host asks the wrong people to approve. Only a file holding the
+    block is judged: without one, the repository does not use it."""
+    from cqctrack.format import codeowners
+
+    try:
+        text = (root / codeowners.FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = codeowners.kept(text)
+    if found is None or snap.config is None:
+        return []
+    prefix = where.prefix if where is not None else "."
+    if found == codeowners.block(snap.config.people, snap.trackers, prefix, today):
+        return []
+    line = text.replace("\r\n", "\n").split("\n").index(codeowners.BEGIN) + 1
+    return [
+        Finding(
+            code="layout-stale-codeowners",
+            message="CODEOWNERS does not name the people the register and trackers give, so "
+            "the git host asks the wrong people to approve changes",
+            severity=Severity.WARNING,
+            hint="run `cqctrack people codeowners` to rewrite cqctrack's block (lines outside "
+            "it are kept), and commit it",
+            path=codeowners.FILE,
+            line=line,
+        )
+    ]
+
+
+def stale_schemas(root: Path) -> list[Finding]:
+    """`layout-stale-schema`: each file in schemas/ that is not what this version exports.
+
+    After an upgrade the schemas a repository keeps for editors may be older than the
+    models, so editors judge files by old rules and nothing says so (issue 13). Only a
+    folder that exists is judged (a repository may do without editor schemas), and only
+    the schemas' meaning: the `$comment` naming the version that wrote them is left out,
+    so an upgrade that changes no rule asks for nothing.
+    """
+    import json
+
+    from cqctrack import __version__
+    from cqctrack.format import schema
+
+    folder = root / SCHEMA_DIR
+    if not folder.is_dir():
+        return []
+    out = []
+    for name, text in schema.export().items():
+        rel = f"{SCHEMA_DIR}/{name}"
+        try:
+            current = json.loads((folder / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problem = "is missing, so editors do not check those files"
+        except (OSError, UnicodeDecodeError, ValueError):
+            problem = "cannot be read as JSON, so editors do not check those files"
+        else:
+            wanted = json.loads(text)
+            same = isinstance(current, dict) and all(
+                current.get(k) == wanted.get(k) for k in {*current, *wanted} - {"$comment"}
+            )
+            if same:
+                continue
+            problem = (
+                f"differs from what cqctrack {__version__} exports, so editors judge files "
+                "by other rules than `check`"
+            )
+        out.append(
+            Finding(
+                code="layout-stale-schema",
+                message=f"{rel} {problem}",
+                severity=Severity.WARNING,
+                hint="run `cqctrack schemas export` to refresh schemas/, and commit the result",
+                path=rel,
+            )
+        )
+    return out
 
 
 def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tuple[int, ...]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from pathlib import Path
 
 from cqctrack.findings import Finding, Severity
 from cqctrack.read.check import CheckResult
@@ -118,20 +120,70 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(result: CheckResult) -> list[str]:
-    """GitHub Actions workflow commands: one annotation per problem on the file and line."""
+def path_prefix(root: Path, top: Path | None, workspace: str | None) -> str:
+    """What goes before a finding's path (relative to the tracker repository) so that a CI
+    host finds the file: the tracker folder within `workspace` (GITHUB_WORKSPACE, when set)
+    or else within the git top level. Empty when the trackers are at the top (issue 13: with
+    `--repo sub`, annotations named `trackers/...` and attached to nothing)."""
+    root = root.resolve()
+    for base in (workspace, top):
+        if not base:
+            continue
+        try:
+            rel = root.relative_to(Path(base).resolve()).as_posix()
+        except ValueError:
+            continue  # the trackers are not inside it
+        return "" if rel == "." else rel + "/"
+    return ""
+
+
+def render_github(result: CheckResult, prefix: str = "") -> list[str]:
+    """GitHub Actions workflow commands: one annotation per problem on the file and line.
+
+    `prefix` (see `path_prefix`) makes each path relative to the repository's top level."""
     out = []
     for p in result.findings:
-        props = [f"file={_escape_property(p.path or '')}"]
+        props = [f"file={_escape_property(prefix + (p.path or ''))}"]
         if p.line:
             props.append(f"line={p.line}")
         if p.column:
             props.append(f"col={p.column}")
         props.append(f"title={_escape_property('cqctrack ' + p.code)}")
         body = p.message + (f"\n{p.hint}" if p.hint else "")
-        out.append(f"::{p.severity} {','.join(props)}::{_escape_data(body)}")
+        command = "notice" if p.severity is Severity.INFO else str(p.severity)  # no ::info
+        out.append(f"::{command} {','.join(props)}::{_escape_data(body)}")
     out.append(summary_line(result))
     return out
+
+
+# GitLab's code quality severities, from cqctrack's (information, warning, error).
+GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def render_gitlab(result: CheckResult, prefix: str = "") -> str:
+    """GitLab's code quality report (a JSON array), so findings show in merge requests.
+
+    Each issue's fingerprint is stable across pushes (the code, file, subject and message,
+    not the line, which moves when lines are added above it), so GitLab can tell a new
+    problem from one the target branch already had; repeats get a counter."""
+    issues = []
+    seen: Counter[str] = Counter()
+    for p in result.findings:
+        path = prefix + (p.path or "cqctrack.yaml")
+        base = "\0".join((p.code, path, p.subject or "", p.message))
+        seen[base] += 1
+        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
+        description = visible(p.message + (f" (hint: {p.hint})" if p.hint else ""))
+        issues.append(
+            {
+                "description": description,
+                "check_name": f"cqctrack {p.code}",
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITY.get(str(p.severity), "info"),
+                "location": {"path": path, "lines": {"begin": p.line or 1}},
+            }
+        )
+    return json_text(issues)
 
 
 def render_rules() -> str:

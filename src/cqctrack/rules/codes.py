@@ -36,6 +36,11 @@ _READING = (
     Code("yaml-nesting", (CHECK,), "values nested more than 64 levels deep"),
     Code("yaml-number", (CHECK,), "a number too long to be a number (over 100 digits)"),
     Code("yaml-ambiguous", (CHECK,), "YAML that cqctrack's editor would read differently"),
+    Code(
+        "yaml-ambiguous-number",
+        (CHECK,),
+        "an unquoted value cqctrack reads as text and editors as a number (0777, 1e3)",
+    ),
     Code("yaml-duplicate-key", (CHECK,), "a key appears twice in one mapping"),
     Code("yaml-alias", (CHECK,), "YAML anchors and aliases are not allowed"),
     Code("yaml-tag", (CHECK,), "YAML tags are not allowed"),
@@ -45,6 +50,16 @@ _READING = (
     Code("layout-wrong-extension", (CHECK,), "a tracker file ends in .yml"),
     Code("layout-unexpected", (CHECK,), "a file or folder cqctrack does not read"),
     Code("layout-stray-file", (CHECK,), "a YAML file where cqctrack reads none"),
+    Code(
+        "layout-stale-schema",
+        (CHECK,),
+        "a file in schemas/ is not what this version exports (warning)",
+    ),
+    Code(
+        "layout-stale-codeowners",
+        (CHECK,),
+        "CODEOWNERS does not name who the register and trackers give (warning)",
+    ),
     Code("schema-missing-field", (CHECK,), "a required field is missing"),
     Code("schema-unknown-field", (CHECK,), "a field the format does not have (often a typo)"),
     Code("schema-invalid", (CHECK,), "a value of the wrong type, form or range"),

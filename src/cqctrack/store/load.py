@@ -305,21 +305,28 @@ def parse_content(content: bytes, rel: str, kind: str) -> tuple[tuple[Finding, .
 def _validated(
     data: Any, findings: list[Finding], rel: str, kind: str
 ) -> tuple[tuple[Finding, ...], Any]:
+    """`findings` that stop the file being read come alone; the others (values other YAML
+    tools read differently) are reported beside the file's record or its field problems."""
     from pydantic import ValidationError
 
     from cqctrack.format import explain
     from cqctrack.format.models import MODELS
 
-    if findings:
+    if any(f.code not in _NOTES for f in findings):
         return tuple(findings), None
     model = MODELS[kind]
     try:
         valid = model.model_validate(data)
     except ValidationError as err:
-        return tuple(capped(explain.findings_from(err, rel, model))), None
+        found = [*findings, *explain.findings_from(err, rel, model)]
+        return tuple(capped(found)), None
     except RecursionError:  # the dialect caps nesting; never let one file stop the rest
         return (_too_deep(rel),), None
-    return (), records.plain(kind, valid)
+    return tuple(capped(findings)), records.plain(kind, valid)
+
+
+# Problems the dialect reports that do not stop a file being read (dialect.parse_noting).
+_NOTES = frozenset({"yaml-ambiguous-number"})
 
 
 def _too_deep(rel: str) -> Finding:
@@ -398,7 +405,7 @@ def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
             conflict = _conflict(raw, rel)
             if conflict is not None:
                 return None, [conflict]
-        data = dialect.parse(raw)
+        data, notes = dialect.parse_noting(raw)
         if _RARE.search(raw):
             _editable(raw)
     except RecursionError:
@@ -407,7 +414,7 @@ def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
         return None, [_problem(err, rel)]
     if data is None:
         return None, [Finding(code="file-empty", message="the file is empty", path=rel, line=1)]
-    return data, []
+    return data, [_problem(note, rel) for note in notes]
 
 
 def _problem(err: Any, rel: str) -> Finding:

@@ -298,6 +298,7 @@ def init_repository(path: Path, provider: str, person_id: str, name: str, email:
         "README.md": README_TEMPLATE.format(provider=provider),
         f"{TRACKERS_DIR}/.gitkeep": "",
         "evidence/.gitkeep": "",
+        **_host_files(path, person_id, email),
     }
     written = []
     for rel, text in files.items():
@@ -309,6 +310,22 @@ def init_repository(path: Path, provider: str, person_id: str, name: str, email:
         written.append(target)
     written += schema.write(path / SCHEMA_DIR)
     return written
+
+
+def _host_files(path: Path, person_id: str, email: str) -> dict[str, str]:
+    """The CI, pre-commit and CODEOWNERS files, for trackers at `path` within git's work tree
+    (a subfolder of a larger repository gets `--repo` in its commands and paths)."""
+    from datetime import date as _date
+
+    from cqctrack.format import codeowners
+    from cqctrack.git import run
+    from cqctrack.write import ci
+
+    top = run.toplevel(path)
+    prefix = path.resolve().relative_to(top.resolve()).as_posix() if top is not None else "."
+    manager = records.Person(name=person_id, role=codeowners.MANAGER, emails=(email,))
+    owners = codeowners.block({person_id: manager}, {}, prefix, _date.today())
+    return {**ci.files(prefix), codeowners.FILE: owners}
 
 
 def commit_scaffold(path: Path, written: list[Path]) -> str:

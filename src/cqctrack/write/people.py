@@ -215,3 +215,20 @@ def leave(
     if successor is not None:
         trailers["Reassigned-To"] = successor
     return rec.commit_staged(summary, trailers)
+
+
+def codeowners(rec: Recorder) -> Outcome:
+    """Write CODEOWNERS' cqctrack block from the register and the trackers, in one commit.
+
+    The file is created when missing; lines outside the block are kept. Refused when it
+    is already up to date, so that no empty commit is made."""
+    from cqctrack.format import codeowners as owners
+
+    if not rec.stage_codeowners([], force=True):
+        raise Refused(
+            f"{owners.FILE} is already up to date; nothing was written",
+            hint="it changes with the people register and the trackers' registered managers",
+        )
+    return rec.commit_staged(
+        f"Update {owners.FILE} from the people register", {"Event": "codeowners"}
+    )

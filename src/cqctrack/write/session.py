@@ -13,7 +13,7 @@ trailers. Every refusal happens before anything is written.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,6 +55,8 @@ class _Staged:
     rel: str
     doc: document.Document | None = None
     source: Path | None = None  # an evidence file copied in from outside the repository
+    text: bytes | None = None  # a plain file cqctrack keeps (CODEOWNERS), new content
+    before: bytes | None = None  # and what it held, to put back if a later write fails
 
 
 class Recorder:
@@ -357,10 +359,53 @@ class Recorder:
         self.stage_create(rel, model, text)
         return self.commit_staged(summary, trailers)
 
+    def stage_codeowners(self, written: list[gate.Written], force: bool = False) -> bool:
+        """Keep CODEOWNERS' block in step with the register and trackers this change leaves.
+
+        Only a file that already holds cqctrack's block is kept (unless `force`: `people
+        codeowners` writes it); lines outside the block are the user's and stay. Returns
+        whether the file changes."""
+        from cqctrack.format import codeowners
+
+        path = self.root / codeowners.FILE
+        try:
+            before: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            before = None
+        old = before.decode("utf-8", "replace") if before is not None else None
+        if not force and codeowners.kept(old) is None:
+            return False
+        fresh = self.codeowners_block(written)
+        text = codeowners.updated(old, fresh).encode("utf-8")
+        if text == before:
+            return False
+        self._hold(locks.file_key(codeowners.FILE), codeowners.FILE)
+        self._staged.append(_Staged(codeowners.FILE, text=text, before=before))
+        return True
+
+    def codeowners_block(self, written: Sequence[gate.Written] = ()) -> str:
+        """CODEOWNERS' block for the repository as `written` would leave it."""
+        from cqctrack.format import codeowners, models
+
+        people: dict[str, Any] = dict(self.snap.config.people) if self.snap.config else {}
+        trackers: dict[str, Any] = dict(self.snap.trackers)
+        for w in written:
+            if isinstance(w.model, models.Config):
+                people = dict(w.model.people)
+            elif isinstance(w.model, models.Tracker):
+                trackers[w.rel.split("/")[1]] = w.model
+        prefix = "."
+        if self.repo is not None and self.repo.working_tree_dir is not None:
+            top = Path(self.repo.working_tree_dir).resolve()
+            prefix = self.root.relative_to(top).as_posix()
+        return codeowners.block(people, trackers, prefix, self.today)
+
     def commit_staged(self, summary: str, trailers: dict[str, str]) -> Outcome:
         """Check every staged file as `check` would, write them all, and commit them at once."""
         docs = [s for s in self._staged if s.doc is not None]
         written = self._validated(docs)
+        if any(w.kind in ("config", "tracker") for w in written):
+            self.stage_codeowners(written)
         file_check = self._file_check()
         gate.refuse_problems(
             self.snap,
@@ -403,7 +448,7 @@ class Recorder:
             )
         marks = []
         for item in staged:
-            data = prepared.get(item.rel)
+            data = prepared.get(item.rel, item.text)
             if data is None and item.source is not None:
                 data = item.source.read_bytes()
             try:
@@ -461,6 +506,10 @@ class Recorder:
                 elif staged.source is not None:
                     document.atomic_write(path, staged.source.read_bytes(), create=True)
                     done.append((path, None))
+                elif staged.text is not None:
+                    create = staged.before is None
+                    document.atomic_write(path, staged.text, create=create, rel=staged.rel)
+                    done.append((path, staged.before))
         except BaseException:
             for path, previous in reversed(done):
                 if previous is None:
