@@ -420,3 +420,25 @@ def test_the_summary_kept_per_action_is_judged_again_when_what_it_read_changes(
     assert cached.output != before  # the edit changes what the summary says
     monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
     assert cached.output == runner.invoke(app, query).output
+
+
+def test_the_kept_versions_of_cqctrack_yaml_follow_new_commits(examples: Path, monkeypatch) -> None:
+    from cqctrack.git import facts
+
+    caches = cache.Caches(examples)
+    first = facts.config_history(examples, caches)
+    assert len(first) == 1 and facts.config_history(examples, caches) == first  # kept
+    config = examples / "cqctrack.yaml"
+    config.write_text(
+        config.read_text().replace("verifier_may_be_owner: false", "verifier_may_be_owner: true")
+    )
+    commit_all(examples, "Relax the verifier rule", "2026-11-21")
+    later = facts.config_history(examples, caches)
+    assert len(later) == 2 and later[0] == first[0]
+    assert later[1][1] is not None and later[1][1] != first[0][1]  # the relaxed policy
+    assert later[1][0][0] == git(examples, "rev-parse", "HEAD").strip()
+    query = ["--repo", str(examples), "history", "MED-003", "--format", "json"]
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    cached = runner.invoke(app, query).output
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached == runner.invoke(app, query).output

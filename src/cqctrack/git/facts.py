@@ -664,9 +664,33 @@ class RepoHistory(Mapping[str, ActionHistory]):
         return sum(1 for _ in self)
 
 
-def config_history(root: Path, caches: cache.Caches, rev: str = "HEAD") -> list[tuple[Author, Any]]:
+def config_history(
+    root: Path, caches: cache.Caches, rev: str = "HEAD", sha: str | None = None
+) -> list[tuple[Author, Any]]:
     """Every version of cqctrack.yaml committed up to `rev`, for commands that read one
-    file's history (`cqctrack history`): as `RepoHistory.config_versions`, read on its own."""
+    file's history (`cqctrack history`): as `RepoHistory.config_versions`, read on its own.
+
+    The list is kept for the commit `rev` names (`config-history`), so a `history` of one
+    action after another does not walk the whole log again (0.16 s at 100,000 actions)."""
+    if sha is None:  # the commit `rev` names, unless the caller knows it
+        sha = run.run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).strip()
+    kept = caches.read("config-history", lambda v: len(v) == 2 and isinstance(v[1], list))
+    if sha and kept is not None and kept[0] == sha:
+        versions = [(tuple(author), blob) for author, blob in kept[1]]
+    else:
+        versions = _config_log(root, rev)
+        if sha:
+            caches.write("config-history", (sha, [(list(a), b) for a, b in versions]))
+    known = caches.read("configs", lambda v: isinstance(v, dict)) or {}
+    missing = [b for _, b in versions if b is not None and b not in known]
+    if missing:
+        for blob, content in run.cat_blobs(root, missing):
+            known[blob] = _plain_config(content)
+        caches.write("configs", known)
+    return [(author, known.get(b) if b else None) for author, b in versions]
+
+
+def _config_log(root: Path, rev: str) -> list[tuple[Author, str | None]]:
     text = run.run(
         root,
         "log",
@@ -689,13 +713,7 @@ def config_history(root: Path, caches: cache.Caches, rev: str = "HEAD") -> list[
                 after = line.partition("\t")[0].split()[3]
                 blob = None if after == _NO_BLOB else after
         versions.append(((sha, when, name, email, seq), blob))
-    known = caches.read("configs", lambda v: isinstance(v, dict)) or {}
-    missing = [b for _, b in versions if b is not None and b not in known]
-    if missing:
-        for blob, content in run.cat_blobs(root, missing):
-            known[blob] = _plain_config(content)
-        caches.write("configs", known)
-    return [(author, known.get(b) if b else None) for author, b in versions]
+    return versions
 
 
 def _unpack(blob: bytes) -> FileFacts:

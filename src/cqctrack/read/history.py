@@ -191,7 +191,8 @@ def file_history(
     gov = None
     relaxed: tuple[governance.Relaxation, ...] = ()
     if config is not None:
-        versions_of_config = facts.config_history(root, caches, rev)
+        head = at.sha if at is not None else where.head
+        versions_of_config = facts.config_history(root, caches, rev, head)
         gov = read_governance.context(root, config.policy, versions_of_config, where.edge)
         shas = [v.commit.sha for v in versions if v.commit is not None]
         gov = read_governance.with_signatures(root, gov, shas, config.people, caches)
