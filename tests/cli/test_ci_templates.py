@@ -179,3 +179,18 @@ def test_the_pre_commit_config_runs_check_on_tracker_files(pull_request: Path) -
     refused = shell(pull_request, hook["entry"])
     assert refused.returncode == 1
     assert "[closure-missing-evidence]" in refused.stdout
+
+
+def test_the_ci_cache_steps_keep_the_folder_cqctrack_caches_in(pull_request: Path) -> None:
+    # A CI job that restores this folder, with CQCTRACK_CACHE_KEY set, parses no unchanged
+    # file again (cache.FileCache); a wrong path would silently cache nothing.
+    from cqctrack import cache
+
+    workflow = yaml.safe_load((pull_request / ci.GITHUB_WORKFLOW).read_text())
+    job = workflow["jobs"]["check"]
+    assert job["env"] == {"CQCTRACK_CACHE_KEY": "${{ secrets.CQCTRACK_CACHE_KEY }}"}
+    step = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache"))
+    where = cache.folder(pull_request).relative_to(pull_request).as_posix()
+    assert step["with"]["path"] == where
+    gitlab = yaml.safe_load((pull_request / ci.GITLAB_CI).read_text())["cqctrack"]
+    assert gitlab["cache"]["paths"] == [where]

@@ -31,6 +31,19 @@ def _version() -> str:
     return __version__.split("+")[0]
 
 
+def _cache_path(prefix: str, home: str) -> str:
+    """Where cqctrack keeps its caches in the CI job (cache.folder): inside .git for a
+    tracker repository at the top of the checkout, else the user's cache folder."""
+    return ".git/cqctrack" if prefix == "." else f"{home}/cqctrack"
+
+
+def _gitlab_cache_home(prefix: str) -> str:
+    # GitLab caches only paths inside the project folder.
+    if prefix == ".":
+        return ""
+    return '\n    XDG_CACHE_HOME: "$CI_PROJECT_DIR/.cqctrack-cache"'
+
+
 def github_workflow(prefix: str = ".") -> str:
     repo = _repo_option(prefix)
     return f"""\
@@ -48,6 +61,10 @@ permissions:
 jobs:
   check:
     runs-on: ubuntu-latest
+    env:
+      # The secret that authenticates cqctrack's caches (Settings > Secrets > Actions:
+      # any long random text). Without it the restored cache is not trusted, only slower.
+      CQCTRACK_CACHE_KEY: ${{{{ secrets.CQCTRACK_CACHE_KEY }}}}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -57,6 +74,11 @@ jobs:
           python-version: "3.12"
       - name: Install cqctrack
         run: python -m pip install "cqctrack=={_version()}"
+      - uses: actions/cache@v4   # what cqctrack read last time: unchanged files are not parsed again
+        with:
+          path: {_cache_path(prefix, "~/.cache")}
+          key: cqctrack-${{{{ github.sha }}}}
+          restore-keys: cqctrack-
       - name: Check the trackers
         run: cqctrack {repo}check --format github ${{GITHUB_BASE_REF:+--since "origin/$GITHUB_BASE_REF"}}
       - name: Build the meeting pack
@@ -79,7 +101,13 @@ def gitlab_ci(prefix: str = ".") -> str:
 cqctrack:
   image: python:3.12
   variables:
-    GIT_DEPTH: "0"   # cqctrack reads the whole history; a shallow clone is refused
+    GIT_DEPTH: "0"   # cqctrack reads the whole history; a shallow clone is refused{_gitlab_cache_home(prefix)}
+  # What cqctrack read last time, so unchanged files are not parsed again. Set a masked
+  # CI/CD variable CQCTRACK_CACHE_KEY (any long random text) so the cache is trusted.
+  cache:
+    key: cqctrack
+    paths:
+      - {_cache_path(prefix, ".cqctrack-cache")}
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
