@@ -376,6 +376,7 @@ SUMMARY = ["summary", "--as-of", "2026-11-23", "--format", "json"]
         "concern reviewed",
         "tracker's manager changed",
         "people changed",
+        "staff repeated",
         "later day",
     ],
 )
@@ -413,6 +414,13 @@ def test_the_summary_kept_per_action_is_judged_again_when_what_it_read_changes(
         config = examples / "cqctrack.yaml"
         text = config.read_text()
         config.write_text(text.replace("role: nominated-individual", "role: care-coordinator", 1))
+    elif edit == "staff repeated":
+        # One care worker on two actions: a repeat the summary lists.
+        for name in ("MED-001", "MED-002"):
+            action = examples / f"trackers/riverside-homecare/actions/{name}.yaml"
+            text = action.read_text()
+            owner = next(line for line in text.splitlines() if line.startswith("owner: "))
+            action.write_text(text.replace(owner, f"{owner}\nstaff_refs: [CW-014]", 1))
     else:
         query[-3] = "2026-11-30"
     cached = runner.invoke(app, query)

@@ -112,7 +112,7 @@ def user_key(path: Path | None = None) -> bytes | None:
     return key if len(key) >= 32 else None
 
 
-def _mac(key: bytes, payload: bytes) -> bytes:
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
     return hashlib.blake2b(payload, key=key[:64], digest_size=_MAC_SIZE).digest()
 
 
@@ -145,13 +145,19 @@ class Caches:
         except OSError:
             return None
         head = len(MAGIC)
-        mac, payload = blob[head : head + _MAC_SIZE], blob[head + _MAC_SIZE :]
+        # A view, not a slice: a copy of a 100 MB cache would double what a run holds.
+        view = memoryview(blob)
+        mac, payload = bytes(view[head : head + _MAC_SIZE]), view[head + _MAC_SIZE :]
         if not blob.startswith(MAGIC) or not hmac.compare_digest(mac, _mac(key, payload)):
             return None
         try:
             stamp, value = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
+        finally:
+            payload.release()
+            view.release()
+            del blob
         if stamp != STAMP:
             return None
         try:

@@ -41,6 +41,14 @@ class Lazy(Mapping[str, Any]):
             found = self._made[key] = records.from_plain(self.cls, marshal.loads(self.blobs[key]))
         return found
 
+    def peek(self, key: str) -> Any:
+        """The item's record, without keeping it: for a pass over every item that needs
+        each only once (100,000 records kept would be most of a command's memory)."""
+        found = self._made.get(key)
+        if found is None:
+            found = records.from_plain(self.cls, marshal.loads(self.blobs[key]))
+        return found
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.blobs)
 

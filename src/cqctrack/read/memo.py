@@ -92,6 +92,27 @@ class Memo:
         own = self._own_key(action.id)
         self.fresh[action.id] = (own, concern, self._concern_key(concern), states, value)
 
+    def _group_key(self, ids: list[str]) -> int:
+        key = 0
+        for item_id in ids:
+            key = zlib.crc32(self._own_key(item_id).to_bytes(4, "little"), key)
+        return key
+
+    def get_group(self, name: str, ids: list[str]) -> Any:
+        """A value worked out from these actions' files alone (and what the whole memo is
+        keyed by), or None when any of them changed."""
+        if not self.enabled:
+            return None
+        entry = self.entries.get(f"\0{name}")  # ids never start with NUL
+        if entry is None or entry[0] != self._group_key(ids):
+            return None
+        self.fresh[f"\0{name}"] = entry
+        return entry[1]
+
+    def put_group(self, name: str, ids: list[str], value: Any) -> None:
+        if self.enabled:
+            self.fresh[f"\0{name}"] = (self._group_key(ids), value)
+
     def save(self) -> None:
         caches = self.ctx.caches
         if self.enabled and caches is not None and self.fresh != self.entries:

@@ -160,16 +160,23 @@ def summarise(ctx: Workspace) -> Summary:
         for group in groups:
             group.add(one)
     ctx.save()
-    kept.save()
     statuses = measures.assess_concerns(snap, today)
-    by_tracker: dict[str, list[Action]] = {}
-    for action in snap.actions.values():
-        by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
+    by_tracker: dict[str, list[str]] = {}
+    for item_id in snap.actions:
+        by_tracker.setdefault(snap.tracker_of(item_id), []).append(item_id)
     repeats = []
-    for slug, actions in sorted(by_tracker.items()):
-        checks = staff.checks_by_staff(actions, ctx.catalogue)
-        threshold = policy.drift.staff_repeat_threshold
-        repeats += [(slug, r) for r in staff.repeats(actions, threshold, checks)]
+    for slug, ids in sorted(by_tracker.items()):
+        known = kept.get_group(f"staff {slug}", ids)
+        if known is None:
+            actions = [snap.actions.peek(item_id) for item_id in ids]  # one tracker at a time
+            checks = staff.checks_by_staff(actions, ctx.catalogue)
+            threshold = policy.drift.staff_repeat_threshold
+            known = [
+                (r.ref, r.actions, r.checked) for r in staff.repeats(actions, threshold, checks)
+            ]
+            kept.put_group(f"staff {slug}", ids, known)
+        repeats += [(slug, staff.Repeat(*r)) for r in known]
+    kept.save()
     return Summary(
         provider=snap.config.provider if snap.config else "",
         as_of=today,

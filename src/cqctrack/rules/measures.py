@@ -256,11 +256,15 @@ def assess_concerns(
     counts: dict[str, list[int]] = {cid: [0, 0, 0] for cid in snap.concerns}
     grouped: dict[str, list[Action]] = {cid: [] for cid in snap.concerns}
     by_tracker: dict[str, list[Action]] = {}
-    for action in snap.actions.values():
+    for item_id in snap.actions:
+        # Records kept only when the repeats by staff member need them afterwards: a
+        # summary of 100,000 actions would otherwise hold every one at once.
+        action = snap.actions.peek(item_id) if catalogue is None else snap.actions[item_id]
         if catalogue is not None:
             by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
         if action.concern in counts:
-            grouped[action.concern].append(action)
+            if catalogue is not None:
+                grouped[action.concern].append(action)
             column = (
                 1
                 if action.status is Status.CLOSED

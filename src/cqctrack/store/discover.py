@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import stat
 from dataclasses import dataclass
@@ -158,8 +159,18 @@ def _discover_tracker(
             if kind is None:
                 findings.append(_unexpected(entry_rel, folder=True))
                 continue
+            append = files.append
             for item in _scan(entry.path):
-                item_rel = f"{entry_rel}/{item.name}"
+                name = item.name
+                # The common case first, with nothing called that it does not need: an
+                # ordinary .yaml file (not a link), its stat signature inlined (this loop
+                # runs for every file, 100,000 times in a large repository).
+                if name.endswith(".yaml") and item.is_file(follow_symlinks=False):
+                    info = item.stat(follow_symlinks=False)
+                    sig = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                    append(File(f"{entry_rel}/{name}", kind, slug, sig))
+                    continue
+                item_rel = f"{entry_rel}/{name}"
                 if item.is_symlink() and outside(real, item.path):
                     findings.append(_outside(item_rel))
                 elif item.name.endswith(".yaml") and item.is_file():
@@ -234,7 +245,12 @@ def _unexpected(rel: str, folder: bool = False) -> Finding:
 
 def _scan(folder: str) -> list[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
-        return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+        found = [e for e in entries if e.name[:1] != "."]
+    found.sort(key=_NAME)
+    return found
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _valid_slug(slug: str) -> bool:
