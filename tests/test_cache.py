@@ -317,14 +317,30 @@ def _clone_with_caches(examples: Path, tmp_path: Path) -> Path:
     return clone
 
 
+@pytest.mark.parametrize("workers", ["one process", "every core"])
 def test_a_fresh_clone_given_another_clones_cache_parses_no_unchanged_file(
-    examples: Path, tmp_path: Path, monkeypatch
+    examples: Path, tmp_path: Path, monkeypatch, workers: str
 ) -> None:
     from cqctrack.store import load
 
     monkeypatch.setenv("CQCTRACK_CACHE_KEY", "a secret the CI job keeps")
     first = outputs(examples, monkeypatch, cached=True)
     clone = _clone_with_caches(examples, tmp_path)
+    if workers == "every core":  # the files are hashed in worker processes, as at scale
+        monkeypatch.setattr(load, "PARALLEL_MIN", 1)
+        hashed: list[int] = []
+        real_ids = load._content_ids
+        monkeypatch.setattr(
+            load, "_content_ids", lambda paths: hashed.append(len(paths)) or real_ids(paths)
+        )
+        # Parsing happens in the workers too, out of the spy's sight: watch what is sent.
+        sent: list[str] = []
+        real_parse = load._parse_all
+        monkeypatch.setattr(
+            load,
+            "_parse_all",
+            lambda root, todo: sent.extend(f.rel for f in todo) or real_parse(root, todo),
+        )
     # Every file in the clone has a new inode and times: only its content matches.
     parsed: list[str] = []
     real = load.content_data
@@ -339,6 +355,10 @@ def test_a_fresh_clone_given_another_clones_cache_parses_no_unchanged_file(
     ]
     tracked = [p for p in parsed if not p.startswith("evidence/")]
     assert tracked == [], "unchanged files parsed again in the clone"
+    if workers == "every core":
+        assert hashed and hashed[0] > 10
+        assert sent == [], "unchanged files sent to the parse workers"
+        monkeypatch.setattr(load, "PARALLEL_MIN", 600)  # parse below in this process, seen
     # A file changed in the clone is parsed, and what it now says is what is shown.
     action = clone / "trackers/riverside-homecare/actions/MED-007.yaml"
     text = action.read_text()
