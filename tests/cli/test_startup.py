@@ -85,3 +85,25 @@ def test_force_color_colours_check_output_even_when_piped(repo: Path) -> None:
     both = {**plain_env(), "FORCE_COLOR": "1", "NO_COLOR": "1"}
     quiet = subprocess.run(args, capture_output=True, text=True, env=both, check=False)
     assert quiet.stdout == "Checked 6 files: no problems found.\n"
+
+
+def test_a_ctrl_c_that_a_library_turned_into_its_own_error_is_still_an_interruption() -> None:
+    # pydantic builds validators in Rust: a Ctrl-C then comes out as a SchemaError whose
+    # message ends "KeyboardInterrupt: " (seen in a real run of the test above).
+    import pydantic_core
+
+    from cqctrack.cli import _interrupted
+
+    text = (
+        'Error building "model" validator:\n  SchemaError: Field "decision":\n  KeyboardInterrupt: '
+    )
+    assert _interrupted(pydantic_core.SchemaError(text))
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert _interrupted(outer)
+    assert not _interrupted(ValueError("a real bug"))
+    assert not _interrupted(pydantic_core.SchemaError("Field 'x': bad schema"))

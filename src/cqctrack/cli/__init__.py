@@ -51,7 +51,10 @@ class CqcGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console().print("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except Exception:
+        except Exception as error:
+            if _interrupted(error):
+                err_console().print("interrupted")
+                raise typer.Exit(EXIT_INTERRUPTED) from None
             import traceback
 
             console = err_console()
@@ -62,6 +65,20 @@ class CqcGroup(TyperGroup):
                 markup=False,
             )
             raise typer.Exit(EXIT_BUG) from None
+
+
+def _interrupted(error: BaseException) -> bool:
+    """A Ctrl-C that arrived inside a library and came out as its own error: pydantic, for
+    one, turns a KeyboardInterrupt while it builds a validator into a SchemaError whose
+    message ends with it."""
+    seen: BaseException | None = error
+    for _ in range(20):  # the chain of causes, never a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, KeyboardInterrupt) or str(seen).rstrip().endswith("KeyboardInterrupt:"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _debug(ctx: ClickContext) -> bool:
