@@ -162,3 +162,33 @@ def measure_record(data: dict[str, Any]) -> records.Measure:
 def policy_record(data: dict[str, Any]) -> records.Policy:
     config = records.decode("config", {"provider": "Test Care Ltd", "people": {}, "policy": data})
     return config.policy  # type: ignore[no-any-return]
+
+
+def index_reachable() -> bool:
+    """Can pip reach a package index for cqctrack's dependencies? (the heavy tests)"""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=10):
+            return True
+    except OSError:
+        return False
+
+
+def a_providers_first_commands(cqc: Any, init_target: str) -> Any:
+    """What a new provider runs first, through `cqc(*args)`: init, two more people, a tracker
+    and a concern (the heavy tests drive an installed cqctrack with it). Returns what init
+    printed."""
+    started = cqc("init", init_target, "--provider", "Riverside Care Ltd", "--manager", "mpatel",
+        "--name", "Meera Patel", "--email", "meera@example.org")  # fmt: skip
+    cqc("people", "add", "jreed", "--name", "Jo Reed", "--role", "nominated-individual",
+        "--email", "jo@example.org")  # fmt: skip
+    cqc("people", "add", "tokafor", "--name", "Tunde Okafor", "--role", "training-lead",
+        "--email", "tunde@example.org")  # fmt: skip
+    cqc("new", "tracker", "riverside-homecare", "--name", "Riverside Homecare",
+        "--service-type", "homecare", "--prefix", "MED", "--registered-manager", "mpatel",
+        "--nominated-individual", "jreed")  # fmt: skip
+    cqc("new", "concern", "--tracker", "riverside-homecare", "--title", "Gaps in MAR records",
+        "--source", "internal-audit", "--statement", "S8", "--regulation", "12", "--risk",
+        "high", "--summary", "Missing signatures on MARs")  # fmt: skip
+    return started

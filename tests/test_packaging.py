@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import urllib.request
 import venv
 import zipfile
 from datetime import date, timedelta
@@ -21,16 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from tests.helpers import a_providers_first_commands, index_reachable
 
 pytestmark = pytest.mark.heavy
-
-
-def index_reachable() -> bool:
-    try:
-        with urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=10):
-            return True
-    except OSError:
-        return False
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -88,20 +80,7 @@ def test_the_wheel_installs_in_a_fresh_venv_and_runs_a_providers_first_commands(
     def cqc(*args: str) -> str:
         return run([cqctrack, *args], work / "trackers" if args[0] != "init" else work, env)
 
-    assert "Committed the new files." in cqc(
-        "init", "trackers", "--provider", "Riverside Care Ltd", "--manager", "mpatel",
-        "--name", "Meera Patel", "--email", "meera@example.org",
-    )  # fmt: skip
-    cqc("people", "add", "jreed", "--name", "Jo Reed", "--role", "nominated-individual",
-        "--email", "jo@example.org")  # fmt: skip
-    cqc("people", "add", "tokafor", "--name", "Tunde Okafor", "--role", "training-lead",
-        "--email", "tunde@example.org")  # fmt: skip
-    cqc("new", "tracker", "riverside-homecare", "--name", "Riverside Homecare",
-        "--service-type", "homecare", "--prefix", "MED", "--registered-manager", "mpatel",
-        "--nominated-individual", "jreed")  # fmt: skip
-    cqc("new", "concern", "--tracker", "riverside-homecare", "--title", "Gaps in MAR records",
-        "--source", "internal-audit", "--statement", "S8", "--regulation", "12", "--risk",
-        "high", "--summary", "Missing signatures on MARs")  # fmt: skip
+    assert "Committed the new files." in a_providers_first_commands(cqc, "trackers")
     cqc("new", "measure", "--concern", "MED-C1", "--title", "Complete medicines records",
         "--target", "95", "--sustain", "3")  # fmt: skip
     cqc("new", "action", "--concern", "MED-C1", "--title", "Competency checks", "--owner",

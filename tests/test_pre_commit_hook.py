@@ -14,27 +14,18 @@ import os
 import shutil
 import subprocess
 import sys
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT, commit_all, git
+from tests.helpers import a_providers_first_commands, index_reachable
 
 pytestmark = pytest.mark.heavy
 
 CQCTRACK = Path(sys.executable).parent / "cqctrack"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-
-
-def index_reachable() -> bool:
-    """Can pip reach a package index for cqctrack's dependencies?"""
-    try:
-        with urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=10):
-            return True
-    except OSError:
-        return False
 
 
 def source_snapshot(target: Path) -> str:
@@ -72,18 +63,7 @@ def test_pre_commit_refuses_a_commit_closing_an_action_without_evidence(
         done = run([str(CQCTRACK), *args], tmp_path if args[0] == "init" else root, env)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    cqc("init", str(root), "--provider", "Riverside Care Ltd", "--manager", "mpatel",
-        "--name", "Meera Patel", "--email", "meera@example.org")  # fmt: skip
-    cqc("people", "add", "jreed", "--name", "Jo Reed", "--role", "nominated-individual",
-        "--email", "jo@example.org")  # fmt: skip
-    cqc("people", "add", "tokafor", "--name", "Tunde Okafor", "--role", "training-lead",
-        "--email", "tunde@example.org")  # fmt: skip
-    cqc("new", "tracker", "riverside-homecare", "--name", "Riverside Homecare",
-        "--service-type", "homecare", "--prefix", "MED", "--registered-manager", "mpatel",
-        "--nominated-individual", "jreed")  # fmt: skip
-    cqc("new", "concern", "--tracker", "riverside-homecare", "--title", "Gaps in MAR records",
-        "--source", "internal-audit", "--statement", "S8", "--regulation", "12", "--risk",
-        "high", "--summary", "Missing signatures on MARs")  # fmt: skip
+    a_providers_first_commands(cqc, str(root))
     cqc("new", "action", "--concern", "MED-C1", "--title", "Competency checks", "--owner",
         "tokafor", "--due", (today + timedelta(days=30)).isoformat(), "--risk", "high",
         "--requires", "Observed competency check=competency-assessment", "--outcome",
