@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cqctrack import cache
 from cqctrack.findings import Finding, capped, from_plain, to_plain
@@ -173,18 +173,28 @@ def _same_content(
 def _content_ids(paths: list[str]) -> list[str | None]:
     """Each file's git blob id, or None where it cannot be read; across all cores when
     there are many (a fresh clone of 100,000 files reads and hashes every one)."""
+    return _spread(_hash_chunk, paths)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _spread(work: Callable[[list[T]], list[R]], jobs: list[T]) -> list[R]:
+    """`work(jobs)`, split over every core when there are enough jobs to be worth it
+    (below PARALLEL_MIN, starting worker processes costs more than it saves)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_MIN or workers < 2:
-        return _hash_chunk(paths)
+    if len(jobs) < PARALLEL_MIN or workers < 2:
+        return work(jobs)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [digest for chunk in pool.map(_hash_chunk, chunks) for digest in chunk]
+        return [outcome for chunk in pool.map(work, chunks) for outcome in chunk]
 
 
 def _hash_chunk(paths: list[str]) -> list[str | None]:
@@ -283,19 +293,7 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
 
 def _parse_all(root: Path, todo: list[File]) -> list[_Parsed]:
     jobs = [(str(root / item.rel), item.rel, item.kind) for item in todo]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_MIN or workers < 2:
-        return [_parse_job(*job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_parse_chunk, chunks)
-        return [outcome for chunk in results for outcome in chunk]
+    return _spread(_parse_chunk, jobs)
 
 
 # A file's findings, its plain record when valid, and the git blob id of the content
