@@ -176,7 +176,10 @@ class Caches:
             target.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + _mac(key, payload) + payload)
+                # Three writes, not one joined copy of a cache that may be 100 MB.
+                handle.write(MAGIC)
+                handle.write(_mac(key, payload))
+                handle.write(payload)
             Path(tmp).replace(target / f"{name}{SUFFIX}")
         except OSError:
             return
