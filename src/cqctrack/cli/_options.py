@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cqctrack.cli import complete
 from cqctrack.errors import InvalidInput
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.store.discover import find_root
@@ -137,6 +138,49 @@ AsOf = Annotated[
         "--as-of",
         metavar="DATE",
         help="Judge dates as at DATE (YYYY-MM-DD) instead of today.",
+        show_default=False,
+    ),
+]
+
+
+# The filters every command over the register takes (review, export, report): one
+# definition, so the same option reads and completes the same everywhere.
+TrackerFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tracker",
+        autocompletion=complete.trackers,
+        metavar="SLUG",
+        help="Only this tracker (repeatable).",
+        show_default=False,
+    ),
+]
+OwnerFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--owner",
+        autocompletion=complete.people,
+        metavar="PERSON",
+        help="Only actions owned by PERSON (repeatable).",
+        show_default=False,
+    ),
+]
+StatementFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--statement",
+        metavar="ID",
+        help="Only actions citing this quality statement or KLOE, e.g. S8 (repeatable).",
+        show_default=False,
+    ),
+]
+KeyQuestionFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--key-question",
+        metavar="KQ",
+        help="Only actions under this key question: safe, effective, caring, "
+        "responsive or well-led (repeatable).",
         show_default=False,
     ),
 ]

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli import complete
-from cqctrack.cli._options import parse_date, state
+from cqctrack.cli._options import TrackerFilter, parse_date, state
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 
 if TYPE_CHECKING:
@@ -75,16 +74,7 @@ def report(
         str | None,
         typer.Option("--until", metavar="DATE", help="End of the period.", show_default=False),
     ] = None,
-    tracker: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tracker",
-            autocompletion=complete.trackers,
-            metavar="SLUG",
-            help="Only this tracker (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    tracker: TrackerFilter = None,
     repos: Annotated[
         list[Path] | None,
         typer.Option(

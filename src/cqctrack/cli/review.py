@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqctrack.cli import complete
-from cqctrack.cli._options import AllowShallow, AsOf, AtOption, emit, moment, out_console, state
+from cqctrack.cli._options import (
+    AllowShallow,
+    AsOf,
+    AtOption,
+    KeyQuestionFilter,
+    OwnerFilter,
+    StatementFilter,
+    TrackerFilter,
+    emit,
+    moment,
+    out_console,
+    state,
+)
 from cqctrack.errors import EXIT_CANNOT_RUN
 from cqctrack.reports.formats import RICH_MIN_WIDTH, RICH_ROW_LIMIT, ReportFormat
 
@@ -101,45 +112,10 @@ def review(
             show_default=False,
         ),
     ] = None,
-    tracker: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tracker",
-            autocompletion=complete.trackers,
-            metavar="SLUG",
-            help="Only this tracker (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    owner: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--owner",
-            autocompletion=complete.people,
-            metavar="PERSON",
-            help="Only actions owned by PERSON (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    statement: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--statement",
-            metavar="ID",
-            help="Only actions citing this quality statement or KLOE, e.g. S8 (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    key_question: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--key-question",
-            metavar="KQ",
-            help="Only actions under this key question: safe, effective, caring, "
-            "responsive or well-led (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    tracker: TrackerFilter = None,
+    owner: OwnerFilter = None,
+    statement: StatementFilter = None,
+    key_question: KeyQuestionFilter = None,
     status: Annotated[
         list[ReviewStatus] | None,
         typer.Option(

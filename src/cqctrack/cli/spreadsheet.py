@@ -11,7 +11,17 @@ from typing import Annotated
 import typer
 
 from cqctrack.cli import complete
-from cqctrack.cli._options import AsOf, emit, err_console, parse_date, state
+from cqctrack.cli._options import (
+    AsOf,
+    KeyQuestionFilter,
+    OwnerFilter,
+    StatementFilter,
+    TrackerFilter,
+    emit,
+    err_console,
+    parse_date,
+    state,
+)
 from cqctrack.cli.record import NoCommit
 from cqctrack.errors import EXIT_FOUND, InvalidInput
 from cqctrack.format.vocab import ConcernSource, Status
@@ -216,44 +226,10 @@ def export(
             show_default=False,
         ),
     ] = None,
-    tracker: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tracker",
-            autocompletion=complete.trackers,
-            metavar="SLUG",
-            help="Only this tracker (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    owner: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--owner",
-            autocompletion=complete.people,
-            metavar="PERSON",
-            help="Only actions owned by PERSON (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    statement: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--statement",
-            metavar="ID",
-            help="Only actions citing this statement (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    key_question: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--key-question",
-            metavar="KQ",
-            help="Only actions under this key question (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    tracker: TrackerFilter = None,
+    owner: OwnerFilter = None,
+    statement: StatementFilter = None,
+    key_question: KeyQuestionFilter = None,
     status: Annotated[
         list[Status] | None,
         typer.Option(
