@@ -159,8 +159,9 @@ def measures_for(
     ]  # fmt: skip
     for m in measures:
         m.pristine = m.key.startswith("floor") and "task" not in m.key
-    task_floor = measures[5]
-    task_floor.available = taskrc is not None
+    for m in measures:
+        if m.key == "floor: task +OVERDUE list":
+            m.available = taskrc is not None
     return measures
 
 

@@ -676,11 +676,11 @@ def config_history(
         sha = run.run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).strip()
     kept = caches.read("config-history", lambda v: len(v) == 2 and isinstance(v[1], list))
     if sha and kept is not None and kept[0] == sha:
-        versions = [(tuple(author), blob) for author, blob in kept[1]]
+        versions = kept[1]
     else:
         versions = _config_log(root, rev)
         if sha:
-            caches.write("config-history", (sha, [(list(a), b) for a, b in versions]))
+            caches.write("config-history", (sha, versions))
     known = caches.read("configs", lambda v: isinstance(v, dict)) or {}
     missing = [b for _, b in versions if b is not None and b not in known]
     if missing:

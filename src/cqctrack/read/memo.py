@@ -23,6 +23,8 @@ import os
 import zlib
 from typing import TYPE_CHECKING, Any
 
+from cqctrack import cache
+
 if TYPE_CHECKING:
     from cqctrack.format.records import Action
     from cqctrack.read.review import Workspace
@@ -63,10 +65,9 @@ class Memo:
 
     def _state(self, ref: str) -> tuple[int, ...] | None:
         try:
-            info = os.stat(f"{self._base}/{ref}")  # noqa: PTH116 - thousands of them
+            return cache.signature(os.stat(f"{self._base}/{ref}"))  # noqa: PTH116 - thousands
         except (OSError, ValueError):
             return None
-        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
     def get(self, item_id: str) -> Any:
         """The value kept for this action, or None when it must be worked out again."""
