@@ -26,94 +26,40 @@ written by another version:
 Whether caches are used is the caller's choice (`Caches(root, enabled=False)`
 for `--no-cache`), passed down as an argument.
 
-Caches hold data, never code, and are authenticated (issue 12). Anyone who can
-write the cache folder (for repositories outside git it is under the home folder,
-which CI systems save and restore between jobs) must not be able to run code as
-the user or change what a command reports. So a cache file is plain values in
-`marshal`'s data format (which builds no objects of ours and runs nothing), and
-begins with a keyed BLAKE2b MAC of that data. The key lives outside every cache
-folder, in the user's configuration folder (`~/.config/cqctrack/cache-key`,
-created on first use, readable by the user alone), or is passed in (the CLI takes
-`CQCTRACK_CACHE_KEY`, so a CI job can trust caches it restores). A file whose
-MAC does not match is ignored and rebuilt; without a key nothing is cached.
+Caches hold data, never code, and are authenticated (issue 12): each file is
+sealed (`cqctrack.sealed`), plain values behind a keyed MAC whose key lives outside
+every cache folder, so anyone who can write the cache folder (CI systems save and
+restore it) can neither run code as the user nor change what a command reports. A
+file whose MAC does not match is ignored and rebuilt; without a key nothing is cached.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import hmac
-import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cqctrack import __version__
+from cqctrack import __version__, sealed
 from cqctrack.format.records import RECORD_VERSION
+from cqctrack.sealed import MAGIC, SUFFIX, folder, key_file, user_key
+
+__all__ = ["MAGIC", "SUFFIX", "folder", "key_file", "user_key"]
 
 # Anything that changes what a cached value means goes into the stamp.
 STAMP = (15, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
-MAGIC = b"cqctrack-cache-1\n"
-_MAC_SIZE = 32
-SUFFIX = ".cache"
+_mac = sealed.mac
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def signature(stat: os.stat_result) -> Signature:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
-def folder(root: Path) -> Path:
-    """Where this repository's caches live: inside .git when there is one."""
-    git_dir = root / ".git"
-    if git_dir.is_dir():
-        return git_dir / "cqctrack"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "cqctrack" / digest
-
-
-def key_file() -> Path:
-    """Where the user's cache key lives: the configuration folder, never a cache folder."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "cqctrack" / "cache-key"
-
-
-@functools.cache
-def user_key(path: Path | None = None) -> bytes | None:
-    """The user's cache key, made (32 random bytes, mode 0600) the first time; None if impossible."""
-    path = path or key_file()
-    try:
-        key = path.read_bytes()
-        if len(key) >= 32:
-            return key
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(os.urandom(32))
-    except FileExistsError:
-        pass  # another process made it first
-    except OSError:
-        return None
-    try:
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) >= 32 else None
-
-
-def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
-    return hashlib.blake2b(payload, key=key[:64], digest_size=_MAC_SIZE).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,20 +90,12 @@ class Caches:
             blob = (folder(self.root) / f"{name}{SUFFIX}").read_bytes()
         except OSError:
             return None
-        head = len(MAGIC)
-        # A view, not a slice: a copy of a 100 MB cache would double what a run holds.
-        view = memoryview(blob)
-        mac, payload = bytes(view[head : head + _MAC_SIZE]), view[head + _MAC_SIZE :]
-        if not blob.startswith(MAGIC) or not hmac.compare_digest(mac, _mac(key, payload)):
-            return None
+        stored = sealed.unseal(key, blob)
+        del blob
         try:
-            stamp, value = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
+            stamp, value = stored
+        except (TypeError, ValueError):
             return None
-        finally:
-            payload.release()
-            view.release()
-            del blob
         if stamp != STAMP:
             return None
         try:
@@ -170,17 +108,8 @@ class Caches:
         key = self._key() if self.enabled else None
         if key is None:
             return
-        payload = marshal.dumps((STAMP, value))
-        target = folder(self.root)
         try:
-            target.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
-            with os.fdopen(fd, "wb") as handle:
-                # Three writes, not one joined copy of a cache that may be 100 MB.
-                handle.write(MAGIC)
-                handle.write(_mac(key, payload))
-                handle.write(payload)
-            Path(tmp).replace(target / f"{name}{SUFFIX}")
+            sealed.write(folder(self.root) / f"{name}{SUFFIX}", key, (STAMP, value))
         except OSError:
             return
 

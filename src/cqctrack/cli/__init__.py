@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 from cqctrack import __version__
 from cqctrack.cli._options import State, err_console
 from cqctrack.errors import EXIT_BUG, EXIT_INTERRUPTED, CqcError
+from cqctrack.replay import command_word
 
 if TYPE_CHECKING:
     # typer bundles its own click; its Context is what TyperGroup.invoke is typed with.
@@ -181,8 +182,6 @@ COMMANDS: dict[str, str] = {
     "import": "spreadsheet",
     "export": "spreadsheet",
 }
-# Root options that take a value: the word after them is not the command.
-_VALUED = frozenset({"--repo", "-C"})
 
 
 def build(command: str | None = None) -> typer.Typer:
@@ -203,19 +202,6 @@ def build(command: str | None = None) -> typer.Typer:
     for name in [module] if module else dict.fromkeys(COMMANDS.values()):
         importlib.import_module(f"cqctrack.cli.{name}").register(app)
     return app
-
-
-def command_word(args: list[str]) -> str | None:
-    """The command a command line runs: the first word that is not a root option."""
-    words = iter(args)
-    for word in words:
-        if word in _VALUED:
-            next(words, None)
-        elif word == "--":
-            return next(words, None)
-        elif not word.startswith("-"):
-            return word
-    return None
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,7 @@ import typer
 
 from cqctrack.cli import complete
 from cqctrack.errors import InvalidInput
-from cqctrack.format.layout import CONFIG_FILE
-from cqctrack.store.discover import find_root
+from cqctrack.store.root import locate
 from cqctrack.wording import visible, visible_lines
 
 if TYPE_CHECKING:
@@ -33,12 +32,7 @@ class State:
 
     def root(self) -> Path:
         """The tracker repository this invocation works on."""
-        if self.repo is not None:
-            path = self.repo.expanduser()
-            if not path.exists():
-                raise InvalidInput(f"--repo {self.repo}: no such folder")
-            return path.resolve() if (path / CONFIG_FILE).is_file() else find_root(path)
-        return find_root(Path.cwd())
+        return locate(self.repo)
 
     def caches(self, root: Path) -> Caches:
         """The repository's caches, or none with --no-cache (or CQCTRACK_NO_CACHE=1).
@@ -46,12 +40,10 @@ class State:
         CQCTRACK_CACHE_KEY, when set, is the secret that authenticates them instead of
         the user's own key (for CI jobs that save and restore caches).
         """
-        import hashlib
-
         from cqctrack.cache import Caches
+        from cqctrack.sealed import environment_key
 
-        secret = os.environ.get("CQCTRACK_CACHE_KEY")
-        key = hashlib.sha256(secret.encode()).digest() if secret else None
+        key = environment_key()
         return Caches(root, enabled=self.use_cache, key=key)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqctrack import cache
+from cqctrack.consulted import consulted
 from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
 from cqctrack.format.layout import SCHEMA_DIR, FileCheck
 from cqctrack.format.snapshot import Snapshot
@@ -196,6 +197,7 @@ def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     from cqctrack.format import codeowners
 
     owners: tuple[tuple[str, cache.Signature], ...]
+    consulted(root / codeowners.FILE)
     try:
         owners = (("", cache.signature((root / codeowners.FILE).stat())),)
     except OSError:
@@ -258,6 +260,7 @@ def stale_schemas(root: Path) -> list[Finding]:
     from cqctrack.format import schema
 
     folder = root / SCHEMA_DIR
+    consulted(folder)
     if not folder.is_dir():
         return []
     out = []
@@ -298,6 +301,7 @@ def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tup
     problem = file_check(ref)
     if problem is not None or not ref.lower().endswith(files.TEXT_SUFFIXES):
         return problem, ()
+    consulted(root / ref)
     try:
         return None, cache.signature((root / ref).stat())
     except OSError:

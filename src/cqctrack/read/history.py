@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from cqctrack import cache
+from cqctrack.consulted import consulted
 from cqctrack.errors import InvalidInput, InvalidRepository, UnknownId
 from cqctrack.findings import Finding
 from cqctrack.format.history import Version
@@ -88,6 +89,7 @@ def _target(root: Path, asked: str) -> Target:
     if pathlike:
         for base in (Path.cwd(), root):
             candidate = (base / text).resolve()
+            consulted(candidate)
             if candidate.is_relative_to(root.resolve()) and candidate.exists():
                 rel = candidate.relative_to(root.resolve()).as_posix()
                 return Target(_kind_of(rel), rel, rel, candidate, "")
@@ -97,7 +99,7 @@ def _target(root: Path, asked: str) -> Target:
     for kind, pattern in _KINDS:
         if re.match(pattern, item):
             folder = _FOLDER[kind]
-            found = sorted((root / TRACKERS_DIR).glob(f"*/{folder}/{item}.yaml"))
+            found = _files_named(root / TRACKERS_DIR, folder, f"{item}.yaml")
             if len(found) > 1:
                 raise InvalidRepository(
                     f"{kind} id {item} is used by {len(found)} files, so cqctrack cannot tell "
@@ -114,6 +116,7 @@ def _target(root: Path, asked: str) -> Target:
             )
     tracker = root / TRACKERS_DIR / text / TRACKER_FILE
     rel = f"{TRACKERS_DIR}/{text}/{TRACKER_FILE}"
+    consulted(tracker)
     if tracker.is_file():
         return Target("tracker", text, rel, tracker, "")
     return Target(
@@ -248,3 +251,19 @@ def _working_copy(
     if last is not None and last.path == rel and last.data == current.data and not current.error:
         return None
     return current
+
+
+def _files_named(trackers: Path, folder: str, name: str) -> list[Path]:
+    """`trackers/*/<folder>/<name>`, each place looked at said to be (`consulted`), so an
+    answer given again is never one from before a file of that name appeared."""
+    try:
+        slugs = sorted(p for p in trackers.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    found = []
+    for slug in slugs:
+        candidate = slug / folder / name
+        consulted(candidate)
+        if candidate.exists():
+            found.append(candidate)
+    return found

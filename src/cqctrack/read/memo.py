@@ -24,6 +24,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from cqctrack import cache
+from cqctrack.consulted import consulted
 
 if TYPE_CHECKING:
     from cqctrack.format.records import Action
@@ -64,8 +65,10 @@ class Memo:
         return -1 if blob is None else zlib.crc32(blob)
 
     def _state(self, ref: str) -> tuple[int, ...] | None:
+        path = f"{self._base}/{ref}"
+        consulted(path)
         try:
-            return cache.signature(os.stat(f"{self._base}/{ref}"))  # noqa: PTH116 - thousands
+            return cache.signature(os.stat(path))  # noqa: PTH116 - thousands
         except (OSError, ValueError):
             return None
 

@@ -1,6 +1,6 @@
 """Finding, reading and caching tracker files: the one reading path.
 
-`discover.find_root` locates a repository, `discover.discover` lists its files,
+`root.locate` finds the repository, `discover.discover` lists its files,
 `load.load` reads and validates them into a `format.snapshot.Snapshot`, and
 `files.checker` says whether an evidence file a record points at is there.
 """

@@ -11,7 +11,6 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from cqctrack import cache
-from cqctrack.errors import RepositoryNotFound
 from cqctrack.findings import Finding, Severity
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, TRACKERS_DIR
 from cqctrack.store.files import outside, what_is
@@ -26,26 +25,6 @@ class File(NamedTuple):
     kind: str  # config, tracker, concern, measure or action
     tracker: str
     sig: cache.Signature
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds `cqctrack.yaml`."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        config = folder / CONFIG_FILE
-        if config.is_file():
-            return folder
-        if config.exists() or config.is_symlink():
-            raise RepositoryNotFound(
-                f"{config} is {what_is(config.stat().st_mode) if config.exists() else 'a broken link'}, "
-                "not a regular file, so cqctrack will not read it",
-                hint=f"replace it with an ordinary {CONFIG_FILE}",
-            )
-    raise RepositoryNotFound(
-        f"no {CONFIG_FILE} in {start} or any folder above it",
-        hint="run the command inside a tracker repository, pass --repo PATH, "
-        "or create one with `cqctrack init`",
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 from stat import S_ISREG
 
+from cqctrack.consulted import consulted
 from cqctrack.format.layout import FileCheck
 
 
@@ -40,10 +41,12 @@ def _evidence_problem(real_root: str, ref: str) -> str | None:
     if parts[0] == ".git":
         return "is inside .git"
     path = f"{real_root}/{ref}"
+    consulted(path)
     resolved = os.path.realpath(path)
     if resolved != path and not resolved.startswith(real_root + os.sep):
         return "is a link to somewhere outside the repository"
     try:
+        consulted(resolved)
         info = os.stat(resolved)  # noqa: PTH116 - see above
     except FileNotFoundError:
         return "does not exist"

@@ -1,0 +1,461 @@
+"""The last answer of a read command, given again while nothing it read has changed.
+
+A quality lead runs `cqctrack review --overdue` and runs it again; CI runs `check` on a
+commit it has checked before. When nothing the first run read has changed, the answer
+cannot have: the second run prints what the first printed, byte for byte, with its
+exit code, and skips everything else (typer, the models, the caches, git).
+
+What "nothing it read" means is recorded by the first run itself, not listed here:
+
+- the command line, the current folder, every environment variable, whether each
+  standard stream is a terminal and how wide, the day, the Python and the installed
+  cqctrack (every file of the package, by stat);
+- every file it opened and every folder it listed (Python's audit events: `open`,
+  `os.scandir`, `os.listdir`), and every file it looked at without opening
+  (`cqctrack.consulted`, raised where cqctrack stats an evidence file or CODEOWNERS);
+- the repository's git state: HEAD and the branch it names, packed refs, shallow,
+  grafts, replacements, `.git/config`, `.gitignore` and `info/exclude`.
+
+Each file is kept by its stat signature (size, mtime, ctime, inode, mode) and each
+folder by the signatures of everything in it, so an edit, a new file, a removed one,
+a commit or a checkout all mean the command runs afresh. As git does for its index,
+a run that saw a file changed within a second of its start keeps no answer, since
+the file may change again within the timestamps' resolution.
+
+Only the read commands in `REPLAYABLE`, and only a run that wrote nothing outside
+the cache folder, read nothing from the terminal, started nothing but git and exited
+0 or 1, is kept. `--no-cache`, `--debug`, `CQCTRACK_NO_CACHE` and `CQCTRACK_NO_REPLAY`
+each turn it off. The answers are sealed with the caches' key (`cqctrack.sealed`),
+so nobody who can write the cache folder can make cqctrack print what it did not
+find. The newest `LIMIT` answers are kept per repository.
+
+This module is imported before anything else, by the entry point: it uses the
+standard library's lightest modules and nothing of cqctrack's but `sealed` and
+`store.root`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import stat
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from cqctrack import __version__, sealed
+from cqctrack.consulted import EVENT as CONSULTED
+
+FORMAT = 1
+REPLAYABLE = frozenset({"check", "history", "review", "show", "summary"})
+LIMIT = 32  # answers kept per repository
+_RACY_NS = 1_000_000_000
+_MAX_OUTPUT = 32 << 20
+_KEPT_EXITS = (0, 1)
+_PREFIX = "replay-"
+# Root options that take a value: the word after them is not the command.
+_VALUED = frozenset({"--repo", "-C"})
+_OFF_WORDS = frozenset({"--no-cache", "--debug", "--help", "-h", "--version"})
+_OFF_VARIABLES = ("CQCTRACK_NO_CACHE", "CQCTRACK_NO_REPLAY", "_CQCTRACK_COMPLETE", "GIT_DIR")
+_FALSE = frozenset({"", "0", "false", "f", "no", "n", "off"})
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# What a repository's git state is, beside the branch HEAD names.
+_GIT_FILES = (
+    "HEAD",
+    "packed-refs",
+    "shallow",
+    "config",
+    "info/grafts",
+    "info/exclude",
+    "commondir",
+)
+_GIT_FOLDERS = ("refs/replace",)
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+# Events after which an answer is not kept: the run did more than read.
+_CHANGING = frozenset(
+    {
+        "os.rename", "os.remove", "os.rmdir", "os.mkdir", "os.symlink", "os.link",
+        "os.truncate", "os.chmod", "os.chown", "os.utime", "os.chflags", "os.lchflags",
+        "os.mkfifo", "os.mknod", "shutil.copyfile", "shutil.copytree", "shutil.move",
+        "shutil.rmtree", "shutil.copymode", "shutil.copystat",
+    }
+)  # fmt: skip
+_OUTSIDE = frozenset(
+    {
+        "builtins.input", "getpass.getpass", "os.system", "os.exec", "os.spawn",
+        "os.posix_spawn", "os.forkpty", "pty.spawn", "os.startfile", "socket.connect",
+        "socket.bind", "socket.getaddrinfo", "urllib.Request", "webbrowser.open",
+        "sqlite3.connect", "os.kill", "os.killpg",
+    }
+)  # fmt: skip
+_LISTING = frozenset({"os.scandir", "os.listdir"})
+
+Sig = tuple[int, int, int, int, int]
+
+
+def command_word(args: list[str]) -> str | None:
+    """The command a command line runs: the first word that is not a root option."""
+    words = iter(args)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif word == "--":
+            return next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def start(args: list[str]) -> Recording | None:
+    """Give the kept answer and exit, when there is one and it still holds; otherwise
+    the recording the run should make (None when this run's answer is not to be kept)."""
+    word = command_word(args)
+    if word not in REPLAYABLE or any(_set(os.environ.get(v)) for v in _OFF_VARIABLES):
+        return None
+    head = args[: args.index(word)]
+    if _OFF_WORDS.intersection(args):
+        return None
+    try:
+        place = _Place.find(head)
+    except Exception:
+        return None
+    if place is None:
+        return None
+    kept = place.read()
+    if kept is not None and _still_holds(kept[1]):
+        _play(kept[2], kept[3])
+    return Recording(place)
+
+
+def _set(value: str | None) -> bool:
+    """Whether a switch in the environment is on, as click reads a flag's variable."""
+    return value is not None and value.strip().lower() not in _FALSE
+
+
+class _Place:
+    """Where this command line's answer is kept, and what it must have been asked with."""
+
+    __slots__ = ("asked", "key", "root", "target")
+
+    def __init__(self, root: Path, target: Path, asked: tuple[Any, ...], key: bytes) -> None:
+        self.root, self.target, self.asked, self.key = root, target, asked, key
+
+    @classmethod
+    def find(cls, head: list[str]) -> _Place | None:
+        from cqctrack.store.root import locate
+
+        repo = _repo_option(head)
+        root = locate(Path(repo) if repo is not None else None)
+        if (root / ".git").exists() and not (root / ".git").is_dir():
+            return None  # a worktree or submodule: its git state lives elsewhere
+        key = sealed.environment_key() or sealed.user_key()
+        if key is None:
+            return None
+        asked = _asked(str(root))
+        name = hashlib.blake2b(marshal.dumps(asked), digest_size=16).hexdigest()
+        return cls(root, sealed.folder(root) / f"{_PREFIX}{name}{sealed.SUFFIX}", asked, key)
+
+    def read(self) -> tuple[Any, ...] | None:
+        try:
+            blob = self.target.read_bytes()
+        except OSError:
+            return None
+        kept = sealed.unseal(self.key, blob)
+        if not isinstance(kept, tuple) or len(kept) != 4 or kept[0] != self.asked:
+            return None
+        return kept
+
+
+def _repo_option(head: list[str]) -> str | None:
+    """`--repo`/`-C` as given before the command (the last one counts, as in click), else
+    CQCTRACK_REPO."""
+    found: str | None = None
+    words = iter(head)
+    for word in words:
+        if word in _VALUED:
+            found = next(words, None)
+        elif word.startswith("--repo="):
+            found = word[len("--repo=") :]
+        elif word.startswith("-C") and len(word) > 2:
+            found = word[2:]
+    return found if found is not None else os.environ.get("CQCTRACK_REPO") or None
+
+
+def _asked(root: str) -> tuple[Any, ...]:
+    """Everything about how the command was asked that its answer may depend on."""
+    terminals = []
+    for fd in (0, 1, 2):
+        try:
+            terminals.append(tuple(os.get_terminal_size(fd)) if os.isatty(fd) else None)
+        except OSError:
+            terminals.append(None)
+    return (
+        FORMAT,
+        __version__,
+        sys.version,
+        sys.executable,
+        tuple(sys.argv[1:]),
+        os.getcwd(),
+        root,
+        tuple(sorted(os.environ.items())),
+        tuple(terminals),
+        time.strftime("%Y-%m-%d"),  # the day, as date.today() has it
+        _installed(),
+    )
+
+
+def _installed() -> bytes:
+    """The installed package, every file by size and mtime: another build is another answer."""
+    seen = []
+    for folder, subfolders, names in os.walk(_PACKAGE):
+        subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
+        for name in sorted(names):
+            info = os.stat(os.path.join(folder, name))
+            seen.append((folder, name, info.st_size, info.st_mtime_ns))
+    return hashlib.blake2b(marshal.dumps(seen), digest_size=16).digest()
+
+
+def _sig(path: str) -> Sig | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
+
+
+def _listing(path: str) -> tuple[bytes | None, int]:
+    """A folder's entries as one digest, and the newest time among them. Each file (or
+    link) counts by name and stat signature, not following links; each folder by name
+    alone, since what is in it counts only where the run listed it too (a folder's own
+    times change with everything made in it: `.git`'s with every command git runs)."""
+    try:
+        with os.scandir(path) as found:
+            entries = []
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    entries.append((entry.name, 0, 0, 0, 0, stat.S_IFDIR))
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                entries.append(
+                    (entry.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                     info.st_ino, info.st_mode)
+                )  # fmt: skip
+    except (OSError, ValueError):
+        return None, 0
+    entries.sort()
+    newest = max((max(e[2], e[3]) for e in entries), default=0)
+    return hashlib.blake2b(marshal.dumps(entries), digest_size=20).digest(), newest
+
+
+def _still_holds(inputs: tuple[Any, ...]) -> bool:
+    files, folders = inputs
+    for path, sig in files:
+        if _sig(path) != sig:
+            return False
+    return all(_listing(path)[0] == digest for path, digest in folders)
+
+
+def _play(output: list[tuple[int, bytes]], code: int) -> None:
+    streams = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
+    try:
+        for fd, data in output:
+            if fd == 2:
+                sys.stdout.buffer.flush()
+            streams[fd].write(data)
+            if fd == 2:
+                streams[fd].flush()
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say, and no noise at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
+
+
+class _Bytes:
+    """A binary stream that keeps what is written to it."""
+
+    def __init__(self, raw: Any, fd: int, log: Recording) -> None:
+        self._raw, self._fd, self._log = raw, fd, log
+
+    def write(self, data: Any) -> int:
+        written = int(self._raw.write(data))
+        self._log.wrote(self._fd, bytes(data))
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+class _Text:
+    """A text stream that keeps what is written to it, as the bytes it becomes."""
+
+    def __init__(self, raw: Any, fd: int, log: Recording) -> None:
+        self._raw, self._fd, self._log = raw, fd, log
+        self.buffer = _Bytes(raw.buffer, fd, log)
+
+    def write(self, text: str) -> int:
+        written = int(self._raw.write(text))
+        self._log.wrote(self._fd, text.encode(self._raw.encoding, self._raw.errors or "strict"))
+        return written
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+class Recording:
+    """What a run reads and prints, kept as its answer if it turns out to be a pure read."""
+
+    def __init__(self, place: _Place) -> None:
+        self.place = place
+        self.started = time.time_ns()
+        self.cwd = os.getcwd()
+        self.opened: set[str] = set()
+        self.listed: set[str] = set()
+        self.spoilt = False
+        self.output: list[tuple[int, bytes]] = []
+        self.size = 0
+        self.cache_folder = str(sealed.folder(place.root)) + os.sep
+        ignored = {sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE}
+        self.ignored = (
+            *(os.path.join(p, "") for p in ignored), self.cache_folder, "/dev/", "/proc/", "/sys/",
+        )  # fmt: skip
+        self.streams = (sys.stdout, sys.stderr)
+        sys.stdout = _Text(sys.stdout, 1, self)
+        sys.stderr = _Text(sys.stderr, 2, self)
+        sys.addaudithook(self._hear)
+
+    def wrote(self, fd: int, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > _MAX_OUTPUT:
+            self.spoilt = True
+            self.output = []
+        elif not self.spoilt:
+            self.output.append((fd, data))
+
+    def _path(self, given: Any) -> str | None:
+        if isinstance(given, int) or given is None:
+            return None
+        path = os.fsdecode(given)
+        return os.path.normpath(os.path.join(self.cwd, path))
+
+    def _cached(self, path: str) -> bool:
+        return (path + os.sep).startswith(self.cache_folder)
+
+    def _hear(self, event: str, args: tuple[Any, ...]) -> None:
+        # Called for every audit event of the run: the common ones leave at once, and
+        # nothing here may raise (an audit hook's exception would stop the operation).
+        if self.spoilt:
+            return
+        try:
+            if event == "open":
+                path = self._path(args[0])
+                if path is None:
+                    return
+                flags = args[2] if isinstance(args[2], int) else 0
+                if flags & _WRITE_FLAGS or (
+                    isinstance(args[1], str) and set(args[1]) & set("wax+")
+                ):
+                    if not self._cached(path) and path != os.devnull:
+                        self.spoilt = True
+                elif not path.startswith(self.ignored) and not path.endswith(
+                    (".py", ".pyc", ".so")
+                ):
+                    self.opened.add(path)
+            elif event in _LISTING:
+                path = self._path(args[0] if args else ".")
+                if path is None:
+                    self.spoilt = True
+                elif not path.startswith(self.ignored):
+                    self.listed.add(path)
+            elif event == CONSULTED:
+                path = self._path(args[0])
+                if path is not None:
+                    self.opened.add(path)
+            elif event in _CHANGING:
+                paths = [self._path(a) for a in args if isinstance(a, (str, bytes, os.PathLike))]
+                if not paths or not all(p is not None and self._cached(p) for p in paths):
+                    self.spoilt = True
+            elif event == "subprocess.Popen":
+                program = args[0] or (args[1][0] if args[1] else "")
+                if os.path.basename(os.fsdecode(program)) != "git":
+                    self.spoilt = True
+            elif event in _OUTSIDE:
+                self.spoilt = True
+        except Exception:
+            self.spoilt = True
+
+    def finish(self, code: Any) -> None:
+        """The run is over with exit `code`: keep its answer if it may be given again."""
+        out, err = self.streams
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            self.spoilt = True
+        sys.stdout, sys.stderr = out, err
+        code = 0 if code is None else code
+        if (
+            self.spoilt
+            or code not in _KEPT_EXITS
+            or time.strftime("%Y-%m-%d") != self.place.asked[9]
+        ):
+            return
+        inputs = self._inputs()
+        if inputs is None:
+            return
+        try:
+            sealed.write(
+                self.place.target, self.place.key, (self.place.asked, inputs, self.output, code)
+            )
+            self._prune()
+        except OSError:
+            return
+
+    def _inputs(self) -> tuple[Any, ...] | None:
+        root = str(self.place.root)
+        git = os.path.join(root, ".git")
+        wanted = set(self.opened)
+        wanted.update(os.path.join(git, name) for name in _GIT_FILES)
+        wanted.update((os.path.join(root, "cqctrack.yaml"), os.path.join(root, ".gitignore")))
+        try:
+            with open(os.path.join(git, "HEAD"), encoding="utf-8") as head:
+                ref = head.read().strip()
+            if ref.startswith("ref: refs/"):
+                wanted.add(os.path.join(git, *ref[5:].split("/")))
+        except (OSError, ValueError):
+            pass
+        folders = set(self.listed) | {os.path.join(git, name) for name in _GIT_FOLDERS}
+        limit = self.started - _RACY_NS
+        files = []
+        for path in sorted(wanted):
+            if os.path.dirname(path) in folders and not os.path.islink(path):
+                continue  # its folder's listing holds its signature
+            sig = _sig(path)
+            if sig is not None and (sig[1] >= limit or sig[2] >= limit):
+                return None  # changed as the run began: perhaps again since
+            files.append((path, sig))
+        listings = []
+        for path in sorted(folders):
+            digest, newest = _listing(path)
+            if newest >= limit:
+                return None
+            listings.append((path, digest))
+        return (tuple(files), tuple(listings))
+
+    def _prune(self) -> None:
+        folder = self.place.target.parent
+        kept = []
+        for entry in os.scandir(folder):
+            if entry.name.startswith(_PREFIX) and entry.name.endswith(sealed.SUFFIX):
+                kept.append((entry.stat().st_mtime_ns, entry.path))
+        for _, path in sorted(kept, reverse=True)[LIMIT:]:
+            with contextlib.suppress(OSError):
+                os.remove(path)
