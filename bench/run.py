@@ -653,8 +653,8 @@ def export_rev(rev: str) -> tuple[Path, str]:
             f"#!{sys.executable}\n"
             "import sys\n"
             f"sys.path.insert(0, {str(dest / 'src')!r})\n"
-            "from cqctrack.cli import main\n"
-            "sys.exit(main())\n"
+            "from cqctrack.__main__ import main\n"
+            "main()\n"
         )
         (tmp / "cqctrack").chmod(0o755)
         tmp.rename(dest)

@@ -11,7 +11,6 @@ before the command line is imported at all; otherwise its run is recorded for ne
 
 from __future__ import annotations
 
-import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # as cqctrack.errors has it; not imported, to keep this module light
@@ -34,6 +33,8 @@ def main() -> None:
             raise
         recording.finish(0)
     except KeyboardInterrupt:
+        import signal
+
         # A second Ctrl-C while saying so must not become a traceback either.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:

@@ -86,12 +86,7 @@ class Caches:
         key = self._key() if self.enabled else None
         if key is None:
             return None
-        try:
-            blob = (folder(self.root) / f"{name}{SUFFIX}").read_bytes()
-        except OSError:
-            return None
-        stored = sealed.unseal(key, blob)
-        del blob
+        stored = sealed.read(str(folder(self.root) / f"{name}{SUFFIX}"), key)
         try:
             stamp, value = stored
         except (TypeError, ValueError):
@@ -109,7 +104,7 @@ class Caches:
         if key is None:
             return
         try:
-            sealed.write(folder(self.root) / f"{name}{SUFFIX}", key, (STAMP, value))
+            sealed.write(str(folder(self.root) / f"{name}{SUFFIX}"), key, (STAMP, value))
         except OSError:
             return
 

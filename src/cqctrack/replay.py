@@ -36,18 +36,18 @@ standard library's lightest modules and nothing of cqctrack's but `sealed` and
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
-import stat
 import sys
 import time
-from pathlib import Path
-from typing import Any
 
 from cqctrack import __version__, sealed
 from cqctrack.consulted import EVENT as CONSULTED
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: typing costs more than a replay's own work
+    from typing import Any
 
 FORMAT = 1
 REPLAYABLE = frozenset({"check", "history", "review", "show", "summary"})
@@ -140,30 +140,27 @@ class _Place:
 
     __slots__ = ("asked", "key", "root", "target")
 
-    def __init__(self, root: Path, target: Path, asked: tuple[Any, ...], key: bytes) -> None:
+    def __init__(self, root: str, target: str, asked: tuple[Any, ...], key: bytes) -> None:
         self.root, self.target, self.asked, self.key = root, target, asked, key
 
     @classmethod
     def find(cls, head: list[str]) -> _Place | None:
-        from cqctrack.store.root import locate
+        from cqctrack.store.root import locate_folder
 
-        repo = _repo_option(head)
-        root = locate(Path(repo) if repo is not None else None)
-        if (root / ".git").exists() and not (root / ".git").is_dir():
+        root = locate_folder(_repo_option(head))
+        git = os.path.join(root, ".git")
+        if os.path.exists(git) and not os.path.isdir(git):
             return None  # a worktree or submodule: its git state lives elsewhere
         key = sealed.environment_key() or sealed.user_key()
         if key is None:
             return None
-        asked = _asked(str(root))
+        asked = _asked(root)
         name = hashlib.blake2b(marshal.dumps(asked), digest_size=16).hexdigest()
-        return cls(root, sealed.folder(root) / f"{_PREFIX}{name}{sealed.SUFFIX}", asked, key)
+        target = os.path.join(sealed.folder_of(root), f"{_PREFIX}{name}{sealed.SUFFIX}")
+        return cls(root, target, asked, key)
 
     def read(self) -> tuple[Any, ...] | None:
-        try:
-            blob = self.target.read_bytes()
-        except OSError:
-            return None
-        kept = sealed.unseal(self.key, blob)
+        kept = sealed.read(self.target, self.key)
         if not isinstance(kept, tuple) or len(kept) != 4 or kept[0] != self.asked:
             return None
         return kept
@@ -227,26 +224,30 @@ def _sig(path: str) -> Sig | None:
 
 
 def _listing(path: str) -> tuple[bytes | None, int]:
-    """A folder's entries as one digest, and the newest time among them. Each file (or
-    link) counts by name and stat signature, not following links; each folder by name
-    alone, since what is in it counts only where the run listed it too (a folder's own
-    times change with everything made in it: `.git`'s with every command git runs)."""
+    """A folder's entries as one digest, and the newest time among them.
+
+    Each file (or link) counts by name and stat signature, not following links; each
+    folder by name alone, since what is in it counts only where the run listed it too
+    (a folder's own times change with everything made in it: `.git`'s with every git
+    command). Entries are taken in the order the system lists them, which is the same
+    while the folder is unchanged; another order only means the answer is worked out
+    again. One loop with local names: it runs for every file of the repository.
+    """
+    entries: list[object] = []
+    add = entries.append
+    newest = 0
     try:
         with os.scandir(path) as found:
-            entries = []
             for entry in found:
                 if entry.is_dir(follow_symlinks=False):
-                    entries.append((entry.name, 0, 0, 0, 0, stat.S_IFDIR))
+                    add(entry.name)
                     continue
                 info = entry.stat(follow_symlinks=False)
-                entries.append(
-                    (entry.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                     info.st_ino, info.st_mode)
-                )  # fmt: skip
+                changed, made = info.st_mtime_ns, info.st_ctime_ns
+                add((entry.name, info.st_size, changed, made, info.st_ino, info.st_mode))
+                newest = max(newest, changed, made)
     except (OSError, ValueError):
         return None, 0
-    entries.sort()
-    newest = max((max(e[2], e[3]) for e in entries), default=0)
     return hashlib.blake2b(marshal.dumps(entries), digest_size=20).digest(), newest
 
 
@@ -322,7 +323,7 @@ class Recording:
         self.spoilt = False
         self.output: list[tuple[int, bytes]] = []
         self.size = 0
-        self.cache_folder = str(sealed.folder(place.root)) + os.sep
+        self.cache_folder = os.path.join(sealed.folder_of(place.root), "")
         ignored = {sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE}
         self.ignored = (
             *(os.path.join(p, "") for p in ignored), self.cache_folder, "/dev/", "/proc/", "/sys/",
@@ -420,7 +421,7 @@ class Recording:
             return
 
     def _inputs(self) -> tuple[Any, ...] | None:
-        root = str(self.place.root)
+        root = self.place.root
         git = os.path.join(root, ".git")
         wanted = set(self.opened)
         wanted.update(os.path.join(git, name) for name in _GIT_FILES)
@@ -451,11 +452,13 @@ class Recording:
         return (tuple(files), tuple(listings))
 
     def _prune(self) -> None:
-        folder = self.place.target.parent
+        folder = os.path.dirname(self.place.target)
         kept = []
         for entry in os.scandir(folder):
             if entry.name.startswith(_PREFIX) and entry.name.endswith(sealed.SUFFIX):
                 kept.append((entry.stat().st_mtime_ns, entry.path))
         for _, path in sorted(kept, reverse=True)[LIMIT:]:
-            with contextlib.suppress(OSError):
+            try:
                 os.remove(path)
+            except OSError:
+                continue

@@ -13,13 +13,15 @@ answer (`cqctrack.replay`) reads a sealed file before anything else is imported.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import marshal
 import os
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: typing and pathlib cost more than the replay itself
+    from pathlib import Path
+    from typing import Any
 
 MAGIC = b"cqctrack-cache-1\n"
 MAC_SIZE = 32
@@ -27,20 +29,34 @@ SUFFIX = ".cache"
 KEY_VARIABLE = "CQCTRACK_CACHE_KEY"
 
 
+def folder_of(root: str) -> str:
+    """Where the caches of the repository at `root` live: inside .git when there is one,
+    else under the user's cache folder."""
+    git_dir = os.path.join(root, ".git")
+    if os.path.isdir(git_dir):
+        return os.path.join(git_dir, "cqctrack")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]
+    return os.path.join(base, "cqctrack", digest)
+
+
 def folder(root: Path) -> Path:
-    """Where this repository's caches live: inside .git when there is one."""
-    git_dir = root / ".git"
-    if git_dir.is_dir():
-        return git_dir / "cqctrack"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "cqctrack" / digest
+    """`folder_of`, as a Path."""
+    from pathlib import Path
+
+    return Path(folder_of(str(root)))
+
+
+def _key_path() -> str:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "cqctrack", "cache-key")
 
 
 def key_file() -> Path:
     """Where the user's cache key lives: the configuration folder, never a cache folder."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "cqctrack" / "cache-key"
+    from pathlib import Path
+
+    return Path(_key_path())
 
 
 def environment_key() -> bytes | None:
@@ -49,18 +65,32 @@ def environment_key() -> bytes | None:
     return hashlib.sha256(secret.encode()).digest() if secret else None
 
 
-@functools.cache
-def user_key(path: Path | None = None) -> bytes | None:
-    """The user's cache key, made (32 random bytes, mode 0600) the first time; None if impossible."""
-    path = path or key_file()
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+_KEYS: dict[str, bytes | None] = {}
+
+
+def user_key() -> bytes | None:
+    """The user's cache key, made (32 random bytes, mode 0600) the first time; None if
+    impossible. Read once per process and key file."""
+    path = _key_path()
+    if path not in _KEYS:
+        _KEYS[path] = _user_key(path)
+    return _KEYS[path]
+
+
+def _user_key(path: str) -> bytes | None:
     try:
-        key = path.read_bytes()
+        key = _read(path)
         if len(key) >= 32:
             return key
     except OSError:
         pass
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(os.urandom(32))
@@ -69,7 +99,7 @@ def user_key(path: Path | None = None) -> bytes | None:
     except OSError:
         return None
     try:
-        key = path.read_bytes()
+        key = _read(path)
     except OSError:
         return None
     return key if len(key) >= 32 else None
@@ -96,20 +126,33 @@ def unseal(key: bytes, blob: bytes) -> Any:
         view.release()
 
 
-def write(target: Path, key: bytes, value: Any) -> None:
-    """Seal `value` (plain data only) into `target` atomically; raises OSError."""
-    import tempfile  # only when writing: a replayed answer never does
+def read(path: str, key: bytes) -> Any:
+    """The value sealed in the file at `path`, or None (missing, unreadable, not ours)."""
+    try:
+        blob = _read(path)
+    except OSError:
+        return None
+    return unseal(key, blob)
+
+
+def write(target: str, key: bytes, value: Any) -> None:
+    """Seal `value` (plain data only) into the file `target` atomically; raises OSError."""
+    import contextlib  # only when writing: a replayed answer never does
+    import tempfile
 
     payload = marshal.dumps(value)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", dir=target.parent)
+    where = os.path.dirname(target)
+    os.makedirs(where, exist_ok=True)
+    name = os.path.basename(target).partition(".")[0]
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=where)
     try:
         with os.fdopen(fd, "wb") as handle:
             # Three writes, not one joined copy of a cache that may be 100 MB.
             handle.write(MAGIC)
             handle.write(mac(key, payload))
             handle.write(payload)
-        Path(tmp).replace(target)
+        os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # already gone: nothing to tidy
+            os.unlink(tmp)
         raise
