@@ -82,6 +82,9 @@ def examples(tmp_path: Path, isolated_git: dict[str, str]) -> Path:
     shutil.copytree(PROJECT / "evidence", root / "evidence")
     git(root, "init", "-q")
     commit_all(root, "Example trackers", "2026-11-20")
+    # The user's cache key, made by the first run of all otherwise: a run that writes a
+    # file outside the cache folder keeps no answer.
+    assert sealed.user_key() is not None
     settle()
     return root
 
@@ -130,6 +133,14 @@ def _break_a_file(root: Path) -> None:
     (root / "trackers/oakfield-house/actions/STF-002.yaml").write_text("id: [unclosed\n")
 
 
+def _move_a_ref(root: Path) -> None:
+    git(root, "branch", "elsewhere")
+
+
+def _add_a_mailmap(root: Path) -> None:
+    (root / ".mailmap").write_text("Someone Else <someone@example.org>\n")
+
+
 def _change_the_settings(root: Path) -> None:
     path = root / "cqctrack.yaml"
     path.write_text(path.read_text() + "\n")
@@ -144,6 +155,8 @@ def _change_the_settings(root: Path) -> None:
         _touch_without_change,
         _commit,
         _break_a_file,
+        _move_a_ref,
+        _add_a_mailmap,
         _change_the_settings,
     ],
 )
@@ -248,3 +261,15 @@ def test_answers_kept_are_bounded(examples: Path) -> None:
     for n in range(replay.LIMIT + 3):
         run(examples, ["review", "--as-of", (date(2026, 10, 1) + timedelta(n)).isoformat()])
     assert len(kept(examples)) == replay.LIMIT
+
+
+def test_the_same_listing_is_the_same_digest_in_any_process() -> None:
+    # marshal's usual format marks strings that are interned or shared, which depends on
+    # what else the process holds: digests made that way differed between two runs.
+    from cqctrack import replay
+
+    name = "".join(["track", "ers"])
+    shared = [(name, 1), (name, 2)]
+    apart = [("".join(["track", "ers"]), 1), ("".join(["track", "ers"]), 2)]
+    interned = [(sys.intern("trackers"), 1), (sys.intern("trackers"), 2)]
+    assert replay._canonical(shared) == replay._canonical(apart) == replay._canonical(interned)

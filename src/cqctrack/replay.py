@@ -47,6 +47,7 @@ from cqctrack.consulted import EVENT as CONSULTED
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: typing costs more than a replay's own work
+    from types import FrameType
     from typing import Any
 
 FORMAT = 1
@@ -62,17 +63,15 @@ _OFF_WORDS = frozenset({"--no-cache", "--debug", "--help", "-h", "--version"})
 _OFF_VARIABLES = ("CQCTRACK_NO_CACHE", "CQCTRACK_NO_REPLAY", "_CQCTRACK_COMPLETE", "GIT_DIR")
 _FALSE = frozenset({"", "0", "false", "f", "no", "n", "off"})
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
-# What a repository's git state is, beside the branch HEAD names.
+_IMPORTLIB = os.path.join(os.path.dirname(os.__file__), "importlib", "")
+# What a repository's git state is, beside every ref (each folder under .git/refs).
 _GIT_FILES = (
-    "HEAD",
-    "packed-refs",
-    "shallow",
-    "config",
-    "info/grafts",
-    "info/exclude",
-    "commondir",
-)
-_GIT_FOLDERS = ("refs/replace",)
+    "HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "packed-refs", "shallow", "config",
+    "commondir", "info/grafts", "info/exclude",
+)  # fmt: skip
+# Beside the repository: what else changes what git says (mailmap, ignores, settings).
+_BESIDE = (".gitignore", ".mailmap", "cqctrack.yaml")
+_GIT_SETTINGS = ("~/.gitconfig", "~/.config/git/config", "/etc/gitconfig")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 # Events after which an answer is not kept: the run did more than read.
 _CHANGING = frozenset(
@@ -155,7 +154,7 @@ class _Place:
         if key is None:
             return None
         asked = _asked(root)
-        name = hashlib.blake2b(marshal.dumps(asked), digest_size=16).hexdigest()
+        name = hashlib.blake2b(_canonical(asked), digest_size=16).hexdigest()
         target = os.path.join(sealed.folder_of(root), f"{_PREFIX}{name}{sealed.SUFFIX}")
         return cls(root, target, asked, key)
 
@@ -212,7 +211,7 @@ def _installed() -> bytes:
         for name in sorted(names):
             info = os.stat(os.path.join(folder, name))
             seen.append((folder, name, info.st_size, info.st_mtime_ns))
-    return hashlib.blake2b(marshal.dumps(seen), digest_size=16).digest()
+    return hashlib.blake2b(_canonical(seen), digest_size=16).digest()
 
 
 def _sig(path: str) -> Sig | None:
@@ -223,32 +222,41 @@ def _sig(path: str) -> Sig | None:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
 
 
-def _listing(path: str) -> tuple[bytes | None, int]:
-    """A folder's entries as one digest, and the newest time among them.
+def _canonical(value: Any) -> bytes:
+    """The same bytes for the same plain value in every process. marshal's usual format
+    marks objects that happen to be shared or interned, which differs from run to run;
+    version 0 marks nothing."""
+    return marshal.dumps(value, 0)
 
-    Each file (or link) counts by name and stat signature, not following links; each
-    folder by name alone, since what is in it counts only where the run listed it too
-    (a folder's own times change with everything made in it: `.git`'s with every git
-    command). Entries are taken in the order the system lists them, which is the same
-    while the folder is unchanged; another order only means the answer is worked out
-    again. One loop with local names: it runs for every file of the repository.
-    """
+
+def _entries(path: str) -> list[object] | None:
+    """A folder's entries: each file (or link) by name and stat signature (mode, inode,
+    size, mtime, ctime; not following links); each folder by name alone, since what is
+    in it counts only where the run listed it too (a folder's own times change with
+    everything made in it: `.git`'s with every git command). Entries come in the order
+    the system lists them, which is the same while the folder is unchanged; another
+    order only means the answer is worked out again. One loop with local names: it runs
+    for every file of the repository."""
     entries: list[object] = []
     add = entries.append
-    newest = 0
     try:
         with os.scandir(path) as found:
             for entry in found:
                 if entry.is_dir(follow_symlinks=False):
                     add(entry.name)
-                    continue
-                info = entry.stat(follow_symlinks=False)
-                changed, made = info.st_mtime_ns, info.st_ctime_ns
-                add((entry.name, info.st_size, changed, made, info.st_ino, info.st_mode))
-                newest = max(newest, changed, made)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    add((entry.name, info.st_mode, info.st_ino, info.st_size,
+                         info.st_mtime_ns, info.st_ctime_ns))  # fmt: skip
     except (OSError, ValueError):
-        return None, 0
-    return hashlib.blake2b(marshal.dumps(entries), digest_size=20).digest(), newest
+        return None
+    return entries
+
+
+def _digest(entries: list[object] | None) -> bytes | None:
+    if entries is None:
+        return None
+    return hashlib.blake2b(_canonical(entries), digest_size=20).digest()
 
 
 def _still_holds(inputs: tuple[Any, ...]) -> bool:
@@ -256,7 +264,7 @@ def _still_holds(inputs: tuple[Any, ...]) -> bool:
     for path, sig in files:
         if _sig(path) != sig:
             return False
-    return all(_listing(path)[0] == digest for path, digest in folders)
+    return all(_digest(_entries(path)) == digest for path, digest in folders)
 
 
 def _play(output: list[tuple[int, bytes]], code: int) -> None:
@@ -321,6 +329,8 @@ class Recording:
         self.opened: set[str] = set()
         self.listed: set[str] = set()
         self.spoilt = False
+        self.finished = False  # what finishing reads and writes is not the run's
+        self.busy = False
         self.output: list[tuple[int, bytes]] = []
         self.size = 0
         self.cache_folder = os.path.join(sealed.folder_of(place.root), "")
@@ -347,13 +357,32 @@ class Recording:
         path = os.fsdecode(given)
         return os.path.normpath(os.path.join(self.cwd, path))
 
+    def _importing(self) -> bool:
+        """Whether the folder being listed is listed by Python's import system (its path
+        finder, and importlib.metadata looking for installed packages, list each folder
+        on sys.path, the current folder among them), not by the command."""
+        # Looking at frames raises audit events of their own: not heard (`busy`).
+        self.busy = True
+        try:
+            frame: FrameType | None = sys._getframe(2)
+            for _ in range(12):
+                if frame is None:
+                    return False
+                where = frame.f_code.co_filename
+                if where.startswith("<frozen importlib") or where.startswith(_IMPORTLIB):
+                    return True
+                frame = frame.f_back
+            return False
+        finally:
+            self.busy = False
+
     def _cached(self, path: str) -> bool:
         return (path + os.sep).startswith(self.cache_folder)
 
     def _hear(self, event: str, args: tuple[Any, ...]) -> None:
         # Called for every audit event of the run: the common ones leave at once, and
         # nothing here may raise (an audit hook's exception would stop the operation).
-        if self.spoilt:
+        if self.spoilt or self.finished or self.busy:
             return
         try:
             if event == "open":
@@ -371,6 +400,8 @@ class Recording:
                 ):
                     self.opened.add(path)
             elif event in _LISTING:
+                if self._importing():
+                    return  # Python looking for a module on sys.path, not the command
                 path = self._path(args[0] if args else ".")
                 if path is None:
                     self.spoilt = True
@@ -395,6 +426,7 @@ class Recording:
 
     def finish(self, code: Any) -> None:
         """The run is over with exit `code`: keep its answer if it may be given again."""
+        self.finished = True
         out, err = self.streams
         try:
             sys.stdout.flush()
@@ -409,31 +441,25 @@ class Recording:
             or time.strftime("%Y-%m-%d") != self.place.asked[9]
         ):
             return
-        inputs = self._inputs()
-        if inputs is None:
-            return
         try:
-            sealed.write(
-                self.place.target, self.place.key, (self.place.asked, inputs, self.output, code)
-            )
-            self._prune()
-        except OSError:
-            return
+            inputs = self._inputs()
+            if inputs is not None:
+                answer = (self.place.asked, inputs, self.output, code)
+                sealed.write(self.place.target, self.place.key, answer)
+                self._prune()
+        except Exception:  # keeping an answer is never worth a failure
+            pass
 
     def _inputs(self) -> tuple[Any, ...] | None:
         root = self.place.root
         git = os.path.join(root, ".git")
         wanted = set(self.opened)
         wanted.update(os.path.join(git, name) for name in _GIT_FILES)
-        wanted.update((os.path.join(root, "cqctrack.yaml"), os.path.join(root, ".gitignore")))
-        try:
-            with open(os.path.join(git, "HEAD"), encoding="utf-8") as head:
-                ref = head.read().strip()
-            if ref.startswith("ref: refs/"):
-                wanted.add(os.path.join(git, *ref[5:].split("/")))
-        except (OSError, ValueError):
-            pass
-        folders = set(self.listed) | {os.path.join(git, name) for name in _GIT_FOLDERS}
+        wanted.update(os.path.join(root, name) for name in _BESIDE)
+        wanted.update(os.path.expanduser(name) for name in _GIT_SETTINGS)
+        folders = set(self.listed)
+        for folder, _, _ in os.walk(os.path.join(git, "refs")):
+            folders.add(folder)  # a ref's file is made anew (another inode) whenever it moves
         limit = self.started - _RACY_NS
         files = []
         for path in sorted(wanted):
@@ -445,10 +471,11 @@ class Recording:
             files.append((path, sig))
         listings = []
         for path in sorted(folders):
-            digest, newest = _listing(path)
-            if newest >= limit:
-                return None
-            listings.append((path, digest))
+            entries = _entries(path)
+            for entry in entries or ():
+                if isinstance(entry, tuple) and (entry[4] >= limit or entry[5] >= limit):
+                    return None
+            listings.append((path, _digest(entries)))
         return (tuple(files), tuple(listings))
 
     def _prune(self) -> None:
