@@ -68,6 +68,44 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
     return done.stdout.decode("utf-8", "replace")
 
 
+def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[str]:
+    """`git -C root args...`'s output line by line (UTF-8, replacement on errors), as git
+    writes it: a long `git log` is never held whole. `settings` are `name=value` pairs
+    for git's `-c`. Raises GitError, after the last line, when git fails."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [
+                    "git",
+                    "-C",
+                    str(root),
+                    "-c",
+                    "core.quotepath=off",
+                    *(f for setting in settings for f in ("-c", setting)),
+                    *args,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=_env(),
+            )
+        except FileNotFoundError:
+            raise GitError(
+                "git is not installed or not on PATH", hint="install git and try again"
+            ) from None
+        assert proc.stdout is not None
+        with proc.stdout:
+            for raw in proc.stdout:
+                yield raw.decode("utf-8", "replace")
+        if proc.wait() != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+            refuse_dubious(root, message)
+            raise GitError(f"git {args[0]}: {message}")
+
+
 class RefusedRepository(GitError):
     """Git will not read this repository at all (another user's, "dubious ownership")."""
 
@@ -85,7 +123,14 @@ def refuse_dubious(root: Path, message: str) -> None:
 
 
 def cat_blobs(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes]]:
-    """(spec, content) for each blob `git cat-file --batch` finds, streamed in order.
+    """(spec, content) for each blob `git cat-file --batch` finds, streamed in order."""
+    for spec, content in cat_each(root, specs):
+        if content is not None:
+            yield spec, content
+
+
+def cat_each(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(spec, content) for every spec in order, content None where git has no such blob.
 
     `specs` are blob ids or `commit:path`. A thread feeds the names while this one
     reads, so neither pipe can fill and block the other, and memory holds one blob
@@ -116,6 +161,11 @@ def cat_blobs(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes]]:
             header = stdout.readline().split()
             if len(header) == 3 and header[1] == b"blob":
                 yield spec, stdout.read(int(header[2]) + 1)[:-1]
+            elif len(header) == 3:
+                stdout.read(int(header[2]) + 1)  # not a blob: skipped, as its contents
+                yield spec, None
+            else:
+                yield spec, None
     finally:
         writer.join()
         stdout.close()

@@ -1,0 +1,65 @@
+"""Reading git's output as a stream: every request answered in step, every error said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cqctrack.errors import GitError
+from cqctrack.git import facts, run
+from tests.conftest import commit_all, git
+
+
+def test_every_spec_is_answered_in_order_even_those_git_lacks(git_repo: Path) -> None:
+    action = "trackers/riverside/actions/MED-001.yaml"
+    blob = git(git_repo, "rev-parse", f"HEAD:{action}").strip()
+    tree = git(git_repo, "rev-parse", "HEAD:trackers").strip()
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    specs = [blob, missing, tree, blob]
+    got = list(run.cat_each(git_repo, specs))
+    content = (git_repo / action).read_bytes()
+    # A missing blob and a tree (whose contents git still writes) leave the rest in step.
+    assert got == [(blob, content), (missing, None), (tree, None), (blob, content)]
+    assert list(run.cat_blobs(git_repo, specs)) == [(blob, content), (blob, content)]
+
+
+def test_a_failing_git_command_is_an_error_after_its_output(git_repo: Path) -> None:
+    with pytest.raises(GitError, match="git log"):
+        list(run.lines(git_repo, "log", "no-such-revision"))
+
+
+def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None:
+    path = git_repo / "trackers/riverside/actions/MED-001.yaml"
+    for n in (1, 2):
+        path.write_text(path.read_text() + f"# note {n}\n")
+        commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
+    where = facts.scope(git_repo)
+    assert where is not None
+    log = facts._read_log(git_repo, where, "HEAD", 0)
+    mine = [c for c in log.changes if c[0].endswith("MED-001.yaml")]
+    subjects = [git(git_repo, "log", "-1", "--format=%s", c[1][0]).strip() for c in mine]
+    assert subjects == ["Start trackers", "Note 1", "Note 2"]
+    assert [c[1][4] for c in mine] == sorted(c[1][4] for c in mine)
+    assert mine[1][2] == mine[0][3] and mine[2][2] == mine[1][3]  # each before is the last after
+
+
+def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in (1, 2, 3):
+        for name in ("MED-001", "MED-002"):
+            path = git_repo / f"trackers/riverside/actions/{name}.yaml"
+            path.write_text(path.read_text() + f"# note {n}\n")
+        commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
+    where = facts.scope(git_repo)
+    assert where is not None
+    by_path: dict[str, list[facts._Change]] = {}
+    for change in facts._read_log(git_repo, where, "HEAD", 0).changes:
+        by_path.setdefault(change[0], []).append(change)
+    jobs = [(path, None, changes) for path, changes in by_path.items()]
+    alone = facts._work_files(str(git_repo), jobs)
+    monkeypatch.setattr(facts, "PARALLEL_MIN", 0)  # the workers are forked: they see it
+    shared = facts._work_out(git_repo, jobs)
+    assert sorted(shared) == sorted(alone)
+    assert len(alone) == len(jobs) >= 4
