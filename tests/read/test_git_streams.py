@@ -62,4 +62,4 @@ def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
     monkeypatch.setattr(facts, "PARALLEL_MIN", 0)  # the workers are forked: they see it
     shared = facts._work_out(git_repo, jobs)
     assert sorted(shared) == sorted(alone)
-    assert len(alone) == len(jobs) >= 4
+    assert len(alone) == len(jobs) >= 2  # more than one share
