@@ -273,3 +273,30 @@ def test_the_same_listing_is_the_same_digest_in_any_process() -> None:
     apart = [("".join(["track", "ers"]), 1), ("".join(["track", "ers"]), 2)]
     interned = [(sys.intern("trackers"), 1), (sys.intern("trackers"), 2)]
     assert replay._canonical(shared) == replay._canonical(apart) == replay._canonical(interned)
+
+
+def test_an_answer_cut_short_by_its_reader_is_not_kept(examples: Path) -> None:
+    # `cqctrack review | head -1`: the reader goes away after the first line, and what
+    # follows cannot be written (cqctrack stops quietly, exit 0). What was written is
+    # not the whole answer, so it must not be given again to the next reader.
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("needs a pipe whose buffer can be made small (Linux)")
+    args = ["review", "--all", "--as-of", "2026-11-23", "--format", "json"]
+    whole = afresh(examples, args)
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    assert len(whole.out) > 3 * 4096
+    note = examples.parent / "how.txt"
+    with subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(note), *args], cwd=examples, stdout=write,
+        stderr=subprocess.DEVNULL,
+    ) as cut:  # fmt: skip
+        os.close(write)
+        assert os.read(read, 1) == b"["  # the first byte, then the reader goes
+        os.close(read)
+        cut.wait(timeout=120)
+    assert not kept(examples)
+    after = run(examples, args)
+    assert after.how == "afresh"
+    assert after.answer() == whole.answer()

@@ -284,6 +284,19 @@ def _play(output: list[tuple[int, bytes]], code: int) -> None:
     sys.exit(code)
 
 
+def _reader_gone(fd: int) -> bool:
+    """Whether the reader of a pipe at `fd` has gone (`| head` after its lines): what the
+    run wrote may not all have reached anyone, whatever the writes said."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll here, or no such stream
+        return False
+
+
 class _Bytes:
     """A binary stream that keeps what is written to it."""
 
@@ -291,9 +304,12 @@ class _Bytes:
         self._raw, self._fd, self._log = raw, fd, log
 
     def write(self, data: Any) -> int:
-        written = int(self._raw.write(data))
+        written = int(self._log.guard(self._raw.write, data))
         self._log.wrote(self._fd, bytes(data))
         return written
+
+    def flush(self) -> None:
+        self._log.guard(self._raw.flush)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)
@@ -307,9 +323,12 @@ class _Text:
         self.buffer = _Bytes(raw.buffer, fd, log)
 
     def write(self, text: str) -> int:
-        written = int(self._raw.write(text))
+        written = int(self._log.guard(self._raw.write, text))
         self._log.wrote(self._fd, text.encode(self._raw.encoding, self._raw.errors or "strict"))
         return written
+
+    def flush(self) -> None:
+        self._log.guard(self._raw.flush)
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
@@ -342,6 +361,16 @@ class Recording:
         sys.stdout = _Text(sys.stdout, 1, self)
         sys.stderr = _Text(sys.stderr, 2, self)
         sys.addaudithook(self._hear)
+
+    def guard(self, call: Any, *args: Any) -> Any:
+        """Write or flush: one that fails (the reader went away: `| head`) means what was
+        kept is not the whole answer, so none is kept. (A TypeError is no failure: click
+        asks whether a stream takes bytes by writing b"" to it.)"""
+        try:
+            return call(*args)
+        except (OSError, ValueError):
+            self.spoilt = True
+            raise
 
     def wrote(self, fd: int, data: bytes) -> None:
         self.size += len(data)
@@ -435,6 +464,8 @@ class Recording:
             self.spoilt = True
         sys.stdout, sys.stderr = out, err
         code = 0 if code is None else code
+        if _reader_gone(1) or _reader_gone(2):
+            self.spoilt = True  # `| head`: what was written was not all read
         if (
             self.spoilt
             or code not in _KEPT_EXITS

@@ -72,38 +72,35 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
     """`git -C root args...`'s output line by line (UTF-8, replacement on errors), as git
     writes it: a long `git log` is never held whole. `settings` are `name=value` pairs
     for git's `-c`. Raises GitError, after the last line, when git fails."""
-    import tempfile
+    import threading
 
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(
-                [
-                    "git",
-                    "-C",
-                    str(root),
-                    "-c",
-                    "core.quotepath=off",
-                    *(f for setting in settings for f in ("-c", setting)),
-                    *args,
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=_env(),
-            )
-        except FileNotFoundError:
-            raise GitError(
-                "git is not installed or not on PATH", hint="install git and try again"
-            ) from None
-        assert proc.stdout is not None
-        with proc.stdout:
-            for raw in proc.stdout:
-                yield raw.decode("utf-8", "replace")
-        if proc.wait() != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-            refuse_dubious(root, message)
-            raise GitError(f"git {args[0]}: {message}")
+    try:
+        proc = subprocess.Popen(
+            ["git", "-C", str(root), "-c", "core.quotepath=off",
+             *(f for setting in settings for f in ("-c", setting)), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise GitError(
+            "git is not installed or not on PATH", hint="install git and try again"
+        ) from None
+    assert proc.stdout is not None and proc.stderr is not None
+    errors: list[bytes] = []
+    # Drained beside the output, so neither pipe can fill and stop git.
+    drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    drain.start()
+    with proc.stdout:
+        for raw in proc.stdout:
+            yield raw.decode("utf-8", "replace")
+    drain.join()
+    proc.stderr.close()
+    if proc.wait() != 0:
+        message = b"".join(errors).decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        refuse_dubious(root, message)
+        raise GitError(f"git {args[0]}: {message}")
 
 
 class RefusedRepository(GitError):
