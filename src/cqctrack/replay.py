@@ -60,7 +60,11 @@ _PREFIX = "replay-"
 # Root options that take a value: the word after them is not the command.
 _VALUED = frozenset({"--repo", "-C"})
 _OFF_WORDS = frozenset({"--no-cache", "--debug", "--help", "-h", "--version"})
-_OFF_VARIABLES = ("CQCTRACK_NO_CACHE", "CQCTRACK_NO_REPLAY", "_CQCTRACK_COMPLETE", "GIT_DIR")
+# Switched off, or git's state is elsewhere than `.git` beside cqctrack.yaml.
+_OFF_VARIABLES = (
+    "CQCTRACK_NO_CACHE", "CQCTRACK_NO_REPLAY", "_CQCTRACK_COMPLETE",
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+)  # fmt: skip
 _FALSE = frozenset({"", "0", "false", "f", "no", "n", "off"})
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _IMPORTLIB = os.path.join(os.path.dirname(os.__file__), "importlib", "")
