@@ -370,6 +370,67 @@ def test_a_fresh_clone_given_another_clones_cache_parses_no_unchanged_file(
     assert parsed == ["trackers/riverside-homecare/actions/MED-007.yaml"]
 
 
+def _watch_reads(monkeypatch) -> tuple[list[str], list[str]]:
+    """Which tracker files are read to be hashed, and which are parsed."""
+    from cqctrack.store import load
+
+    monkeypatch.setattr(load, "VOUCHED_MIN", 0)  # ask git even for a repository this small
+    hashed: list[str] = []
+    real_ids = load._content_ids
+    monkeypatch.setattr(load, "_content_ids", lambda paths: hashed.extend(paths) or real_ids(paths))
+    parsed: list[str] = []
+    real = load.content_data
+    monkeypatch.setattr(load, "content_data", lambda raw, rel: parsed.append(rel) or real(raw, rel))
+    return hashed, parsed
+
+
+def test_a_fresh_clone_reads_no_file_git_vouches_for(
+    examples: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # Git's index knows every checked-out file's blob id: a restored cache is matched by
+    # it, without reading the files.
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "a secret the CI job keeps")
+    first = outputs(examples, monkeypatch, cached=True)
+    clone = _clone_with_caches(examples, tmp_path)
+    hashed, parsed = _watch_reads(monkeypatch)
+    assert outputs(clone, monkeypatch, cached=True) == [
+        (code, text.replace(str(examples), str(clone))) for code, text in first
+    ]
+    assert [p for p in hashed if "/trackers/" in p] == []
+    assert [p for p in parsed if p.startswith("trackers/")] == []
+
+
+@pytest.mark.parametrize("how", ["assume-unchanged", "skip-worktree", "converted on checkout"])
+def test_a_file_git_does_not_look_at_or_converts_is_read_itself(
+    examples: Path, tmp_path: Path, monkeypatch, how: str
+) -> None:
+    monkeypatch.setenv("CQCTRACK_CACHE_KEY", "a secret the CI job keeps")
+    outputs(examples, monkeypatch, cached=True)
+    clone = _clone_with_caches(examples, tmp_path)
+    rel = "trackers/riverside-homecare/actions/MED-007.yaml"
+    action = clone / rel
+    if how == "converted on checkout":
+        # Line endings converted on checkout: the bytes are not the blob's, whatever the
+        # index says, so the blob's id must not stand for them.
+        git(clone, "config", "core.autocrlf", "true")
+        (clone / rel).unlink()
+        git(clone, "checkout", "--", rel)
+        assert b"\r\n" in action.read_bytes()
+    else:
+        # git is told not to look at the file; it is then edited.
+        git(clone, "update-index", f"--{how}", rel)
+        action.write_text(action.read_text().replace("status: in-progress\n", "status: open\n"))
+    hashed, parsed = _watch_reads(monkeypatch)
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    cached = runner.invoke(app, ["--repo", str(clone), "review", "--all", "--as-of", "2026-11-23"])
+    assert any(p.endswith(rel) for p in hashed)
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    fresh = runner.invoke(app, ["--repo", str(clone), "review", "--all", "--as-of", "2026-11-23"])
+    assert cached.output == fresh.output
+    if how != "converted on checkout":
+        assert rel in parsed
+
+
 def test_a_cache_from_a_clone_without_the_ci_key_is_not_used(
     examples: Path, tmp_path: Path, monkeypatch
 ) -> None:

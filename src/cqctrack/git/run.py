@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
@@ -101,6 +101,55 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
         message = b"".join(errors).decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         refuse_dubious(root, message)
         raise GitError(f"git {args[0]}: {message}")
+
+
+def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
+    """For each file under `pathspecs` whose working copy git vouches for, its git blob
+    id and that blob's size, by path relative to `root`: what a fresh clone (or a
+    checkout) gives for free, so its files need not be read to know their content.
+
+    Git vouches for a file its index holds (stage 0, neither assume-unchanged nor
+    skip-worktree) that `git diff-files` finds unchanged; git checks what stat cannot
+    settle by content, as it does for every `git status`. The blob's size lets the
+    caller refuse a file git converts on checkout (line endings, filters), whose bytes
+    are not the blob's. Empty outside git, or when git cannot say.
+    """
+    try:
+        listed = run(root, "ls-files", "--stage", "-v", "-z", "--", *pathspecs)
+        changed = run(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs)
+    except GitError:
+        return {}
+    dirty = set(changed.split("\0"))
+    found: dict[str, str] = {}
+    for record in listed.split("\0"):
+        meta, _, path = record.partition("\t")
+        fields = meta.split(" ")
+        # tag, mode, blob, stage; "H" is an ordinary cached file ("h": assume-unchanged,
+        # "S": skip-worktree, whose working copies git does not look at).
+        if len(fields) == 4 and fields[0] == "H" and fields[3] == "0" and path not in dirty:
+            found[path] = fields[2]
+    if not found:
+        return {}
+    sizes: dict[str, int] = {}
+    query = "".join(f"{blob}\n" for blob in set(found.values())).encode()
+    try:
+        checked = run(
+            root, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)", stdin=query
+        )
+    except GitError:
+        return {}
+    for line in checked.splitlines():
+        parts = line.split(" ")
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return {path: (blob, sizes[blob]) for path, blob in found.items() if blob in sizes}
+
+
+def vouched_by_git(root: Path) -> Callable[[], dict[str, tuple[str, int]]]:
+    """`vouched_ids` for a repository's tracker files, asked for only when needed."""
+    from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
+
+    return lambda: vouched_ids(root, TRACKERS_DIR, CONFIG_FILE)
 
 
 class RefusedRepository(GitError):

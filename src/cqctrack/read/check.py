@@ -16,6 +16,7 @@ from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, t
 from cqctrack.format.layout import SCHEMA_DIR, FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
+from cqctrack.git.run import vouched_by_git
 from cqctrack.store import discover, files, load
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def check_repository(
         if all(_state(root, file_check, ref) == state for ref, state in refs):
             top = where.top if where else None
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
-    snap = load.load(root, caches, listing)
+    snap = load.load(root, caches, listing, vouched_by_git(root))
     refs_used = _evidence_refs(snap)
     texts = {
         ref: text

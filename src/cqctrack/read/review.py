@@ -55,6 +55,7 @@ from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
 from cqctrack.git import facts as git_facts
+from cqctrack.git.run import vouched_by_git
 from cqctrack.read import at as read_at
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import closure, drift, governance
@@ -412,7 +413,7 @@ def load(
         snap, file_check, _ = read_at.snapshot(root, at, caches)
         where: git_facts.Scope | None = read_at.scope(root, at)
     else:
-        snap = load_snapshot(root, caches)
+        snap = load_snapshot(root, caches, vouched=vouched_by_git(root))
         where = git_facts.scope(root) if git else None
     refuse_without_config(snap)
     warnings = read_governance.require_whole(where, allow_shallow)

@@ -33,6 +33,9 @@ from cqctrack.store.discover import File, Listing, discover
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN = 600
+# Below this many files whose stat changed, reading and hashing them costs less than
+# asking git which of them it vouches for (`_same_content`).
+VOUCHED_MIN = 500
 
 _STATUS = records.Action._fields.index("status")
 _DUE = records.Action._fields.index("due")
@@ -115,13 +118,25 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, caches: cache.Caches, listing: Listing | None = None) -> Snapshot:
+# Path -> (git blob id, blob size) of files whose content git vouches for (git/run.py's
+# `vouched_ids`), asked for only when many files' stat changed and the cache may know them.
+Vouched = Callable[[], dict[str, tuple[str, int]]]
+
+
+def load(
+    root: Path,
+    caches: cache.Caches,
+    listing: Listing | None = None,
+    vouched: Vouched | None = None,
+) -> Snapshot:
     """Read and validate every tracker file under `root`."""
     with quiet_gc():
-        return _load(root, caches, listing)
+        return _load(root, caches, listing, vouched)
 
 
-def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot:
+def _load(
+    root: Path, caches: cache.Caches, listing: Listing | None, vouched: Vouched | None
+) -> Snapshot:
     snap = Snapshot(root=root)
     listing = listing or discover(root)
     files = listing.files
@@ -130,7 +145,7 @@ def _load(root: Path, caches: cache.Caches, listing: Listing | None) -> Snapshot
     entries: list[_Entry | None] = store.get_many([(item.rel, item.sig) for item in files])
     entries = [None if entry is None else _revived(entry) for entry in entries]
     todo = [i for i, entry in enumerate(entries) if entry is None]
-    _same_content(root, store, files, todo, entries)
+    _same_content(root, store, files, todo, entries, vouched)
     todo = [i for i in todo if entries[i] is None]
     parsed = _parse_all(root, [files[i] for i in todo])
     for i, (findings, plain, digest) in zip(todo, parsed, strict=True):
@@ -153,21 +168,42 @@ def _revived(entry: Any) -> _Entry:
 
 
 def _same_content(
-    root: Path, store: cache.FileCache, listed: list[File], todo: list[int], entries: list[Any]
+    root: Path,
+    store: cache.FileCache,
+    listed: list[File],
+    todo: list[int],
+    entries: list[Any],
+    vouched: Vouched | None = None,
 ) -> None:
     """Files whose stat changed but whose content may not have (a fresh clone given a
-    cache from another, a file touched): read and hash each one the cache knows, and
-    take the outcome made from the same content. Anything unreadable is left for the
-    parse, which reports it."""
+    cache from another, a checkout, a file touched): take the outcome made from the same
+    content. The content's id is git's where git vouches for the file and the blob is
+    the file's size (so no conversion on checkout made other bytes of it); otherwise the
+    file is read and hashed. Anything unreadable is left for the parse, which reports it."""
     base = str(root)
     wanted = [i for i in todo if store.known(listed[i].rel)]
-    paths = [f"{base}/{listed[i].rel}" for i in wanted]
-    for i, digest in zip(wanted, _content_ids(paths), strict=True):
-        if digest is None:
-            continue
-        value = store.by_content(listed[i].rel, listed[i].sig, digest)
-        if value is not None:
-            entries[i] = _revived(value)
+    # Asking git lists the whole index (0.5 s at 100,000 files): worth it for a fresh
+    # clone or a checkout, not for the few files an edit changes (hashed in no time).
+    many = len(wanted) >= max(VOUCHED_MIN, len(listed) // 20)
+    known = vouched() if vouched is not None and many else {}
+    hashed = []
+    for i in wanted:
+        item = listed[i]
+        blob = known.get(item.rel)
+        if blob is not None and blob[1] == item.sig[0]:
+            _take(store, item, blob[0], entries, i)
+        else:
+            hashed.append(i)
+    paths = [f"{base}/{listed[i].rel}" for i in hashed]
+    for i, digest in zip(hashed, _content_ids(paths), strict=True):
+        if digest is not None:
+            _take(store, listed[i], digest, entries, i)
+
+
+def _take(store: cache.FileCache, item: File, digest: str, entries: list[Any], i: int) -> None:
+    value = store.by_content(item.rel, item.sig, digest)
+    if value is not None:
+        entries[i] = _revived(value)
 
 
 def _content_ids(paths: list[str]) -> list[str | None]:
