@@ -417,9 +417,13 @@ def test_a_file_git_does_not_look_at_or_converts_is_read_itself(
         git(clone, "checkout", "--", rel)
         assert b"\r\n" in action.read_bytes()
     else:
-        # git is told not to look at the file; it is then edited.
+        # git is told not to look at the file; it is then edited, keeping its size (so
+        # only git's not looking could hide the edit).
         git(clone, "update-index", f"--{how}", rel)
-        action.write_text(action.read_text().replace("status: in-progress\n", "status: open\n"))
+        text = action.read_text()
+        title = next(line for line in text.splitlines() if line.startswith("title: "))
+        action.write_text(text.replace(title, "title: " + title[7:].upper(), 1))
+        assert len(action.read_bytes()) == len(text.encode())
     hashed, parsed = _watch_reads(monkeypatch)
     monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
     cached = runner.invoke(app, ["--repo", str(clone), "review", "--all", "--as-of", "2026-11-23"])
@@ -429,6 +433,7 @@ def test_a_file_git_does_not_look_at_or_converts_is_read_itself(
     assert cached.output == fresh.output
     if how != "converted on checkout":
         assert rel in parsed
+        assert title[7:].upper()[:20] in fresh.output
 
 
 def test_a_cache_from_a_clone_without_the_ci_key_is_not_used(
