@@ -400,6 +400,8 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict
     as_of = args.as_of or meta["as_of"]
     taskrc = taskwarrior_data(size, repo, as_of, log)
     measures = measures_for(py, cq, repo, meta, as_of, taskrc)
+    if args.only:
+        measures = _only(measures, args.only)
     avail = Availability(cq, env)
     for m in measures:
         m.available = m.available and avail.has(m.needs)
@@ -492,6 +494,21 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict
         "peak_rss_kib": memory,
         "rows": rows,
     }
+
+
+def _only(measures: list[Measure], wanted: list[str]) -> list[Measure]:
+    """The cases whose names hold one of `wanted`, with every floor they are compared with."""
+    by_key = {m.key: m for m in measures}
+    keep = {m.key for m in measures if any(w in m.key for w in wanted)}
+    keep.add("floor: read+parse, 1 proc")  # the peak-memory row's floor
+    todo = list(keep)
+    while todo:
+        m = by_key[todo.pop()]
+        for dep in [m.floor, *(y for case, y, _ in SECOND_ROWS if case == m.key)]:
+            if dep and dep not in keep:
+                keep.add(dep)
+                todo.append(dep)
+    return [m for m in measures if m.key in keep]
 
 
 def target_for(case: str, size: int) -> Target | None:
@@ -696,6 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rev", help="run cqctrack as committed at this git revision "
                         "(default: the working tree, through the venv's editable install)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="run only the cases whose names hold TEXT (and their floors); "
+                        "may be given more than once")  # fmt: skip
     parser.add_argument("--regenerate", action="store_true", help="rebuild the repositories")
     args = parser.parse_args(argv)
     if args.runs < 1:
