@@ -114,12 +114,27 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     caller refuse a file git converts on checkout (line endings, filters), whose bytes
     are not the blob's. Empty outside git, or when git cannot say.
     """
+    # `diff-files` looks at every file (0.3 s at 100,000): it runs while the index is
+    # listed and the blobs' sizes are looked up.
+    try:
+        differ = subprocess.Popen(
+            ["git", "-C", str(root), "-c", "core.quotepath=off", "diff-files", "--name-only",
+             "--relative", "-z", "--", *pathspecs],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=_env(),
+        )  # fmt: skip
+    except FileNotFoundError:
+        return {}
     try:
         listed = run(root, "ls-files", "--stage", "-v", "-z", "--", *pathspecs)
-        changed = run(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs)
     except GitError:
+        differ.kill()
+        differ.communicate()
         return {}
-    dirty = set(changed.split("\0"))
+    changed, _ = differ.communicate()
+    if differ.returncode != 0:
+        return {}
+    dirty = set(changed.decode("utf-8", "replace").split("\0"))
     found: dict[str, str] = {}
     for record in listed.split("\0"):
         meta, _, path = record.partition("\t")
