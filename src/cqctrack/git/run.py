@@ -46,11 +46,17 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _argv(root: Path, *args: str, settings: tuple[str, ...] = ()) -> list[str]:
+    """`git -C root args...`, paths printed as they are, with `settings` (name=value) for -c."""
+    configured = [f for setting in ("core.quotepath=off", *settings) for f in ("-c", setting)]
+    return ["git", "-C", str(root), *configured, *args]
+
+
 def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> str:
     """Run `git -C root args...` and return stdout as text (UTF-8, replacement on errors)."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "-c", "core.quotepath=off", *args],
+            _argv(root, *args),
             input=stdin,
             capture_output=True,
             env=_env(),
@@ -76,8 +82,7 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
 
     try:
         proc = subprocess.Popen(
-            ["git", "-C", str(root), "-c", "core.quotepath=off",
-             *(f for setting in settings for f in ("-c", setting)), *args],
+            _argv(root, *args, settings=settings),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -118,8 +123,7 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     # listed and the blobs' sizes are looked up.
     try:
         differ = subprocess.Popen(
-            ["git", "-C", str(root), "-c", "core.quotepath=off", "diff-files", "--name-only",
-             "--relative", "-z", "--", *pathspecs],
+            _argv(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=_env(),
         )  # fmt: skip
@@ -202,7 +206,7 @@ def cat_each(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes | None]]
     import threading
 
     proc = subprocess.Popen(
-        ["git", "-C", str(root), "cat-file", "--batch"],
+        _argv(root, "cat-file", "--batch"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -236,9 +240,7 @@ def cat_each(root: Path, specs: list[str]) -> Iterator[tuple[str, bytes | None]]
 def succeeds(root: Path, *args: str) -> bool:
     """Whether `git args...` exits 0 (for yes-or-no questions such as --is-ancestor)."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, env=_env(), check=False
-        )
+        done = subprocess.run(_argv(root, *args), capture_output=True, env=_env(), check=False)
     except FileNotFoundError:
         return False
     return done.returncode == 0
