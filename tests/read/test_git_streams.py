@@ -58,8 +58,50 @@ def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
     for change in facts._read_log(git_repo, where, "HEAD", 0).changes:
         by_path.setdefault(change[0], []).append(change)
     jobs = [(path, None, changes) for path, changes in by_path.items()]
-    alone = facts._work_files(str(git_repo), jobs)
+    alone = facts._work_files(str(git_repo), jobs, {})
     monkeypatch.setattr(facts, "PARALLEL_MIN", 0)  # the workers are forked: they see it
-    shared = facts._work_out(git_repo, jobs)
+    shared = facts._work_out(git_repo, jobs, {})
     assert sorted(shared) == sorted(alone)
     assert len(alone) == len(jobs) >= 2  # more than one share
+
+
+def test_versions_the_store_parsed_are_not_read_from_git_again(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqctrack import cache
+    from cqctrack.store import load
+
+    for n in (1, 2):
+        path = git_repo / "trackers/riverside/actions/MED-001.yaml"
+        path.write_text(path.read_text().replace("due: ", f"# moved {n}\ndue: ", 1))
+        commit_all(git_repo, f"Edit {n}", f"2026-10-0{n}")
+    # A working copy edited since: its summary is of content no commit holds.
+    edited = git_repo / "trackers/riverside/actions/MED-002.yaml"
+    edited.write_text(edited.read_text() + "# not committed\n")
+    snap = load.load(git_repo, cache.Caches(git_repo, enabled=False))
+    where = facts.scope(git_repo)
+    assert where is not None
+    by_path: dict[str, list[facts._Change]] = {}
+    for change in facts._read_log(git_repo, where, "HEAD", 0).changes:
+        by_path.setdefault(change[0], []).append(change)
+    jobs = [(path, None, changes) for path, changes in by_path.items()]
+    asked: list[str] = []
+    real = run.cat_each
+
+    def counting(root: Path, specs: list[str]):  # type: ignore[no-untyped-def]
+        asked.extend(specs)
+        return real(root, specs)
+
+    monkeypatch.setattr(run, "cat_each", counting)
+    from_git = facts._work_files(str(git_repo), jobs, {})
+    read_all = len(asked)
+    asked.clear()
+    with_store = facts._work_files(str(git_repo), jobs, snap.summaries)
+    assert with_store == from_git
+    heads = {changes[-1][3] for changes in by_path.values()}
+    # Every committed head the work tree still holds came from the store, unread...
+    assert all(blob not in asked for blob in heads if blob in snap.summaries)
+    assert len(asked) < read_all
+    # ...and the edited file's committed version was read from git.
+    med2 = next(c for p, c in by_path.items() if p.endswith("MED-002.yaml"))[-1][3]
+    assert med2 not in snap.summaries and med2 in asked

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -55,33 +54,19 @@ from cqctrack.format.history import (
     DueMove,
     Logged,
     Version,
-    entries_of_data,
-    entry_key,
 )
 from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
 from cqctrack.format.snapshot import Snapshot
-from cqctrack.format.vocab import iso_date
+from cqctrack.format.versions import (
+    Key,
+    More,
+    Summary,
+    summarise,
+    summarise_blob,
+    summarise_record,
+)
 from cqctrack.git import run
 
-# An extension entry, as the facts know it: (from, to), both ISO texts.
-Key = tuple[str, str]
-# The rest of what a version holds that the facts need: the identities of its dated
-# entries, its status, whether it had ever been closed (closed now, or reopened
-# since), its evidence and requirements as (id, identity), its closure's identity,
-# and its logged requirement changes as (requirement id, identity).
-More = tuple[
-    tuple[int, ...],
-    str | None,
-    bool,
-    tuple[tuple[str, int], ...],
-    tuple[tuple[str, int], ...],
-    int | None,
-    tuple[tuple[str, int], ...],
-]
-# What one version of an action (or measure) holds that the facts need: its due
-# date, its extension entries and the rest. None for a version that is deleted or
-# cannot be read.
-Summary = tuple[str | None, tuple[Key, ...], More | None] | None
 # Who made a change: (commit id or None for the working tree, ISO author date or
 # None, author name, author e-mail, position in the history read or -1).
 Author = tuple[str | None, str | None, str, str, int]
@@ -90,85 +75,6 @@ _WORKING: Author = (None, None, "", "", -1)
 # Below this many blobs to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN = 2000
 _NO_BLOB = "0" * 40
-
-
-def summarise(data: Any) -> Summary:
-    """What the facts need of one parsed version of an action or measure."""
-    if not isinstance(data, dict):
-        return None
-    due = data.get("due")
-    entries: list[Key] = []
-    log = data.get("extensions")
-    if isinstance(log, list):
-        for entry in log:
-            if isinstance(entry, dict):
-                to = entry.get("to")
-                if isinstance(to, str) and iso_date(to) is not None:
-                    start = entry.get("from")
-                    entries.append((start if isinstance(start, str) else "", to))
-    # A reopening that sets a due date logs that move as an extension entry does: it
-    # is recorded, with who and why, and it is not an extension (see REOPENED).
-    reopened = data.get("reopenings")
-    if isinstance(reopened, list):
-        for entry in reopened:
-            if isinstance(entry, dict):
-                to = entry.get("due")
-                if isinstance(to, str) and iso_date(to) is not None:
-                    entries.append((REOPENED, to))
-    status = data.get("status")
-    closure = data.get("closure")
-    more: More = (
-        tuple(e.key for e in entries_of_data(data)),
-        status if isinstance(status, str) else None,
-        status == "closed" or bool(data.get("reopenings")),
-        _identities(data.get("evidence"), "evidence"),
-        _identities(data.get("evidence_required"), "requirement"),
-        entry_key("closure", [closure]) if isinstance(closure, dict) else None,
-        _changes_logged(data.get("requirement_changes")),
-    )
-    valid_due = due if isinstance(due, str) and iso_date(due) is not None else None
-    return valid_due, tuple(entries), more
-
-
-REOPENED = "reopened"  # the `from` of a key that is a reopening's due date, not an extension
-
-
-def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
-    if not isinstance(items, list):
-        return ()
-    # The identity of everything an entry holds, whatever order its keys are written in.
-    return tuple(
-        (str(item.get("id")), zlib.crc32(repr(sorted(item.items())).encode()))
-        for item in items
-        if isinstance(item, dict)
-    )
-
-
-def _changes_logged(items: Any) -> tuple[tuple[str, int], ...]:
-    if not isinstance(items, list):
-        return ()
-    return tuple(
-        (str(item.get("requirement")), zlib.crc32(repr(sorted(item.items())).encode()))
-        for item in items
-        if isinstance(item, dict)
-    )
-
-
-def summarise_record(action: records.Action) -> tuple[str | None, tuple[Key, ...]]:
-    """The due date and extension entries of a validated action (the working-tree version):
-    all the working tree lays over git's facts (see `RepoHistory.__getitem__`)."""
-    entries = [(e.from_.isoformat(), e.to.isoformat()) for e in action.extensions]
-    entries += [(REOPENED, r.due.isoformat()) for r in action.reopenings if r.due is not None]
-    return action.due.isoformat(), tuple(entries)
-
-
-def summarise_blob(content: bytes) -> Summary:
-    from cqctrack.format import dialect  # a run served from the cache parses nothing
-
-    try:
-        return summarise(dialect.parse(content))
-    except dialect.YamlProblem:
-        return None
 
 
 # --- the accumulator ---------------------------------------------------------------
@@ -566,7 +472,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         for change in changes:
             by_path.setdefault(change[0], []).append(change)
         jobs = [(path, self._facts.get(path), mine) for path, mine in by_path.items()]
-        for path, packed in _work_out(self._root, jobs):
+        for path, packed in _work_out(self._root, jobs, self._snap.summaries):
             self._facts[path] = packed
 
     def prefetch(self, item_ids: Iterable[str]) -> None:
@@ -824,16 +730,22 @@ def _read_log(root: Path, where: Scope, revisions: str, seq: int) -> Log:
 _Job = tuple[str, bytes | None, list[_Change]]  # path, its packed facts so far, its changes
 
 
-def _work_out(root: Path, jobs: list[_Job]) -> list[tuple[str, bytes]]:
-    """Each file's packed facts after its changes, on every core when there are many."""
+def _work_out(
+    root: Path, jobs: list[_Job], known: Mapping[str, bytes]
+) -> list[tuple[str, bytes]]:
+    """Each file's packed facts after its changes, on every core when there are many.
+
+    `known`: summaries already made of some versions (the store's, of the files it parsed
+    this run, by blob id), so those versions are neither read from git nor parsed again."""
     workers = min(os.cpu_count() or 1, 8)
     reads = sum(len(changes) for _, _, changes in jobs)
     if reads < PARALLEL_MIN or workers < 2 or len(jobs) < 2:
-        return _work_files(str(root), jobs)
+        return _work_files(str(root), jobs, known)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Shares of about the same number of versions to read, each file whole in one.
+    # Shares of about the same number of versions to read, each file whole in one, and
+    # each with the summaries known of its own versions.
     share, count = -(-reads // workers), 0
     shares: list[list[_Job]] = [[]]
     for job in jobs:
@@ -842,32 +754,51 @@ def _work_out(root: Path, jobs: list[_Job]) -> list[tuple[str, bytes]]:
             count = 0
         shares[-1].append(job)
         count += len(job[2])
+    knowns = [_known_in(part, known) for part in shares]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     out: list[tuple[str, bytes]] = []
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context(method)
     ) as pool:
-        for part in pool.map(_work_files, [str(root)] * len(shares), shares):
+        for part in pool.map(_work_files, [str(root)] * len(shares), shares, knowns):
             out.extend(part)
     return out
 
 
-def _work_files(root: str, jobs: list[_Job]) -> list[tuple[str, bytes]]:
+def _known_in(jobs: list[_Job], known: Mapping[str, bytes]) -> dict[str, bytes]:
+    if not known:
+        return {}
+    return {
+        blob: known[blob]
+        for _, _, changes in jobs
+        for _, _, _, blob in changes
+        if blob is not None and blob in known
+    }
+
+
+def _work_files(
+    root: str, jobs: list[_Job], known: Mapping[str, bytes]
+) -> list[tuple[str, bytes]]:
     """Work each file's changes into its facts, streaming the versions from git in the
     order they are needed: each version is parsed once (a change's "before" is the
-    previous change's "after", unless history branched), and only the last is kept."""
+    previous change's "after", unless history branched), and only the last is kept.
+    A version whose summary is `known` is taken from there, unread."""
     wanted: list[str] = []
     for _, _, changes in jobs:
         last = None
         for _, _, before, after in changes:
-            if before and before != last:
+            if before and before != last and before not in known:
                 wanted.append(before)
-            if after:
+            if after and after not in known:
                 wanted.append(after)
             last = after
     stream = run.cat_each(Path(root), wanted)
 
-    def next_summary() -> Summary:
+    def summary_of(blob: str) -> Summary:
+        made = known.get(blob)
+        if made is not None:
+            found: Summary = marshal.loads(made)
+            return found
         content = next(stream)[1]
         return None if content is None else summarise_blob(content)
 
@@ -878,10 +809,10 @@ def _work_files(root: str, jobs: list[_Job]) -> list[tuple[str, bytes]]:
         for _, author, before, after in changes:
             prior: Summary = None
             if before:
-                prior = last_summary if before == last else next_summary()
+                prior = last_summary if before == last else summary_of(before)
                 if prior is None and before == facts.head_blob:
                     prior = facts.head  # unreadable: compare with the last version read
-            current = next_summary() if after else None
+            current = summary_of(after) if after else None
             facts.change(author, prior, current, deleted=after is None)
             facts.head_blob = after
             last, last_summary = after, current

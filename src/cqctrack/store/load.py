@@ -28,6 +28,7 @@ from cqctrack.findings import Finding, capped, from_plain, to_plain
 from cqctrack.format import records
 from cqctrack.format.layout import CONFIG_FILE
 from cqctrack.format.snapshot import Snapshot, Source
+from cqctrack.format.versions import summarise
 from cqctrack.store import files
 from cqctrack.store.discover import File, Listing, discover
 
@@ -150,8 +151,11 @@ def _load(
     _same_content(root, store, files, todo, entries, vouched)
     todo = [i for i in todo if entries[i] is None]
     parsed = _parse_all(root, [files[i] for i in todo])
-    for i, (findings, plain, digest) in zip(todo, parsed, strict=True):
+    summaries = snap.summaries
+    for i, (findings, plain, digest, summary) in zip(todo, parsed, strict=True):
         item = files[i]
+        if summary is not None:
+            summaries[digest] = summary  # type: ignore[index]
         entries[i] = entry = _entry(item.kind, findings, plain)
         if digest is not None:
             store.put(
@@ -334,9 +338,11 @@ def _parse_all(root: Path, todo: list[File]) -> list[_Parsed]:
     return _spread(_parse_chunk, jobs)
 
 
-# A file's findings, its plain record when valid, and the git blob id of the content
-# read (None when it could not be read: nothing is cached for it).
-_Parsed = tuple[tuple[Finding, ...], Any, str | None]
+# A file's findings, its plain record when valid, the git blob id of the content read
+# (None when it could not be read: nothing is cached for it), and for an action or
+# measure that parsed, the git facts' summary of that content, marshalled.
+_Parsed = tuple[tuple[Finding, ...], Any, str | None, bytes | None]
+_SUMMARISED = frozenset({"action", "measure"})
 
 
 def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[_Parsed]:
@@ -347,9 +353,14 @@ def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[_Parsed]:
 def _parse_job(path: str, rel: str, kind: str) -> _Parsed:
     raw, problems = _read(Path(path), rel)
     if raw is None:
-        return tuple(problems), None, None
-    findings, plain = _validated(*content_data(raw, rel), rel, kind)
-    return findings, plain, cache.content_id(raw)
+        return tuple(problems), None, None, None
+    data, notes = content_data(raw, rel)
+    summary = None
+    if data is not None and kind in _SUMMARISED:
+        # `data` is what dialect.parse makes of these bytes, as the facts would read them.
+        summary = marshal.dumps(summarise(data))
+    findings, plain = _validated(data, notes, rel, kind)
+    return findings, plain, cache.content_id(raw), summary
 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
