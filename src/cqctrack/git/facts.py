@@ -730,9 +730,7 @@ def _read_log(root: Path, where: Scope, revisions: str, seq: int) -> Log:
 _Job = tuple[str, bytes | None, list[_Change]]  # path, its packed facts so far, its changes
 
 
-def _work_out(
-    root: Path, jobs: list[_Job], known: Mapping[str, bytes]
-) -> list[tuple[str, bytes]]:
+def _work_out(root: Path, jobs: list[_Job], known: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
     """Each file's packed facts after its changes, on every core when there are many.
 
     `known`: summaries already made of some versions (the store's, of the files it parsed
@@ -776,9 +774,7 @@ def _known_in(jobs: list[_Job], known: Mapping[str, bytes]) -> dict[str, bytes]:
     }
 
 
-def _work_files(
-    root: str, jobs: list[_Job], known: Mapping[str, bytes]
-) -> list[tuple[str, bytes]]:
+def _work_files(root: str, jobs: list[_Job], known: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
     """Work each file's changes into its facts, streaming the versions from git in the
     order they are needed: each version is parsed once (a change's "before" is the
     previous change's "after", unless history branched), and only the last is kept.
