@@ -95,6 +95,14 @@ SECOND_ROWS = [
         "review --overdue, warm",
         "review --overdue, cache from another clone, vs the replayed answer",
     ),
+    # Proving governance from git means reading every version of every action, not just
+    # the files: the least that work takes, beside the files-only floor of the targets.
+    ("check, cold", "floor: every version, read+parse, 2 procs", "check, cold, vs every version"),
+    (
+        "history analysis, cold",
+        "floor: every version, read+parse, 2 procs",
+        "history analysis, cold, vs every version",
+    ),
 ]
 
 
@@ -146,6 +154,10 @@ def measures_for(
         Measure(
             "floor: read+parse, 2 procs",
             [py, str(HERE / "floors.py"), "parse", ".", "--procs", "2"],
+        ),
+        Measure(
+            "floor: every version, read+parse, 2 procs",
+            [py, str(HERE / "floors.py"), "versions", ".", "--procs", "2"],
         ),
         Measure("floor: git log --name-status", ["git", "log", "--name-status", "--no-renames", "-z"]),
         Measure("floor: git log -- FILE", ["git", "log", "--", sample["path"]]),

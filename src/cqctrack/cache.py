@@ -98,6 +98,10 @@ class Caches:
         except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             return None
 
+    def has(self, name: str) -> bool:
+        """Whether a cache of that name was written (not whether it can be trusted)."""
+        return self.enabled and (folder(self.root) / f"{name}{SUFFIX}").exists()
+
     def write(self, name: str, value: Any) -> None:
         """Store `value` (plain data only) atomically; a cache that cannot be written is skipped."""
         key = self._key() if self.enabled else None

@@ -34,13 +34,12 @@ commit can be known (`config_versions`).
 from __future__ import annotations
 
 import marshal
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cqctrack import cache
+from cqctrack import cache, cores
 from cqctrack.format import records
 from cqctrack.format.history import (
     CLOSURE_EDITED,
@@ -351,8 +350,10 @@ class RepoHistory(Mapping[str, ActionHistory]):
         snap: Snapshot,
         caches: cache.Caches,
         slot: str = "history",
+        early: EarlyLog | None = None,
     ) -> None:
         self._root = root
+        self._early = early
         self._where = where
         self._snap = snap
         self._caches = caches
@@ -424,7 +425,11 @@ class RepoHistory(Mapping[str, ActionHistory]):
         """Read the whole log: every file's changes pending until a command asks about it."""
         self._facts, self._pending = {}, {}
         self._config, self._configs, self._deleted, self._seq = [], {}, {}, 0
-        log = _read_log(self._root, self._where, self._where.head, 0)
+        early = self._early
+        log = early.log if early is not None and early.log is not None else None
+        if log is None or early is None or early.head != self._where.head:
+            log = _read_log(self._root, self._where, self._where.head, 0)
+        self._early = None  # not held once worked into the facts
         self._take(log)
         for change in log.changes:
             self._pending.setdefault(change[0], []).append(change)
@@ -671,12 +676,36 @@ def read_history(
     caches: cache.Caches,
     where: Scope | None = None,
     slot: str = "history",
+    early: EarlyLog | None = None,
 ) -> History:
-    """Facts for the actions and measures in `snap`, by id; empty when `root` is not in git."""
+    """Facts for the actions and measures in `snap`, by id; empty when `root` is not in git.
+    `early`: the whole log, if it was read already (see `early_log`)."""
     where = where or scope(root)
     if where is None:
         return NoHistory()
-    return RepoHistory(root, where, snap, caches, slot)
+    return RepoHistory(root, where, snap, caches, slot, early)
+
+
+class EarlyLog:
+    """The whole log, to be read while the store parses the files (`load(meanwhile=)`):
+    a first run needs both, and git and this process then work beside the parse."""
+
+    def __init__(self, root: Path, where: Scope) -> None:
+        self.root, self.where, self.head = root, where, where.head
+        self.log: Log | None = None
+
+    def __call__(self) -> None:
+        self.log = _read_log(self.root, self.where, self.head, 0)
+
+
+def early_log(
+    root: Path, where: Scope | None, caches: cache.Caches, slot: str = "history"
+) -> EarlyLog | None:
+    """An `EarlyLog` when the history will be read from the start (no cache of it was
+    written), else None: a run with a cache reads only the commits since."""
+    if where is None or caches.has(slot):
+        return None
+    return EarlyLog(root, where)
 
 
 _TRACKED = ("/actions/", "/measures/")
@@ -735,13 +764,10 @@ def _work_out(root: Path, jobs: list[_Job], known: Mapping[str, bytes]) -> list[
 
     `known`: summaries already made of some versions (the store's, of the files it parsed
     this run, by blob id), so those versions are neither read from git nor parsed again."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cores.workers()
     reads = sum(len(changes) for _, _, changes in jobs)
     if reads < PARALLEL_MIN or workers < 2 or len(jobs) < 2:
         return _work_files(str(root), jobs, known)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     # Shares of about the same number of versions to read, each file whole in one, and
     # each with the summaries known of its own versions.
     share, count = -(-reads // workers), 0
@@ -752,15 +778,8 @@ def _work_out(root: Path, jobs: list[_Job], known: Mapping[str, bytes]) -> list[
             count = 0
         shares[-1].append(job)
         count += len(job[2])
-    knowns = [_known_in(part, known) for part in shares]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    out: list[tuple[str, bytes]] = []
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context(method)
-    ) as pool:
-        for part in pool.map(_work_files, [str(root)] * len(shares), shares, knowns):
-            out.extend(part)
-    return out
+    args = [(str(root), part, _known_in(part, known)) for part in shares]
+    return [found for part in cores.spread(_work_files, args) for found in part]
 
 
 def _known_in(jobs: list[_Job], known: Mapping[str, bytes]) -> dict[str, bytes]:

@@ -10,9 +10,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cqctrack import cache
+from cqctrack import cache, cores
 from cqctrack.consulted import consulted
-from cqctrack.findings import Finding, Severity, capped, from_plain, sort_key, to_plain
+from cqctrack.findings import (
+    Finding,
+    PlainFinding,
+    Severity,
+    capped,
+    from_plain,
+    sort_key,
+    to_plain,
+)
 from cqctrack.format.layout import SCHEMA_DIR, FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.git import facts
@@ -21,6 +29,7 @@ from cqctrack.store import discover, files, load
 
 if TYPE_CHECKING:
     from cqctrack.read.at import At
+    from cqctrack.rules.context import RuleContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +101,18 @@ def check_repository(
         if all(_state(root, file_check, ref) == state for ref, state in refs):
             top = where.top if where else None
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
-    snap = load.load(root, caches, listing, vouched_by_git(root))
+    early = facts.early_log(root, where, caches)
+    snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
     refs_used = _evidence_refs(snap)
     texts = {
         ref: text
         for ref in refs_used
         if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
     }
-    result = _judge(root, snap, file_check, today, caches, where, texts, deny_text, since, change)
+    result = _judge(
+        root, snap, file_check, today, caches, where, texts, deny_text, since, change,
+        early=early,
+    )  # fmt: skip
     beside = [*stale_schemas(root), *stale_codeowners(root, snap, where, today)]
     if beside:
         findings = sorted([*result.findings, *beside], key=sort_key)
@@ -156,15 +169,15 @@ def _judge(
     change: frozenset[str] | None,
     read: Callable[[str], bytes] | None = None,
     slot: str = "history",
+    early: facts.EarlyLog | None = None,
 ) -> CheckResult:
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
     from cqctrack.read import governance
-    from cqctrack.rules.checks import run_checks
     from cqctrack.rules.context import RuleContext
     from cqctrack.rules.personal import deny_list as names_of
 
-    history = facts.read_history(root, snap, caches, where, slot)
+    history = facts.read_history(root, snap, caches, where, slot, early)
     history.prefetch([*snap.actions, *snap.measures])
     edge = where.edge if where is not None else frozenset()
     gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
@@ -182,7 +195,7 @@ def _judge(
         deleted=deleted,
     )
     with load.quiet_gc():
-        found = run_checks(ctx)
+        found = _run_checks(ctx)
     findings = load.attach_lines(root, [*snap.findings, *found], read)
     if change is not None and since is not None:
         findings = _in_change(findings, change, since, snap, history)
@@ -190,6 +203,33 @@ def _judge(
     findings = capped(findings)
     findings.sort(key=sort_key)
     return CheckResult(findings, snap.file_count)
+
+
+# Below this many actions, forking a worker for the slowest rules costs more than it saves.
+BESIDE_MIN = 2000
+
+
+def _run_checks(ctx: RuleContext) -> list[Finding]:
+    """Every check rule's findings, in the order the rules are listed. On a large tracker
+    the slowest rules (rules/checks SLOW) are judged in a forked worker, which inherits
+    everything read so far, while this process judges the rest."""
+    from cqctrack.rules.checks import CHECKS, SLOW, run_checks
+
+    if len(ctx.snap.actions) < BESIDE_MIN or cores.workers() < 2 or not cores.can_fork():
+        return run_checks(ctx)
+    slow = [rule for rule in CHECKS if rule.name in SLOW]
+
+    def judge_slow() -> dict[str, list[PlainFinding]]:
+        return {rule.name: [to_plain(f) for f in rule.run(ctx)] for rule in slow}
+
+    def judge_rest() -> dict[str, list[Finding]]:
+        return {rule.name: list(rule.run(ctx)) for rule in CHECKS if rule.name not in SLOW}
+
+    far, near = cores.beside(judge_slow, judge_rest)
+    found: list[Finding] = []
+    for rule in CHECKS:
+        found += near[rule.name] if rule.name in near else [from_plain(f) for f in far[rule.name]]
+    return found
 
 
 def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:

@@ -409,17 +409,21 @@ def load(
     when the files hold entries dated after it.
     """
     file_check = None
+    early = None
     if at is not None:
         snap, file_check, _ = read_at.snapshot(root, at, caches)
         where: git_facts.Scope | None = read_at.scope(root, at)
     else:
-        snap = load_snapshot(root, caches, vouched=vouched_by_git(root))
         where = git_facts.scope(root) if git else None
+        early = git_facts.early_log(root, where, caches)
+        snap = load_snapshot(root, caches, vouched=vouched_by_git(root), meanwhile=early)
     refuse_without_config(snap)
     warnings = read_governance.require_whole(where, allow_shallow)
     slot = "history-at" if at is not None else "history"
     found = (
-        git_facts.read_history(root, snap, caches, where, slot) if where else git_facts.NoHistory()
+        git_facts.read_history(root, snap, caches, where, slot, early)
+        if where
+        else git_facts.NoHistory()
     )
     edge = where.edge if where is not None else frozenset()
     ctx = Workspace(root, snap, today, load_catalogue(), found, where is not None, caches, edge)

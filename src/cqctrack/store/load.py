@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cqctrack import cache
+from cqctrack import cache, cores
 from cqctrack.findings import Finding, capped, from_plain, to_plain
 from cqctrack.format import records
 from cqctrack.format.layout import CONFIG_FILE
@@ -131,14 +131,22 @@ def load(
     caches: cache.Caches,
     listing: Listing | None = None,
     vouched: Vouched | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Snapshot:
-    """Read and validate every tracker file under `root`."""
+    """Read and validate every tracker file under `root`.
+
+    `meanwhile`: work for this process to do while other cores parse (the git log a
+    first run will need); run once if the parse is spread over other cores, else not."""
     with quiet_gc():
-        return _load(root, caches, listing, vouched)
+        return _load(root, caches, listing, vouched, meanwhile)
 
 
 def _load(
-    root: Path, caches: cache.Caches, listing: Listing | None, vouched: Vouched | None
+    root: Path,
+    caches: cache.Caches,
+    listing: Listing | None,
+    vouched: Vouched | None,
+    meanwhile: Callable[[], object] | None,
 ) -> Snapshot:
     snap = Snapshot(root=root)
     listing = listing or discover(root)
@@ -150,7 +158,7 @@ def _load(
     todo = [i for i, entry in enumerate(entries) if entry is None]
     _same_content(root, store, files, todo, entries, vouched)
     todo = [i for i in todo if entries[i] is None]
-    parsed = _parse_all(root, [files[i] for i in todo])
+    parsed = _parse_all(root, [files[i] for i in todo], meanwhile)
     summaries = snap.summaries
     for i, (findings, plain, digest, summary) in zip(todo, parsed, strict=True):
         item = files[i]
@@ -222,21 +230,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _spread(work: Callable[[list[T]], list[R]], jobs: list[T]) -> list[R]:
+def _spread(
+    work: Callable[[list[T]], list[R]],
+    jobs: list[T],
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
     """`work(jobs)`, split over every core when there are enough jobs to be worth it
-    (below PARALLEL_MIN, starting worker processes costs more than it saves)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_MIN or workers < 2:
+    (below PARALLEL_MIN, starting worker processes costs more than it saves); this
+    process runs `meanwhile` while the workers work, if they do."""
+    count = cores.workers()
+    if not jobs or len(jobs) < PARALLEL_MIN or count < 2:
         return work(jobs)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [outcome for chunk in pool.map(work, chunks) for outcome in chunk]
+    size = -(-len(jobs) // (count * 4))
+    chunks = [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
+    return [outcome for chunk in cores.spread(work, chunks, meanwhile) for outcome in chunk]
 
 
 def _hash_chunk(paths: list[str]) -> list[str | None]:
@@ -333,9 +340,11 @@ def _entry(kind: str, findings: tuple[Finding, ...], plain: Any) -> _Entry:
 # --- parsing and validating ----------------------------------------------------------
 
 
-def _parse_all(root: Path, todo: list[File]) -> list[_Parsed]:
+def _parse_all(
+    root: Path, todo: list[File], meanwhile: Callable[[], object] | None = None
+) -> list[_Parsed]:
     jobs = [(str(root / item.rel), item.rel, item.kind) for item in todo]
-    return _spread(_parse_chunk, jobs)
+    return _spread(_parse_chunk, jobs, meanwhile)
 
 
 # A file's findings, its plain record when valid, the git blob id of the content read

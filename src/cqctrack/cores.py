@@ -1,0 +1,85 @@
+"""Work spread over the machine's cores: the one place cqctrack starts worker processes.
+
+Parsing tracker files, working out git facts and judging a large tracker are each
+independent per file or per rule, and CPU-bound, so they run in worker processes
+when there is enough work to repay starting them. Workers are forked where the
+system allows (Linux): they start in milliseconds and share the parent's memory.
+Elsewhere they are spawned, and what they are given is pickled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+MAX_WORKERS = 8
+
+
+def workers() -> int:
+    """How many worker processes to use at most: one a core, up to MAX_WORKERS."""
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def spread(
+    work: Callable[..., R],
+    shares: Sequence[tuple[Any, ...]],
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
+    """`work(*share)` for every share, in worker processes, in the order given.
+
+    This process runs `meanwhile` while the workers work. By then every share has been
+    handed out, so (forking) every worker has started: what `meanwhile` starts, such as
+    a git command and its pipes, is not inherited by them.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if can_fork() else "spawn"
+    context = multiprocessing.get_context(method)
+    count = max(1, min(workers(), len(shares)))
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        results = pool.map(work, *zip(*shares, strict=True)) if shares else iter(())
+        if meanwhile is not None:
+            meanwhile()
+        return list(results)
+
+
+# What a forked worker of `beside` runs: set just before the fork, inherited by it.
+_BESIDE: list[Callable[[], Any]] = []
+
+
+def _run_beside() -> Any:
+    return _BESIDE[0]()
+
+
+def beside(work: Callable[[], R], meanwhile: Callable[[], S]) -> tuple[R, S]:
+    """`work()` in a forked worker while this process runs `meanwhile()`: both results.
+
+    `work` is not pickled (the worker inherits it), only what it returns, so it may
+    use everything this process holds. Where processes cannot be forked, the two run
+    here one after the other. An error in either is raised here.
+    """
+    if not can_fork():
+        return work(), meanwhile()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _BESIDE[:] = [work]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            future = pool.submit(_run_beside)
+            mine = meanwhile()
+            return future.result(), mine
+    finally:
+        _BESIDE.clear()
