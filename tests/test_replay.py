@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cqctrack import sealed
+from cqctrack import replay, sealed
 from tests.conftest import commit_all, git
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -300,3 +300,20 @@ def test_an_answer_cut_short_by_its_reader_is_not_kept(examples: Path) -> None:
     after = run(examples, args)
     assert after.how == "afresh"
     assert after.answer() == whole.answer()
+
+
+def test_a_folder_reads_the_same_through_its_descriptor_as_by_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_text("id: A\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link").symlink_to("a.yaml")
+    through_fd = replay._entries(str(tmp_path))
+    monkeypatch.setattr(replay, "_AT", False)
+    by_path = replay._entries(str(tmp_path))
+    assert through_fd == by_path
+    assert sorted(e if isinstance(e, str) else e[0] for e in by_path) == ["a.yaml", "link", "sub"]
+    (tmp_path / "a.yaml").write_text("id: B\n")  # same size: the times and inode still tell
+    monkeypatch.setattr(replay, "_AT", True)
+    assert replay._entries(str(tmp_path)) != through_fd
+    assert replay._entries(str(tmp_path / "gone")) is None
