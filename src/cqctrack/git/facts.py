@@ -425,11 +425,10 @@ class RepoHistory(Mapping[str, ActionHistory]):
         """Read the whole log: every file's changes pending until a command asks about it."""
         self._facts, self._pending = {}, {}
         self._config, self._configs, self._deleted, self._seq = [], {}, {}, 0
-        early = self._early
-        log = early.log if early is not None and early.log is not None else None
-        if log is None or early is None or early.head != self._where.head:
+        early, self._early = self._early, None
+        log = early.take() if early is not None and early.head == self._where.head else None
+        if log is None:
             log = _read_log(self._root, self._where, self._where.head, 0)
-        self._early = None  # not held once worked into the facts
         self._take(log)
         for change in log.changes:
             self._pending.setdefault(change[0], []).append(change)
@@ -477,8 +476,12 @@ class RepoHistory(Mapping[str, ActionHistory]):
         for change in changes:
             by_path.setdefault(change[0], []).append(change)
         jobs = [(path, self._facts.get(path), mine) for path, mine in by_path.items()]
-        for path, packed in _work_out(self._root, jobs, self._snap.summaries):
+        known = self._snap.summaries
+        for path, packed in _work_out(self._root, jobs, known):
             self._facts[path] = packed
+        if known:  # worked in: not held any longer (at 100,000 actions, tens of MB)
+            for _, _, _, after in changes:
+                known.pop(after, None)  # type: ignore[arg-type]
 
     def prefetch(self, item_ids: Iterable[str]) -> None:
         """Work out the facts of these actions in one pass (one `cat-file`, every core)."""
@@ -696,6 +699,11 @@ class EarlyLog:
 
     def __call__(self) -> None:
         self.log = _read_log(self.root, self.where, self.head, 0)
+
+    def take(self) -> Log | None:
+        """The log read, if it was, handed over: no longer held here."""
+        log, self.log = self.log, None
+        return log
 
 
 def early_log(

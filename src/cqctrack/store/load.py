@@ -160,15 +160,13 @@ def _load(
     todo = [i for i in todo if entries[i] is None]
     parsed = _parse_all(root, [files[i] for i in todo], meanwhile)
     summaries = snap.summaries
-    for i, (findings, plain, digest, summary) in zip(todo, parsed, strict=True):
-        item = files[i]
-        if summary is not None:
-            summaries[digest] = summary  # type: ignore[index]
-        entries[i] = entry = _entry(item.kind, findings, plain)
+    for i, (entry, kept, digest, summary) in zip(todo, parsed, strict=True):
+        entries[i] = entry
         if digest is not None:
-            store.put(
-                item.rel, item.sig, (tuple(to_plain(f) for f in findings), *entry[1:]), digest
-            )
+            item = files[i]
+            store.put(item.rel, item.sig, kept, digest)
+            if summary is not None:
+                summaries[digest] = summary
     store.save()
     _assemble(snap, files, entries)  # type: ignore[arg-type]
     return snap
@@ -347,10 +345,12 @@ def _parse_all(
     return _spread(_parse_chunk, jobs, meanwhile)
 
 
-# A file's findings, its plain record when valid, the git blob id of the content read
-# (None when it could not be read: nothing is cached for it), and for an action or
-# measure that parsed, the git facts' summary of that content, marshalled.
-_Parsed = tuple[tuple[Finding, ...], Any, str | None, bytes | None]
+# A file's entry, and as the cache keeps it (findings as plain values), the git blob id
+# of the content read (None when it could not be read: nothing is cached for it), and
+# for an action or measure that parsed, the git facts' summary of that content,
+# marshalled. All made in the worker: bytes and small tuples travel back quicker than
+# records, and the parent never holds every record at once.
+_Parsed = tuple[_Entry, Any, str | None, bytes | None]
 _SUMMARISED = frozenset({"action", "measure"})
 
 
@@ -362,14 +362,16 @@ def _parse_chunk(jobs: list[tuple[str, str, str]]) -> list[_Parsed]:
 def _parse_job(path: str, rel: str, kind: str) -> _Parsed:
     raw, problems = _read(Path(path), rel)
     if raw is None:
-        return tuple(problems), None, None, None
+        return _entry(kind, tuple(problems), None), None, None, None
     data, notes = content_data(raw, rel)
     summary = None
     if data is not None and kind in _SUMMARISED:
         # `data` is what dialect.parse makes of these bytes, as the facts would read them.
         summary = marshal.dumps(summarise(data))
     findings, plain = _validated(data, notes, rel, kind)
-    return findings, plain, cache.content_id(raw), summary
+    entry = _entry(kind, findings, plain)
+    kept = (tuple(to_plain(f) for f in findings), *entry[1:])
+    return entry, kept, cache.content_id(raw), summary
 
 
 def parse_file(path: str, rel: str, kind: str) -> tuple[tuple[Finding, ...], Any]:
