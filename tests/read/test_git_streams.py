@@ -44,6 +44,15 @@ def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None
     assert mine[1][2] == mine[0][3] and mine[2][2] == mine[1][3]  # each before is the last after
 
 
+def _changes_by_path(root: Path) -> dict[str, list[facts._Change]]:
+    where = facts.scope(root)
+    assert where is not None
+    by_path: dict[str, list[facts._Change]] = {}
+    for change in facts._read_log(root, where, "HEAD", 0).changes:
+        by_path.setdefault(change[0], []).append(change)
+    return by_path
+
+
 def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,11 +61,7 @@ def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
             path = git_repo / f"trackers/riverside/actions/{name}.yaml"
             path.write_text(path.read_text() + f"# note {n}\n")
         commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
-    where = facts.scope(git_repo)
-    assert where is not None
-    by_path: dict[str, list[facts._Change]] = {}
-    for change in facts._read_log(git_repo, where, "HEAD", 0).changes:
-        by_path.setdefault(change[0], []).append(change)
+    by_path = _changes_by_path(git_repo)
     jobs = [(path, None, changes) for path, changes in by_path.items()]
     alone = facts._work_files(str(git_repo), jobs, {})
     monkeypatch.setattr(facts, "PARALLEL_MIN", 0)  # the workers are forked: they see it
@@ -79,11 +84,7 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
     edited = git_repo / "trackers/riverside/actions/MED-002.yaml"
     edited.write_text(edited.read_text() + "# not committed\n")
     snap = load.load(git_repo, cache.Caches(git_repo, enabled=False))
-    where = facts.scope(git_repo)
-    assert where is not None
-    by_path: dict[str, list[facts._Change]] = {}
-    for change in facts._read_log(git_repo, where, "HEAD", 0).changes:
-        by_path.setdefault(change[0], []).append(change)
+    by_path = _changes_by_path(git_repo)
     jobs = [(path, None, changes) for path, changes in by_path.items()]
     asked: list[str] = []
     real = run.cat_each

@@ -65,10 +65,10 @@ def summarise(data: Any) -> Summary:
         tuple(e.key for e in entries_of_data(data)),
         status if isinstance(status, str) else None,
         status == "closed" or bool(data.get("reopenings")),
-        _identities(data.get("evidence"), "evidence"),
-        _identities(data.get("evidence_required"), "requirement"),
+        _identities(data.get("evidence")),
+        _identities(data.get("evidence_required")),
         entry_key("closure", [closure]) if isinstance(closure, dict) else None,
-        _changes_logged(data.get("requirement_changes")),
+        _identities(data.get("requirement_changes"), by="requirement"),
     )
     valid_due = due if isinstance(due, str) and iso_date(due) is not None else None
     return valid_due, tuple(entries), more
@@ -77,22 +77,13 @@ def summarise(data: Any) -> Summary:
 REOPENED = "reopened"  # the `from` of a key that is a reopening's due date, not an extension
 
 
-def _identities(items: Any, log: str) -> tuple[tuple[str, int], ...]:
-    if not isinstance(items, list):
-        return ()
-    # The identity of everything an entry holds, whatever order its keys are written in.
-    return tuple(
-        (str(item.get("id")), zlib.crc32(repr(sorted(item.items())).encode()))
-        for item in items
-        if isinstance(item, dict)
-    )
-
-
-def _changes_logged(items: Any) -> tuple[tuple[str, int], ...]:
+def _identities(items: Any, by: str = "id") -> tuple[tuple[str, int], ...]:
+    """Each entry of a list as (its `by` field, the identity of everything it holds,
+    whatever order its keys are written in)."""
     if not isinstance(items, list):
         return ()
     return tuple(
-        (str(item.get("requirement")), zlib.crc32(repr(sorted(item.items())).encode()))
+        (str(item.get(by)), zlib.crc32(repr(sorted(item.items())).encode()))
         for item in items
         if isinstance(item, dict)
     )
