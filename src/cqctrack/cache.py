@@ -15,7 +15,7 @@ written by another version:
 - `config`: the same for `cqctrack.yaml` alone.
 - `history`: the git facts of every action and measure file and cqctrack.yaml's
   versions, keyed by the commit they were read at; a later run reads only the
-  commits since (see git/facts.py). `history-at` is the same for `--at`.
+  commits since (see git/repository.py). `history-at` is the same for `--at`.
 - `flags` (and `flags-at`): history's flags about each action, keyed by HEAD,
   cqctrack.yaml and the action's own file (read/review.py).
 - `blobs`: the outcome of parsing and validating a file's content, keyed by its git

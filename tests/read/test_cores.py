@@ -10,7 +10,7 @@ import pytest
 
 from cqctrack import cache, cores
 from cqctrack.findings import to_plain
-from cqctrack.git import facts
+from cqctrack.git import repository
 from cqctrack.read import check as read_check
 from cqctrack.read import review as read_review
 from cqctrack.store import load
@@ -32,14 +32,14 @@ def _with_findings(root: Path) -> None:
 
 def _everything_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "PARALLEL_MIN", 1 << 40)
-    monkeypatch.setattr(facts, "PARALLEL_MIN", 1 << 40)
+    monkeypatch.setattr(repository, "PARALLEL_MIN", 1 << 40)
     monkeypatch.setattr(read_check, "BESIDE_MIN", 1 << 40)
-    monkeypatch.setattr(facts, "early_log", lambda *args, **kwargs: None)
+    monkeypatch.setattr(repository, "early_log", lambda *args, **kwargs: None)
 
 
 def _everything_spread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(facts, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(repository, "PARALLEL_MIN", 0)
     monkeypatch.setattr(read_check, "BESIDE_MIN", 0)
     monkeypatch.setattr(cores, "workers", lambda: 2)
 
@@ -68,25 +68,25 @@ def test_the_log_read_while_parsing_is_the_log_read_after(
     _with_findings(git_repo)
     _everything_spread(monkeypatch)
     reads: list[str] = []
-    real = facts._read_log
+    real = repository._read_log
 
-    def counting(*args: object) -> facts.Log:
+    def counting(*args: object) -> repository.Log:
         reads.append(str(args[2]))
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(facts, "_read_log", counting)
+    monkeypatch.setattr(repository, "_read_log", counting)
     caches = cache.Caches(git_repo)
-    early = facts.early_log(git_repo, facts.scope(git_repo), caches)
+    early = repository.early_log(git_repo, repository.scope(git_repo), caches)
     assert early is not None  # no history cache yet
     snap = load.load(git_repo, caches, meanwhile=early)
     assert early.log is not None and len(reads) == 1  # read while the files were parsed
-    read_early = facts.read_history(git_repo, snap, caches, early=early)
+    read_early = repository.read_history(git_repo, snap, caches, early=early)
     read_early.prefetch(snap.actions)
     assert len(reads) == 1  # and the history used it rather than reading it again
-    fresh = facts.read_history(git_repo, snap, cache.Caches(git_repo, enabled=False))
+    fresh = repository.read_history(git_repo, snap, cache.Caches(git_repo, enabled=False))
     assert {i: read_early[i] for i in read_early} == {i: fresh[i] for i in fresh}
     # Once the history is cached, a later run does not read the whole log early.
-    assert facts.early_log(git_repo, facts.scope(git_repo), caches) is None
+    assert repository.early_log(git_repo, repository.scope(git_repo), caches) is None
 
 
 def test_review_with_the_log_read_early_is_review_without(

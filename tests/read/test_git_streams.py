@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cqctrack.errors import GitError
-from cqctrack.git import facts, run
+from cqctrack.git import repository, run
 from tests.conftest import commit_all, git
 
 
@@ -34,9 +34,9 @@ def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None
     for n in (1, 2):
         path.write_text(path.read_text() + f"# note {n}\n")
         commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
-    where = facts.scope(git_repo)
+    where = repository.scope(git_repo)
     assert where is not None
-    log = facts._read_log(git_repo, where, "HEAD", 0)
+    log = repository._read_log(git_repo, where, "HEAD", 0)
     mine = [c for c in log.changes if c[0].endswith("MED-001.yaml")]
     subjects = [git(git_repo, "log", "-1", "--format=%s", c[1][0]).strip() for c in mine]
     assert subjects == ["Start trackers", "Note 1", "Note 2"]
@@ -44,11 +44,11 @@ def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None
     assert mine[1][2] == mine[0][3] and mine[2][2] == mine[1][3]  # each before is the last after
 
 
-def _changes_by_path(root: Path) -> dict[str, list[facts._Change]]:
-    where = facts.scope(root)
+def _changes_by_path(root: Path) -> dict[str, list[repository._Change]]:
+    where = repository.scope(root)
     assert where is not None
-    by_path: dict[str, list[facts._Change]] = {}
-    for change in facts._read_log(root, where, "HEAD", 0).changes:
+    by_path: dict[str, list[repository._Change]] = {}
+    for change in repository._read_log(root, where, "HEAD", 0).changes:
         by_path.setdefault(change[0], []).append(change)
     return by_path
 
@@ -63,9 +63,9 @@ def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
         commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
     by_path = _changes_by_path(git_repo)
     jobs = [(path, None, changes) for path, changes in by_path.items()]
-    alone = facts._work_files(str(git_repo), jobs, {})
-    monkeypatch.setattr(facts, "PARALLEL_MIN", 0)  # the workers are forked: they see it
-    shared = facts._work_out(git_repo, jobs, {})
+    alone = repository._work_files(str(git_repo), jobs, {})
+    monkeypatch.setattr(repository, "PARALLEL_MIN", 0)  # the workers are forked: they see it
+    shared = repository._work_out(git_repo, jobs, {})
     assert sorted(shared) == sorted(alone)
     assert len(alone) == len(jobs) >= 2  # more than one share
 
@@ -94,10 +94,10 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
         return real(root, specs)
 
     monkeypatch.setattr(run, "cat_each", counting)
-    from_git = facts._work_files(str(git_repo), jobs, {})
+    from_git = repository._work_files(str(git_repo), jobs, {})
     read_all = len(asked)
     asked.clear()
-    with_store = facts._work_files(str(git_repo), jobs, snap.summaries)
+    with_store = repository._work_files(str(git_repo), jobs, snap.summaries)
     assert with_store == from_git
     heads = {changes[-1][3] for changes in by_path.values()}
     # Every committed head the work tree still holds came from the store, unread...

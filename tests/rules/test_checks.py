@@ -13,7 +13,7 @@ from cqctrack.cache import Caches
 from cqctrack.format import dialect
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.history import ActionHistory, entries_of_data
-from cqctrack.git.facts import NoHistory
+from cqctrack.git.repository import NoHistory
 from cqctrack.rules import codes
 from cqctrack.rules.checks import CHECKS
 from cqctrack.rules.checks.base import CheckRule

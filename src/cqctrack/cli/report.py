@@ -178,7 +178,7 @@ def build_pack(
     pack) from git objects, so uncommitted edits never reach a pack, and build it."""
     from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
     from cqctrack.format.pack import Source
-    from cqctrack.git import facts, run
+    from cqctrack.git import repository, run
     from cqctrack.read import at as read_at
     from cqctrack.read import pack as core
     from cqctrack.read import review
@@ -187,7 +187,7 @@ def build_pack(
     workspaces, sources = [], []
     for index, root in enumerate(roots):
         caches = st.caches(root)
-        if facts.scope(root) is None:
+        if repository.scope(root) is None:
             ws = review.load(root, day, caches, git=False)
             commit: str | None = None
         else:

@@ -106,7 +106,7 @@ class Snapshot:
     unread: dict[str, Finding] = field(default_factory=dict)
     # The git facts' summary (format/versions.py) of every action and measure file parsed
     # by this run, marshalled, by the git blob id of its content: the history need not
-    # parse that version again (git/facts.py). Empty when the files came from the cache.
+    # parse that version again (git/repository.py). Empty when the files came from the cache.
     summaries: dict[str, bytes] = field(default_factory=dict)
 
     def source(self, item_id: str) -> Source:

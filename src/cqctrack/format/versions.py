@@ -3,7 +3,7 @@
 A version is summarised from its parsed data (`summarise`), from its bytes as git holds
 them (`summarise_blob`), or, for the working tree's version, from its validated record
 (`summarise_record`). The store summarises each file it parses, so the facts need not
-parse the version the work tree holds again (git/facts.py).
+parse the version the work tree holds again (git/repository.py).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from cqctrack.errors import GitError, InvalidInput
 from cqctrack.format.layout import FileCheck
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import iso_date
-from cqctrack.git import facts, run
+from cqctrack.git import repository, run
 from cqctrack.store import discover, files, load
 
 
@@ -117,9 +117,9 @@ def snapshot(root: Path, at: At, caches: cache.Caches) -> tuple[Snapshot, FileCh
     return snap, files.tree_checker(found.modes, found.links), found
 
 
-def scope(root: Path, at: At) -> facts.Scope:
+def scope(root: Path, at: At) -> repository.Scope:
     """Where the trackers sit, with history read up to `at`'s commit."""
-    where = facts.scope(root)
+    where = repository.scope(root)
     if where is None:
         raise GitError(
             f"--at {at.asked}: {root} is not in a git repository",

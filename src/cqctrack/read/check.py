@@ -23,7 +23,7 @@ from cqctrack.findings import (
 )
 from cqctrack.format.layout import SCHEMA_DIR, FileCheck
 from cqctrack.format.snapshot import Snapshot
-from cqctrack.git import facts
+from cqctrack.git import repository
 from cqctrack.git.run import vouched_by_git
 from cqctrack.store import discover, files, load
 
@@ -84,7 +84,7 @@ def check_repository(
     if at is not None:
         return _check_at(root, today, caches, deny_text, allow_shallow, since, at)
     listing = discover.discover(root)
-    where = facts.scope(root)
+    where = repository.scope(root)
     notes = tuple(governance.require_whole(where, allow_shallow))
     change = _change(root, where, since) if since is not None else None
     key = (
@@ -101,7 +101,7 @@ def check_repository(
         if all(_state(root, file_check, ref) == state for ref, state in refs):
             top = where.top if where else None
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
-    early = facts.early_log(root, where, caches)
+    early = repository.early_log(root, where, caches)
     snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
     refs_used = _evidence_refs(snap)
     texts = {
@@ -162,14 +162,14 @@ def _judge(
     file_check: FileCheck,
     today: date,
     caches: cache.Caches,
-    where: facts.Scope | None,
+    where: repository.Scope | None,
     texts: dict[str, str],
     deny_text: str,
     since: str | None,
     change: frozenset[str] | None,
     read: Callable[[str], bytes] | None = None,
     slot: str = "history",
-    early: facts.EarlyLog | None = None,
+    early: repository.EarlyLog | None = None,
 ) -> CheckResult:
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
@@ -177,7 +177,7 @@ def _judge(
     from cqctrack.rules.context import RuleContext
     from cqctrack.rules.personal import deny_list as names_of
 
-    history = facts.read_history(root, snap, caches, where, slot, early)
+    history = repository.read_history(root, snap, caches, where, slot, early)
     history.prefetch([*snap.actions, *snap.measures])
     edge = where.edge if where is not None else frozenset()
     gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
@@ -253,7 +253,7 @@ def _beside_state(root: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
 
 
 def stale_codeowners(
-    root: Path, snap: Snapshot, where: facts.Scope | None, today: date
+    root: Path, snap: Snapshot, where: repository.Scope | None, today: date
 ) -> list[Finding]:
     """`layout-stale-codeowners`: CODEOWNERS' cqctrack block is not what the register and
     the trackers give (someone left, a tracker's manager changed by hand, a new tracker
@@ -349,7 +349,7 @@ def _state(root: Path, file_check: FileCheck, ref: str) -> tuple[str | None, tup
         return None, ()
 
 
-def _change(root: Path, where: facts.Scope | None, since: str) -> frozenset[str]:
+def _change(root: Path, where: repository.Scope | None, since: str) -> frozenset[str]:
     """The commits made since `since` (on the way to HEAD): the change a pull request makes."""
     from cqctrack.errors import GitError
     from cqctrack.git import run
@@ -374,7 +374,7 @@ def _in_change(
     change: frozenset[str],
     since: str,
     snap: Snapshot,
-    history: facts.History,
+    history: repository.History,
 ) -> list[Finding]:
     """Findings about the change since `since` become errors, and say so.
 

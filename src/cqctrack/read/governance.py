@@ -22,7 +22,7 @@ from cqctrack.format.policy import Policy, Proof
 from cqctrack.format.records import Action, Person
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import iso_date
-from cqctrack.git import facts, run
+from cqctrack.git import repository, run
 from cqctrack.rules import governance
 from cqctrack.rules.governance import ConfigVersion, Governance
 
@@ -51,14 +51,14 @@ def imported(root: Path, policy: Policy, shallow: frozenset[str] = frozenset()) 
 def build(
     root: Path,
     snap: Snapshot,
-    history: facts.History,
+    history: repository.History,
     caches: cache.Caches,
     actions: Iterable[Action] = (),
     shallow: frozenset[str] = frozenset(),
 ) -> Governance:
     """The governance context for `snap`, with signatures checked for `actions` when any
     version of the policy asks for them."""
-    in_git = isinstance(history, facts.RepoHistory)
+    in_git = isinstance(history, repository.RepoHistory)
     gov = context(root, snap.policy, history.config_versions(), shallow, in_git)
     if not signed(gov):
         return gov
@@ -112,7 +112,7 @@ def with_signatures(
     return Governance(gov.versions, gov.imported, found)
 
 
-def require_whole(where: facts.Scope | None, allow_shallow: bool) -> list[str]:
+def require_whole(where: repository.Scope | None, allow_shallow: bool) -> list[str]:
     """Refuse to judge history that is not whole (a shallow clone, grafts, replacement
     objects) unless told to; with `--allow-shallow`, the warning to show instead.
 

@@ -23,7 +23,7 @@ from cqctrack.findings import Finding
 from cqctrack.format.history import Version
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, TRACKERS_DIR
 from cqctrack.format.records import Config
-from cqctrack.git import facts, run
+from cqctrack.git import facts, repository, run
 from cqctrack.read import governance as read_governance
 from cqctrack.rules import governance
 from cqctrack.rules.audit import Audit, Event, compare, compare_file
@@ -150,7 +150,7 @@ def file_history(
     """The timeline of whatever `asked` names (an id, a slug or a file); with `at`, only
     as far as that commit (the working copy left out)."""
     target = _target(root, asked)
-    where = facts.scope(root)
+    where = repository.scope(root)
     warnings = read_governance.require_whole(where, allow_shallow)
     if where is None:
         if run.toplevel(root) is None:
@@ -232,7 +232,7 @@ def action_history(
 
 
 def _working_copy(
-    where: facts.Scope, on_disk: Path | None, versions: list[Version]
+    where: repository.Scope, on_disk: Path | None, versions: list[Version]
 ) -> Version | None:
     if on_disk is None:
         return None

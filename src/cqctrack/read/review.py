@@ -23,7 +23,7 @@ are otherwise not rated (see `cqctrack show`).
 does); only the summary's week-ago figures rebuild past state.
 
 Speed: files are read once through `store.load`; git facts come from one shared
-`git.facts.read_history` pass; the cheap filters (tracker, owner,
+`git.repository.read_history` pass; the cheap filters (tracker, owner,
 statement, key question, status) run before any evidence file is looked at, and
 evidence files are checked only for actions awaiting verification or closed.
 """
@@ -54,7 +54,7 @@ from cqctrack.format.policy import Policy
 from cqctrack.format.records import Action, Config, Review
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.vocab import OPEN_STATUSES, Status
-from cqctrack.git import facts as git_facts
+from cqctrack.git import repository as git_repository
 from cqctrack.git.run import vouched_by_git
 from cqctrack.read import at as read_at
 from cqctrack.read import governance as read_governance
@@ -164,7 +164,7 @@ class Workspace:
     snap: Snapshot
     today: date
     catalogue: Catalogue
-    history: git_facts.History
+    history: git_repository.History
     in_git: bool
     caches: cache.Caches | None = None
     shallow: frozenset[str] = frozenset()  # a shallow clone's edge, read with --allow-shallow
@@ -412,18 +412,18 @@ def load(
     early = None
     if at is not None:
         snap, file_check, _ = read_at.snapshot(root, at, caches)
-        where: git_facts.Scope | None = read_at.scope(root, at)
+        where: git_repository.Scope | None = read_at.scope(root, at)
     else:
-        where = git_facts.scope(root) if git else None
-        early = git_facts.early_log(root, where, caches)
+        where = git_repository.scope(root) if git else None
+        early = git_repository.early_log(root, where, caches)
         snap = load_snapshot(root, caches, vouched=vouched_by_git(root), meanwhile=early)
     refuse_without_config(snap)
     warnings = read_governance.require_whole(where, allow_shallow)
     slot = "history-at" if at is not None else "history"
     found = (
-        git_facts.read_history(root, snap, caches, where, slot, early)
+        git_repository.read_history(root, snap, caches, where, slot, early)
         if where
-        else git_facts.NoHistory()
+        else git_repository.NoHistory()
     )
     edge = where.edge if where is not None else frozenset()
     ctx = Workspace(root, snap, today, load_catalogue(), found, where is not None, caches, edge)

@@ -446,7 +446,7 @@ def log_past_move(
     by: str | None,
 ) -> Outcome:
     """Log a due-date move git saw with no extension entry: who approved it, and why."""
-    from cqctrack.git import facts
+    from cqctrack.git import repository
     from cqctrack.rules import extensions
 
     action, rel = rec.action(action_id)
@@ -461,7 +461,7 @@ def log_past_move(
     day = rec.date(when)
     rec.recorded_by(by, day)
     approver = rec.current_person(approved_by, "--approved-by", day)
-    history = facts.read_history(rec.root, rec.snap, rec.caches).get(action.id)
+    history = repository.read_history(rec.root, rec.snap, rec.caches).get(action.id)
     moves, _ = extensions.unlogged_moves(action, history.due_moves if history else (), policy)
     if to is not None:
         moves = [m for m in moves if m.new == to]
