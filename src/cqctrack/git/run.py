@@ -120,7 +120,7 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     are not the blob's. Empty outside git, or when git cannot say.
     """
     # `diff-files` looks at every file (0.3 s at 100,000): it runs while the index is
-    # listed and the blobs' sizes are looked up.
+    # listed and the blobs' sizes are looked up (0.5 s), and is waited for only then.
     try:
         differ = subprocess.Popen(
             _argv(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs),
@@ -130,22 +130,27 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     except FileNotFoundError:
         return {}
     try:
+        return _vouched(root, differ, pathspecs)
+    finally:
+        if differ.returncode is None:
+            differ.kill()
+            differ.communicate()
+
+
+def _vouched(
+    root: Path, differ: subprocess.Popen[bytes], pathspecs: tuple[str, ...]
+) -> dict[str, tuple[str, int]]:
+    try:
         listed = run(root, "ls-files", "--stage", "-v", "-z", "--", *pathspecs)
     except GitError:
-        differ.kill()
-        differ.communicate()
         return {}
-    changed, _ = differ.communicate()
-    if differ.returncode != 0:
-        return {}
-    dirty = set(changed.decode("utf-8", "replace").split("\0"))
     found: dict[str, str] = {}
     for record in listed.split("\0"):
         meta, _, path = record.partition("\t")
         fields = meta.split(" ")
         # tag, mode, blob, stage; "H" is an ordinary cached file ("h": assume-unchanged,
         # "S": skip-worktree, whose working copies git does not look at).
-        if len(fields) == 4 and fields[0] == "H" and fields[3] == "0" and path not in dirty:
+        if len(fields) == 4 and fields[0] == "H" and fields[3] == "0":
             found[path] = fields[2]
     if not found:
         return {}
@@ -153,7 +158,11 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     query = "".join(f"{blob}\n" for blob in set(found.values())).encode()
     try:
         checked = run(
-            root, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)", stdin=query
+            root,
+            "cat-file",
+            "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+            "--buffer",  # one write at the end, not one a line
+            stdin=query,
         )
     except GitError:
         return {}
@@ -161,7 +170,15 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
         parts = line.split(" ")
         if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
             sizes[parts[0]] = int(parts[2])
-    return {path: (blob, sizes[blob]) for path, blob in found.items() if blob in sizes}
+    changed, _ = differ.communicate()
+    if differ.returncode != 0:
+        return {}
+    dirty = set(changed.decode("utf-8", "replace").split("\0"))
+    return {
+        path: (blob, sizes[blob])
+        for path, blob in found.items()
+        if blob in sizes and path not in dirty
+    }
 
 
 def vouched_by_git(root: Path) -> Callable[[], dict[str, tuple[str, int]]]:
