@@ -133,16 +133,9 @@ class RepoHistory(Mapping[str, ActionHistory]):
         if cached is None or cached[1] != where.trackers:
             self._rebuild()
             return
-        (
-            self._cache_head,
-            _,
-            self._facts,
-            self._pending_keys,
-            self._config,
-            self._configs,
-            self._deleted,
-            self._seq,
-        ) = cached
+        self._cache_head = cached[0]
+        for name, value in zip(_KEPT, cached[2:], strict=True):
+            setattr(self, name, value)
         if self._cache_head == where.head:
             return
         if not run.succeeds(
@@ -179,7 +172,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         self._facts, self._pending = {}, {}
         self._config, self._configs, self._deleted, self._seq = [], {}, {}, 0
         early, self._early = self._early, None
-        log = early.take() if early is not None and early.head == self._where.head else None
+        log = early.take() if early is not None and early.where.head == self._where.head else None
         if log is None:
             log = _read_log(self._root, self._where, self._where.head, 0)
         self._take(log)
@@ -201,19 +194,8 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def _save(self) -> None:
         where = self._where
         self._cache_head = where.head
-        self._caches.write(
-            self._slot,
-            (
-                where.head,
-                where.trackers,
-                self._facts,
-                self._pending_keys,
-                self._config,
-                self._configs,
-                self._deleted,
-                self._seq,
-            ),
-        )
+        kept = tuple(getattr(self, name) for name in _KEPT)
+        self._caches.write(self._slot, (where.head, where.trackers, *kept))
         if self._pending is not None:
             self._caches.write(f"{self._slot}-pending", (where.head, where.trackers, self._pending))
 
@@ -325,12 +307,19 @@ class RepoHistory(Mapping[str, ActionHistory]):
         return sum(1 for _ in self)
 
 
+# What the history cache keeps, in order, after the commit and the trackers' tree id it
+# was read at: the one statement of its layout, for writing (`_save`) and reading (`_load`).
+_KEPT = ("_facts", "_pending_keys", "_config", "_configs", "_deleted", "_seq")
+
+
 def _valid_main(value: Any) -> bool:
+    if len(value) != 2 + len(_KEPT):
+        return False
+    kept = dict(zip(_KEPT, value[2:], strict=True))
     return (
-        len(value) == 8
-        and isinstance(value[2], dict)
-        and isinstance(value[3], frozenset)
-        and isinstance(value[7], int)
+        isinstance(kept["_facts"], dict)
+        and isinstance(kept["_pending_keys"], frozenset)
+        and isinstance(kept["_seq"], int)
     )
 
 
@@ -377,11 +366,11 @@ class EarlyLog:
     a first run needs both, and git and this process then work beside the parse."""
 
     def __init__(self, root: Path, where: Scope) -> None:
-        self.root, self.where, self.head = root, where, where.head
+        self.root, self.where = root, where
         self.log: Log | None = None
 
     def __call__(self) -> None:
-        self.log = _read_log(self.root, self.where, self.head, 0)
+        self.log = _read_log(self.root, self.where, self.where.head, 0)
 
     def take(self) -> Log | None:
         """The log read, if it was, handed over: no longer held here."""

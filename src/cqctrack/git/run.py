@@ -52,6 +52,10 @@ def _argv(root: Path, *args: str, settings: tuple[str, ...] = ()) -> list[str]:
     return ["git", "-C", str(root), *configured, *args]
 
 
+def _no_git() -> GitError:
+    return GitError("git is not installed or not on PATH", hint="install git and try again")
+
+
 def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> str:
     """Run `git -C root args...` and return stdout as text (UTF-8, replacement on errors)."""
     try:
@@ -63,9 +67,7 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
             check=False,
         )
     except FileNotFoundError:
-        raise GitError(
-            "git is not installed or not on PATH", hint="install git and try again"
-        ) from None
+        raise _no_git() from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         refuse_dubious(root, message)
@@ -89,9 +91,7 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
             env=_env(),
         )  # fmt: skip
     except FileNotFoundError:
-        raise GitError(
-            "git is not installed or not on PATH", hint="install git and try again"
-        ) from None
+        raise _no_git() from None
     assert proc.stdout is not None and proc.stderr is not None
     errors: list[bytes] = []
     # Drained beside the output, so neither pipe can fill and stop git.
