@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cqctrack import cores
 from cqctrack.errors import GitError
 from cqctrack.git import repository, run
 from tests.conftest import commit_all, git
@@ -53,6 +56,10 @@ def _changes_by_path(root: Path) -> dict[str, list[repository._Change]]:
     return by_path
 
 
+def plain(packed: list[tuple[str, bytes]]) -> dict[str, object]:
+    return {path: marshal.loads(blob) for path, blob in packed}
+
+
 def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -66,7 +73,9 @@ def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
     alone = repository._work_files(str(git_repo), jobs, {})
     monkeypatch.setattr(repository, "PARALLEL_MIN", 0)  # the workers are forked: they see it
     shared = repository._work_out(git_repo, jobs, {})
-    assert sorted(shared) == sorted(alone)
+    # Compared as values: marshal writes a string shared by two changes once, so the
+    # packed bytes may differ where the same facts were reached by other paths.
+    assert plain(shared) == plain(alone)
     assert len(alone) == len(jobs) >= 2  # more than one share
 
 
@@ -106,3 +115,90 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
     # ...and the edited file's committed version was read from git.
     med2 = next(c for p, c in by_path.items() if p.endswith("MED-002.yaml"))[-1][3]
     assert med2 not in snap.summaries and med2 in asked
+
+
+def _limited_log(root: Path) -> repository.Log:
+    """The log as git limits it to the trackers and cqctrack.yaml: the reference."""
+    where = repository.scope(root)
+    assert where is not None
+    spec = ("--", "trackers", "cqctrack.yaml")
+    lines = run.lines(root, "log", *repository._LOG, "HEAD", *spec, settings=repository._SETTINGS)
+    real = repository._log_lines
+    try:
+        repository._log_lines = lambda *_: (lines, True)  # type: ignore[assignment]
+        return repository._read_log(root, where, "HEAD", 0)
+    finally:
+        repository._log_lines = real  # type: ignore[assignment]
+
+
+def _straight_history(root: Path) -> None:
+    """Commits of tracker files between commits touching neither them nor cqctrack.yaml,
+    and one touching only a file in trackers/ that is not an action."""
+    action = root / "trackers/riverside/actions/MED-001.yaml"
+    for n in range(1, 7):
+        if n % 3 == 0:
+            (root / "notes.md").write_text(f"minutes {n}\n")
+        elif n == 4:
+            (root / "trackers/README.md").write_text("how we keep the trackers\n")
+        else:
+            action.write_text(action.read_text() + f"# note {n}\n")
+        commit_all(root, f"Change {n}", f"2026-10-0{n}")
+
+
+@pytest.mark.parametrize("split_min", [0, 10**9])
+def test_a_straight_history_read_whole_is_the_log_git_limits_to_the_trackers(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, split_min: int
+) -> None:
+    _straight_history(git_repo)
+    monkeypatch.setattr(repository, "SPLIT_MIN", split_min)  # 0: in two halves at once
+    monkeypatch.setattr(cores, "workers", lambda: 2)
+    halves: list[int] = []
+    real = run.lines_in_two
+
+    def spy(root: Path, log: tuple[str, ...], at: int, settings: tuple[str, ...] = ()) -> Any:
+        halves.append(at)
+        return real(root, log, at, settings)
+
+    monkeypatch.setattr(run, "lines_in_two", spy)
+    where = repository.scope(git_repo)
+    assert where is not None
+    _, limited = repository._log_lines(git_repo, where, "HEAD")
+    assert not limited  # read unlimited: git is not asked which commits touch the trackers
+    log = repository._read_log(git_repo, where, "HEAD", 0)
+    assert halves == ([7 // 2] * 2 if split_min == 0 else [])
+    assert log == _limited_log(git_repo)
+    # The commits that touched neither take no place: positions are as git's own count.
+    touching = git(git_repo, "rev-list", "--count", "HEAD", "--", "trackers", "cqctrack.yaml")
+    assert log.seq == int(touching) == 7 - 2
+
+
+def test_a_history_with_a_merge_is_read_as_git_limits_it(git_repo: Path) -> None:
+    git(git_repo, "checkout", "-q", "-b", "other")
+    (git_repo / "side.md").write_text("minutes\n")
+    commit_all(git_repo, "Side", "2026-10-02")
+    git(git_repo, "checkout", "-q", "-")
+    _straight_history(git_repo)
+    git(git_repo, "merge", "-q", "--no-edit", "other")
+    where = repository.scope(git_repo)
+    assert where is not None
+    _, limited = repository._log_lines(git_repo, where, "HEAD")
+    assert limited  # git's history simplification decides which commits a merge brings
+    assert repository._read_log(git_repo, where, "HEAD", 0) == _limited_log(git_repo)
+
+
+def test_a_log_read_in_two_is_refused_when_either_half_fails(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _straight_history(git_repo)
+    halves = list(run.lines_in_two(git_repo, ("--format=%s", "HEAD"), 2))
+    assert halves == list(run.lines(git_repo, "log", "--format=%s", "HEAD"))
+    # The second half's process fails (an option git refuses), the first does not.
+    real = run._argv
+
+    def failing(root: Path, *args: str, settings: tuple[str, ...] = ()) -> list[str]:
+        older = any(a.startswith("--skip=") for a in args)
+        return real(root, *args, *(("--no-such-option",) if older else ()), settings=settings)
+
+    monkeypatch.setattr(run, "_argv", failing)
+    with pytest.raises(GitError, match=r"git log: .*no-such-option"):
+        list(run.lines_in_two(git_repo, ("--format=%s", "HEAD"), 2))

@@ -108,6 +108,41 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
         raise GitError(f"git {args[0]}: {message}")
 
 
+def lines_in_two(
+    root: Path, log: tuple[str, ...], at: int, settings: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """What `lines(root, "log", *log)` gives, from two git processes working at once.
+
+    The first gives the newest `at` commits (`--max-count`) and is read as it writes; the
+    second skips them (`--skip`) and writes the rest to a temporary file meanwhile, read
+    after. Both walk the same history in the same order, so the two parts are the whole
+    log, in order, whatever its shape. Raises GitError when either fails."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as rest, tempfile.TemporaryFile() as problems:
+        try:
+            older = subprocess.Popen(
+                _argv(root, "log", f"--skip={at}", *log, settings=settings),
+                stdin=subprocess.DEVNULL, stdout=rest, stderr=problems, env=_env(),
+            )  # fmt: skip
+        except FileNotFoundError:
+            raise _no_git() from None
+        try:
+            yield from lines(root, "log", f"--max-count={at}", *log, settings=settings)
+            if older.wait() != 0:
+                problems.seek(0)
+                message = problems.read().decode("utf-8", "replace").strip() or "git log failed"
+                refuse_dubious(root, message)
+                raise GitError(f"git log: {message}")
+            rest.seek(0)
+            for raw in rest:
+                yield raw.decode("utf-8", "replace")
+        finally:
+            if older.returncode is None:  # given up on before the end
+                older.kill()
+                older.wait()
+
+
 def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
     """For each file under `pathspecs` whose working copy git vouches for, its git blob
     id and that blob's size, by path relative to `root`: what a fresh clone (or a
