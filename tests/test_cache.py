@@ -538,3 +538,33 @@ def test_the_kept_versions_of_cqctrack_yaml_follow_new_commits(examples: Path, m
     cached = runner.invoke(app, query).output
     monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
     assert cached == runner.invoke(app, query).output
+
+
+def test_histories_worked_out_and_still_pending_both_follow_new_commits(
+    examples: Path, monkeypatch
+) -> None:
+    """`review --overdue` works out the history of the overdue actions only; the rest stay
+    pending in their cache (and are no longer held). Commits after it, to one of each,
+    are worked in alike: every command then prints what it prints without a cache."""
+    import json
+
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    repo = ["--repo", str(examples)]
+    overdue = [*repo, "review", "--overdue", "--as-of", "2026-11-23", "--format", "json"]
+    shown = {row["id"] for row in json.loads(runner.invoke(app, overdue).output)}
+    actions = sorted((examples / "trackers").glob("*/actions/*.yaml"))
+    worked = next(p for p in actions if p.stem in shown)
+    pending = next(p for p in actions if p.stem not in shown and "status: open" in p.read_text())
+    for when, paths in (("2026-11-21", [worked, pending]), ("2026-11-22", [worked])):
+        for path in paths:
+            text = path.read_text()
+            due = next(line for line in text.splitlines() if line.startswith("due: "))
+            path.write_text(text.replace(due, f"due: 2027-0{len(paths) + 1}-28"))
+        commit_all(examples, f"Move due dates ({when})", when)
+        commands = [*COMMANDS, ["history", worked.stem], ["history", pending.stem]]
+        cached = [runner.invoke(app, [*repo, *args]).output for args in commands]
+        monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+        assert cached == [runner.invoke(app, [*repo, *args]).output for args in commands]
+        monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    moved = runner.invoke(app, [*repo, "history", pending.stem]).output
+    assert "without a logged extension" in moved

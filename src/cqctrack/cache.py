@@ -102,15 +102,17 @@ class Caches:
         """Whether a cache of that name was written (not whether it can be trusted)."""
         return self.enabled and (folder(self.root) / f"{name}{SUFFIX}").exists()
 
-    def write(self, name: str, value: Any) -> None:
-        """Store `value` (plain data only) atomically; a cache that cannot be written is skipped."""
+    def write(self, name: str, value: Any) -> bool:
+        """Store `value` (plain data only) atomically; a cache that cannot be written is
+        skipped. Whether it was written."""
         key = self._key() if self.enabled else None
         if key is None:
-            return
+            return False
         try:
             sealed.write(str(folder(self.root) / f"{name}{SUFFIX}"), key, (STAMP, value))
         except OSError:
-            return
+            return False
+        return True
 
 
 class FileCache:

@@ -116,8 +116,12 @@ class RepoHistory(Mapping[str, ActionHistory]):
         # Path -> the file's facts, marshalled: a warm run loads them all as bytes and
         # decodes only the files it asks about.
         self._facts: dict[str, bytes] = {}
+        # The files whose changes are not yet worked out. Their changes are in the pending
+        # cache, which may also hold changes of files worked out since (they are ignored),
+        # and in `_pending` while held here; `_pending_kept` when that cache holds them all.
         self._pending_keys: frozenset[str] = frozenset()
         self._pending: dict[str, list[_Change]] | None = None
+        self._pending_kept = False
         self._config: list[tuple[Author, str | None]] = []
         self._configs: dict[str, Any] = {}  # blob -> plain validated config, or None
         self._deleted: dict[str, Author] = {}  # path -> the commit that deleted it
@@ -153,7 +157,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
                 return  # the pending cache was lost, so everything was read again
             for change in later:
                 pending.setdefault(change[0], []).append(change)
-            self._pending_keys = frozenset(pending)
+            self._pending_keys = self._pending_keys | {change[0] for change in later}
         if known:
             self._apply(known)
         self._save()
@@ -189,6 +193,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
                 self._rebuild()
                 return None
             self._pending = cached[2]
+            self._pending_kept = True
         return self._pending
 
     def _save(self) -> None:
@@ -197,7 +202,11 @@ class RepoHistory(Mapping[str, ActionHistory]):
         kept = tuple(getattr(self, name) for name in _KEPT)
         self._caches.write(self._slot, (where.head, where.trackers, *kept))
         if self._pending is not None:
-            self._caches.write(f"{self._slot}-pending", (where.head, where.trackers, self._pending))
+            keys, pending = self._pending_keys, self._pending
+            if len(pending) != len(keys):  # read from a cache that held files worked out since
+                pending = {path: pending[path] for path in keys}
+            stored = (where.head, where.trackers, pending)
+            self._pending_kept = self._caches.write(f"{self._slot}-pending", stored)
 
     def _apply(self, changes: list[_Change]) -> None:
         """Work the changes (oldest first) into the files' facts, reading only blobs needed.
@@ -225,10 +234,14 @@ class RepoHistory(Mapping[str, ActionHistory]):
             return
         pending = self._pending_changes() or self._pending
         assert pending is not None
-        keys = [p for p in paths if p is not None and p in pending]
+        keys = {p for p in paths if p is not None and p in self._pending_keys}
         changes = [c for key in keys for c in pending.pop(key)]
+        self._pending_keys = self._pending_keys - keys
+        if self._pending_kept:
+            # The cache holds the changes still pending (and these, ignored once worked out):
+            # not held while they are (at 100,000 actions, 150 MiB the workers would inherit).
+            self._pending = None
         self._apply(changes)
-        self._pending_keys = frozenset(pending)
         self._save()
 
     # --- cqctrack.yaml and deleted files --------------------------------------------

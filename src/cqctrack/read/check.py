@@ -103,6 +103,10 @@ def check_repository(
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
     early = repository.early_log(root, where, caches)
     snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
+    # Every file's git facts worked out before any record is made: the workers that
+    # work them out need none, and each would count them in its own memory.
+    history = repository.read_history(root, snap, caches, where, early=early)
+    history.prefetch([*snap.actions, *snap.measures])
     refs_used = _evidence_refs(snap)
     texts = {
         ref: text
@@ -111,7 +115,7 @@ def check_repository(
     }
     result = _judge(
         root, snap, file_check, today, caches, where, texts, deny_text, since, change,
-        early=early,
+        history=history,
     )  # fmt: skip
     beside = [*stale_schemas(root), *stale_codeowners(root, snap, where, today)]
     if beside:
@@ -169,7 +173,7 @@ def _judge(
     change: frozenset[str] | None,
     read: Callable[[str], bytes] | None = None,
     slot: str = "history",
-    early: repository.EarlyLog | None = None,
+    history: repository.History | None = None,
 ) -> CheckResult:
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
@@ -177,8 +181,9 @@ def _judge(
     from cqctrack.rules.context import RuleContext
     from cqctrack.rules.personal import deny_list as names_of
 
-    history = repository.read_history(root, snap, caches, where, slot, early)
-    history.prefetch([*snap.actions, *snap.measures])
+    if history is None:
+        history = repository.read_history(root, snap, caches, where, slot)
+        history.prefetch([*snap.actions, *snap.measures])
     edge = where.edge if where is not None else frozenset()
     gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
     deleted = {path.removeprefix(history.prefix): a for path, a in history.deleted().items()}
