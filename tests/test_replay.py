@@ -317,3 +317,28 @@ def test_a_folder_reads_the_same_through_its_descriptor_as_by_its_path(
     monkeypatch.setattr(replay, "_AT", True)
     assert replay._entries(str(tmp_path)) != through_fd
     assert replay._entries(str(tmp_path / "gone")) is None
+
+
+def test_a_first_run_reading_its_history_in_two_halves_keeps_its_answer(examples: Path) -> None:
+    # A long history is read by two git processes, the second writing to a temporary file
+    # meanwhile (git/repository.py, `_log_lines`): in the cache folder, so the run still
+    # wrote nowhere else and its answer is kept.
+    for n in range(1, 4):
+        (examples / "minutes.md").write_text(f"meeting {n}\n")
+        commit_all(examples, f"Minutes {n}", f"2026-11-2{n}")
+    settle()
+    halves = DRIVER.replace(
+        "main()\n",
+        "import cqctrack.git.repository as r\nr.SPLIT_MIN = 0\n"
+        "import cqctrack.cores as c\nc.workers = lambda: 2\nmain()\n",
+    )
+    note = examples.parent / "how.txt"
+    answers = []
+    for how in ("afresh", "replayed"):
+        done = subprocess.run(
+            [sys.executable, "-c", halves, str(note), *REVIEW], cwd=examples, check=False,
+            capture_output=True,
+        )  # fmt: skip
+        assert note.read_text() == how, done.stderr.decode()
+        answers.append((done.returncode, done.stdout, done.stderr))
+    assert answers[0] == answers[1] == afresh(examples, REVIEW).answer()

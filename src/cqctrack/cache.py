@@ -102,6 +102,19 @@ class Caches:
         """Whether a cache of that name was written (not whether it can be trusted)."""
         return self.enabled and (folder(self.root) / f"{name}{SUFFIX}").exists()
 
+    def scratch(self) -> Path | None:
+        """A folder for this run's temporary files: the cache folder, the one place a run
+        whose answer is kept may write (see `replay`). None when the caches are off or
+        it cannot be made (temporary files then go where the system keeps them)."""
+        if not self.enabled:
+            return None
+        where = folder(self.root)
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return where
+
     def write(self, name: str, value: Any) -> bool:
         """Store `value` (plain data only) atomically; a cache that cannot be written is
         skipped. Whether it was written."""

@@ -155,9 +155,9 @@ def test_a_straight_history_read_whole_is_the_log_git_limits_to_the_trackers(
     halves: list[int] = []
     real = run.lines_in_two
 
-    def spy(root: Path, log: tuple[str, ...], at: int, settings: tuple[str, ...] = ()) -> Any:
+    def spy(root: Path, log: tuple[str, ...], at: int, *rest: Any) -> Any:
         halves.append(at)
-        return real(root, log, at, settings)
+        return real(root, log, at, *rest)
 
     monkeypatch.setattr(run, "lines_in_two", spy)
     where = repository.scope(git_repo)

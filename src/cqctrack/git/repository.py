@@ -178,7 +178,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         early, self._early = self._early, None
         log = early.take() if early is not None and early.where.head == self._where.head else None
         if log is None:
-            log = _read_log(self._root, self._where, self._where.head, 0)
+            log = _read_log(self._root, self._where, self._where.head, 0, self._caches.scratch())
         self._take(log)
         for change in log.changes:
             self._pending.setdefault(change[0], []).append(change)
@@ -378,12 +378,12 @@ class EarlyLog:
     """The whole log, to be read while the store parses the files (`load(meanwhile=)`):
     a first run needs both, and git and this process then work beside the parse."""
 
-    def __init__(self, root: Path, where: Scope) -> None:
-        self.root, self.where = root, where
+    def __init__(self, root: Path, where: Scope, spill: Path | None = None) -> None:
+        self.root, self.where, self.spill = root, where, spill
         self.log: Log | None = None
 
     def __call__(self) -> None:
-        self.log = _read_log(self.root, self.where, self.where.head, 0)
+        self.log = _read_log(self.root, self.where, self.where.head, 0, self.spill)
 
     def take(self) -> Log | None:
         """The log read, if it was, handed over: no longer held here."""
@@ -398,15 +398,16 @@ def early_log(
     written), else None: a run with a cache reads only the commits since."""
     if where is None or caches.has(slot):
         return None
-    return EarlyLog(root, where)
+    return EarlyLog(root, where, caches.scratch())
 
 
 _TRACKED = ("/actions/", "/measures/")
 
 
-def _read_log(root: Path, where: Scope, revisions: str, seq: int) -> Log:
+def _read_log(root: Path, where: Scope, revisions: str, seq: int, spill: Path | None = None) -> Log:
     """What git's log says of the tracker files over `revisions` (the whole history to
-    `where.head`, or `since..head`); `seq` is the position the first commit read takes."""
+    `where.head`, or `since..head`); `seq` is the position the first commit read takes.
+    `spill`: where a temporary file may be written (see `_log_lines`)."""
     config = f"{where.prefix}/{CONFIG_FILE}" if where.prefix != "." else CONFIG_FILE
     # Each commit's header and its changes (path, blob before, blob after), newest first.
     commits: list[tuple[str, list[tuple[str, str | None, str | None]]]] = []
@@ -415,7 +416,7 @@ def _read_log(root: Path, where: Scope, revisions: str, seq: int) -> Log:
     # string, not two (357 MiB held without this, against 150 MiB).
     paths: dict[str, str] = {}
     newer: dict[str, str | None] = {}  # path -> "before" of its newer change read so far
-    lines, limited = _log_lines(root, where, revisions)
+    lines, limited = _log_lines(root, where, revisions, spill)
     under = f"{TRACKERS_DIR}/"
     touched = limited  # limited to the trackers by git, every commit shown touches them
     for line in lines:
@@ -482,7 +483,9 @@ _LOG = (
 _SETTINGS = ("core.deltaBaseCacheLimit=32m",)
 
 
-def _log_lines(root: Path, where: Scope, revisions: str) -> tuple[Iterator[str], bool]:
+def _log_lines(
+    root: Path, where: Scope, revisions: str, spill: Path | None = None
+) -> tuple[Iterator[str], bool]:
     """`git log --raw` over `revisions`, newest first, line by line; and whether git
     limited it to the trackers and cqctrack.yaml (else every commit is in it, and the
     caller keeps those that touch them).
@@ -492,7 +495,9 @@ def _log_lines(root: Path, where: Scope, revisions: str) -> tuple[Iterator[str],
     26 s). So the whole history of a tracker repository at the top of its work tree, when
     it is one line of commits (no merges, so git's history simplification has nothing to
     simplify), is read unlimited, and when it is long, by two git processes at once
-    (`run.lines_in_two`): 13 s each at 100,000 actions, beside each other.
+    (`run.lines_in_two`): 13 s each at 100,000 actions, beside each other. The second
+    half is written meanwhile to a temporary file in `spill`: the cache folder, so that
+    a run whose answer is kept for replay writes nowhere else.
     """
     spec = ("--", TRACKERS_DIR, CONFIG_FILE)
     if where.prefix != "." or ".." in revisions:
@@ -503,7 +508,7 @@ def _log_lines(root: Path, where: Scope, revisions: str) -> tuple[Iterator[str],
     if any(line.count(" ") > 1 for line in walk):  # a merge: git's own choice of commits
         return run.lines(root, "log", *_LOG, revisions, *spec, settings=_SETTINGS), True
     if len(walk) >= SPLIT_MIN and cores.workers() >= 2:
-        return run.lines_in_two(root, (*_LOG, revisions), len(walk) // 2, _SETTINGS), False
+        return run.lines_in_two(root, (*_LOG, revisions), len(walk) // 2, _SETTINGS, spill), False
     return run.lines(root, "log", *_LOG, revisions, settings=_SETTINGS), False
 
 

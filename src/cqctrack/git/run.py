@@ -109,17 +109,22 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
 
 
 def lines_in_two(
-    root: Path, log: tuple[str, ...], at: int, settings: tuple[str, ...] = ()
+    root: Path,
+    log: tuple[str, ...],
+    at: int,
+    settings: tuple[str, ...] = (),
+    spill: Path | None = None,
 ) -> Iterator[str]:
     """What `lines(root, "log", *log)` gives, from two git processes working at once.
 
     The first gives the newest `at` commits (`--max-count`) and is read as it writes; the
-    second skips them (`--skip`) and writes the rest to a temporary file meanwhile, read
-    after. Both walk the same history in the same order, so the two parts are the whole
-    log, in order, whatever its shape. Raises GitError when either fails."""
+    second skips them (`--skip`) and writes the rest to a temporary file in `spill` (by
+    default the system's) meanwhile, read after. Both walk the same history in the same
+    order, so the two parts are the whole log, in order, whatever its shape. Raises
+    GitError when either fails."""
     import tempfile
 
-    with tempfile.TemporaryFile() as rest, tempfile.TemporaryFile() as problems:
+    with tempfile.TemporaryFile(dir=spill) as rest, tempfile.TemporaryFile(dir=spill) as problems:
         try:
             older = subprocess.Popen(
                 _argv(root, "log", f"--skip={at}", *log, settings=settings),
