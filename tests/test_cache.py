@@ -568,3 +568,32 @@ def test_histories_worked_out_and_still_pending_both_follow_new_commits(
         monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
     moved = runner.invoke(app, [*repo, "history", pending.stem]).output
     assert "without a logged extension" in moved
+
+
+def test_commits_to_worked_out_files_only_leave_the_pending_history_usable(
+    examples: Path, monkeypatch
+) -> None:
+    """After commits that change only files whose history is worked out, the changes still
+    pending are as their cache holds them: the next command asking for them reads them
+    from there, not the whole of git's log again."""
+    import json
+
+    from cqctrack.git import repository
+
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    repo = ["--repo", str(examples)]
+    overdue = [*repo, "review", "--overdue", "--as-of", "2026-11-23", "--format", "json"]
+    shown = {row["id"] for row in json.loads(runner.invoke(app, overdue).output)}
+    worked = next(p for p in sorted(examples.glob("trackers/*/actions/*.yaml")) if p.stem in shown)
+    worked.write_text(worked.read_text() + "# noted\n")
+    commit_all(examples, "Note on an overdue action", "2026-11-21")
+    runner.invoke(app, overdue)  # works the new commit into the facts it holds
+    rebuilt = []
+    real = repository.RepoHistory._rebuild
+    monkeypatch.setattr(
+        repository.RepoHistory, "_rebuild", lambda self: rebuilt.append(1) or real(self)
+    )
+    cached = [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]
+    assert rebuilt == []
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached == [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]

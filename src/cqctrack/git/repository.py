@@ -122,6 +122,9 @@ class RepoHistory(Mapping[str, ActionHistory]):
         self._pending_keys: frozenset[str] = frozenset()
         self._pending: dict[str, list[_Change]] | None = None
         self._pending_kept = False
+        # The commit the pending cache was written at: older than the facts' when the
+        # commits since changed none of the files it holds.
+        self._pending_head = where.head
         self._config: list[tuple[Author, str | None]] = []
         self._configs: dict[str, Any] = {}  # blob -> plain validated config, or None
         self._deleted: dict[str, Author] = {}  # path -> the commit that deleted it
@@ -189,7 +192,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         """The changes of files not yet worked out; None if they had to be read afresh."""
         if self._pending is None:
             cached = self._caches.read(f"{self._slot}-pending", _valid_pending)
-            if cached is None or cached[:2] != (self._cache_head, self._where.trackers):
+            if cached is None or cached[:2] != (self._pending_head, self._where.trackers):
                 self._rebuild()
                 return None
             self._pending = cached[2]
@@ -199,6 +202,8 @@ class RepoHistory(Mapping[str, ActionHistory]):
     def _save(self) -> None:
         where = self._where
         self._cache_head = where.head
+        if self._pending is not None:  # written below, after the facts that name it
+            self._pending_head = where.head
         kept = tuple(getattr(self, name) for name in _KEPT)
         self._caches.write(self._slot, (where.head, where.trackers, *kept))
         if self._pending is not None:
@@ -322,7 +327,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
 
 # What the history cache keeps, in order, after the commit and the trackers' tree id it
 # was read at: the one statement of its layout, for writing (`_save`) and reading (`_load`).
-_KEPT = ("_facts", "_pending_keys", "_config", "_configs", "_deleted", "_seq")
+_KEPT = ("_facts", "_pending_keys", "_pending_head", "_config", "_configs", "_deleted", "_seq")
 
 
 def _valid_main(value: Any) -> bool:
@@ -332,6 +337,7 @@ def _valid_main(value: Any) -> bool:
     return (
         isinstance(kept["_facts"], dict)
         and isinstance(kept["_pending_keys"], frozenset)
+        and isinstance(kept["_pending_head"], str)
         and isinstance(kept["_seq"], int)
     )
 
