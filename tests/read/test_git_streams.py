@@ -172,10 +172,18 @@ def test_a_straight_history_read_whole_is_the_log_git_limits_to_the_trackers(
     assert log.seq == int(touching) == 7 - 2
 
 
-def test_a_history_with_a_merge_is_read_as_git_limits_it(git_repo: Path) -> None:
+@pytest.mark.parametrize("split_min", [0, 10**9])
+def test_a_history_with_a_merge_is_read_as_git_limits_it(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, split_min: int
+) -> None:
+    monkeypatch.setattr(repository, "SPLIT_MIN", split_min)  # 0: in two halves at once
+    monkeypatch.setattr(cores, "workers", lambda: 2)
     git(git_repo, "checkout", "-q", "-b", "other")
     (git_repo / "side.md").write_text("minutes\n")
     commit_all(git_repo, "Side", "2026-10-02")
+    other = git_repo / "trackers/riverside/actions/MED-002.yaml"
+    other.write_text(other.read_text() + "# from a branch\n")
+    commit_all(git_repo, "Branch note", "2026-10-03")
     git(git_repo, "checkout", "-q", "-")
     _straight_history(git_repo)
     git(git_repo, "merge", "-q", "--no-edit", "other")
@@ -183,7 +191,9 @@ def test_a_history_with_a_merge_is_read_as_git_limits_it(git_repo: Path) -> None
     assert where is not None
     _, limited = repository._log_lines(git_repo, where, "HEAD")
     assert limited  # git's history simplification decides which commits a merge brings
-    assert repository._read_log(git_repo, where, "HEAD", 0) == _limited_log(git_repo)
+    log = repository._read_log(git_repo, where, "HEAD", 0)
+    assert log == _limited_log(git_repo)
+    assert any(c[0].endswith("MED-002.yaml") and c[1][4] > 0 for c in log.changes)
 
 
 def test_a_log_read_in_two_is_refused_when_either_half_fails(

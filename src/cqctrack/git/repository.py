@@ -501,9 +501,10 @@ def _log_lines(
     26 s). So the whole history of a tracker repository at the top of its work tree, when
     it is one line of commits (no merges, so git's history simplification has nothing to
     simplify), is read unlimited, and when it is long, by two git processes at once
-    (`run.lines_in_two`): 13 s each at 100,000 actions, beside each other. The second
-    half is written meanwhile to a temporary file in `spill`: the cache folder, so that
-    a run whose answer is kept for replay writes nowhere else.
+    (`run.lines_in_two`): 13 s each at 100,000 actions, beside each other. A long
+    history with merges is read limited, in two as well. The second half is written
+    meanwhile to a temporary file in `spill`: the cache folder, so that a run whose
+    answer is kept for replay writes nowhere else.
     """
     spec = ("--", TRACKERS_DIR, CONFIG_FILE)
     if where.prefix != "." or ".." in revisions:
@@ -511,11 +512,14 @@ def _log_lines(
         # the paths git prints are relative to the top of the work tree.
         return run.lines(root, "log", *_LOG, revisions, *spec, settings=_SETTINGS), True
     walk = run.run(root, "rev-list", "--parents", revisions).splitlines()
-    if any(line.count(" ") > 1 for line in walk):  # a merge: git's own choice of commits
-        return run.lines(root, "log", *_LOG, revisions, *spec, settings=_SETTINGS), True
+    # With a merge, git's own choice of commits (its history simplification) is kept.
+    merged = any(line.count(" ") > 1 for line in walk)
+    log = (*_LOG, revisions, *(spec if merged else ()))
     if len(walk) >= SPLIT_MIN and cores.workers() >= 2:
-        return run.lines_in_two(root, (*_LOG, revisions), len(walk) // 2, _SETTINGS, spill), False
-    return run.lines(root, "log", *_LOG, revisions, settings=_SETTINGS), False
+        # Limited, the second process still asks of each commit it skips whether it
+        # touches the trackers: 23 s for both at 100,000 actions, against 33 s for one.
+        return run.lines_in_two(root, log, len(walk) // 2, _SETTINGS, spill), merged
+    return run.lines(root, "log", *log, settings=_SETTINGS), merged
 
 
 _Job = tuple[str, bytes | None, list[_Change]]  # path, its packed facts so far, its changes
