@@ -54,7 +54,7 @@ def spread(
     context = multiprocessing.get_context("fork" if fork else "spawn")
     count = max(1, min(workers(), len(shares)))
     if fork:
-        _SPREAD[:] = [(work, shares)]  # a fork with every submission: before the first
+        _SPREAD[:] = [(work, shares)]  # before the pool forks its workers (at the first map)
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             if fork:
