@@ -69,11 +69,18 @@ def run(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
     except FileNotFoundError:
         raise _no_git() from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        refuse_dubious(root, message)
+        failure = _failed(root, args[0], done.stderr)
         if check:
-            raise GitError(f"git {args[0]}: {message}")
+            raise failure
     return done.stdout.decode("utf-8", "replace")
+
+
+def _failed(root: Path, command: str, stderr: bytes) -> GitError:
+    """The error a failed `git command` is, from what it wrote on stderr (a repository git
+    refuses as dubiously owned is refused here, with its own hint)."""
+    message = stderr.decode("utf-8", "replace").strip() or f"git {command} failed"
+    refuse_dubious(root, message)
+    return GitError(f"git {command}: {message}")
 
 
 def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[str]:
@@ -103,9 +110,7 @@ def lines(root: Path, *args: str, settings: tuple[str, ...] = ()) -> Iterator[st
     drain.join()
     proc.stderr.close()
     if proc.wait() != 0:
-        message = b"".join(errors).decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        refuse_dubious(root, message)
-        raise GitError(f"git {args[0]}: {message}")
+        raise _failed(root, args[0], b"".join(errors))
 
 
 def lines_in_two(
@@ -136,9 +141,7 @@ def lines_in_two(
             yield from lines(root, "log", f"--max-count={at}", *log, settings=settings)
             if older.wait() != 0:
                 problems.seek(0)
-                message = problems.read().decode("utf-8", "replace").strip() or "git log failed"
-                refuse_dubious(root, message)
-                raise GitError(f"git log: {message}")
+                raise _failed(root, "log", problems.read())
             rest.seek(0)
             for raw in rest:
                 yield raw.decode("utf-8", "replace")

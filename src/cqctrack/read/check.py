@@ -103,10 +103,7 @@ def check_repository(
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
     early = repository.early_log(root, where, caches)
     snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
-    # Every file's git facts worked out before any record is made: the workers that
-    # work them out need none, and each would count them in its own memory.
-    history = repository.read_history(root, snap, caches, where, early=early)
-    history.prefetch([*snap.actions, *snap.measures])
+    history = _facts_first(root, snap, caches, where, early=early)
     refs_used = _evidence_refs(snap)
     texts = {
         ref: text
@@ -114,8 +111,7 @@ def check_repository(
         if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
     }
     result = _judge(
-        root, snap, file_check, today, caches, where, texts, deny_text, since, change,
-        history=history,
+        root, snap, file_check, today, caches, where, history, texts, deny_text, since, change,
     )  # fmt: skip
     beside = [*stale_schemas(root), *stale_codeowners(root, snap, where, today)]
     if beside:
@@ -146,6 +142,7 @@ def _check_at(
     where = read_at.scope(root, at)
     notes = (*governance.require_whole(where, allow_shallow), f"note: as committed at {at.label}")
     change = _change(root, where, since) if since is not None else None
+    history = _facts_first(root, snap, caches, where, "history-at")
     refs = [ref for ref in _evidence_refs(snap) if file_check(ref) is None]
     found = tree.read(root, [ref for ref in refs if ref.lower().endswith(files.TEXT_SUFFIXES)])
     texts = {ref: data.decode("utf-8", "replace") for ref, data in found.items()}
@@ -154,10 +151,25 @@ def _check_at(
         return tree.read(root, [path])[path]
 
     result = _judge(
-        root, snap, file_check, today, caches, where, texts, deny_text, since, change, read,
-        "history-at",
+        root, snap, file_check, today, caches, where, history, texts, deny_text, since, change,
+        read,
     )  # fmt: skip
     return replace(result, notes=notes, top=where.top if where else None)
+
+
+def _facts_first(
+    root: Path,
+    snap: Snapshot,
+    caches: cache.Caches,
+    where: repository.Scope | None,
+    slot: str = "history",
+    early: repository.EarlyLog | None = None,
+) -> repository.History:
+    """Every file's git facts, worked out before any record is made: the workers that work
+    them out need none, and each would count them in its own memory."""
+    history = repository.read_history(root, snap, caches, where, slot, early)
+    history.prefetch([*snap.actions, *snap.measures])
+    return history
 
 
 def _judge(
@@ -167,13 +179,12 @@ def _judge(
     today: date,
     caches: cache.Caches,
     where: repository.Scope | None,
+    history: repository.History,
     texts: dict[str, str],
     deny_text: str,
     since: str | None,
     change: frozenset[str] | None,
     read: Callable[[str], bytes] | None = None,
-    slot: str = "history",
-    history: repository.History | None = None,
 ) -> CheckResult:
     # Imported here: a run that replays the cached result needs neither rules nor catalogue.
     from cqctrack.format.catalogue import load_catalogue
@@ -181,9 +192,6 @@ def _judge(
     from cqctrack.rules.context import RuleContext
     from cqctrack.rules.personal import deny_list as names_of
 
-    if history is None:
-        history = repository.read_history(root, snap, caches, where, slot)
-        history.prefetch([*snap.actions, *snap.measures])
     edge = where.edge if where is not None else frozenset()
     gov = governance.build(root, snap, history, caches, snap.actions.values(), edge)
     deleted = {path.removeprefix(history.prefix): a for path, a in history.deleted().items()}
