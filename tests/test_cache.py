@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqctrack import cache
+from cqctrack import cache, sealed
 from cqctrack.cli import app
 from cqctrack.format import dialect, models, records
 from tests.conftest import commit_all, git
@@ -179,11 +179,17 @@ def _forged(payload: bytes, key: bytes) -> bytes:
     return cache.MAGIC + cache._mac(key, payload) + payload
 
 
+def _whole(value: object) -> bytes:
+    """The payload of a value sealed whole."""
+    import marshal
+
+    return sealed.WHOLE + marshal.dumps(value)
+
+
 @pytest.mark.parametrize("name", ["files", "history", "history-pending", "check", "config"])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     examples: Path, monkeypatch, name: str
 ) -> None:
-    import marshal
 
     expected = outputs(examples, monkeypatch, cached=False)
     outputs(examples, monkeypatch, cached=True)
@@ -195,10 +201,10 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     junks = [
         b"not a cache",
         good[:-1] + bytes([good[-1] ^ 1]),  # one bit changed: the MAC no longer matches
-        _forged(marshal.dumps((cache.STAMP, ("wrong", "shape"))), key),  # right key, wrong shape
+        _forged(_whole((cache.STAMP, ("wrong", "shape"))), key),  # right key, wrong shape
     ]
     if name == "files":  # the rest once: cut short, and another version's stamp
-        junks += [good[:-7], _forged(marshal.dumps(("another version", None)), key)]
+        junks += [good[:-7], _forged(_whole(("another version", None)), key)]
     for junk in junks:
         target.write_bytes(junk)
         assert outputs(examples, monkeypatch, cached=True) == expected
@@ -238,9 +244,9 @@ def test_a_cache_made_with_another_key_is_not_trusted(examples: Path, monkeypatc
     assert runner.invoke(app, check).exit_code == 1
     target = cache.folder(examples) / f"check{cache.SUFFIX}"
     stamp, (key_, refs, (_, files_checked)) = marshal.loads(
-        target.read_bytes()[len(cache.MAGIC) + 32 :]
+        target.read_bytes()[len(cache.MAGIC) + 32 + 1 :]
     )
-    lie = marshal.dumps((stamp, (key_, refs, ([], files_checked))))  # "no problems found"
+    lie = _whole((stamp, (key_, refs, ([], files_checked))))  # "no problems found"
     target.write_bytes(_forged(lie, b"k" * 32))
     result = runner.invoke(app, check)
     assert result.exit_code == 1, result.output
@@ -597,3 +603,32 @@ def test_commits_to_worked_out_files_only_leave_the_pending_history_usable(
     assert rebuilt == []
     monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
     assert cached == [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]
+
+
+@pytest.mark.parametrize("entries", [0, 1, sealed.PART, sealed.PART + 1, 3 * sealed.PART + 5])
+def test_a_cache_written_in_parts_reads_back_the_same(tmp_path: Path, entries: int) -> None:
+    caches = cache.Caches(tmp_path, key=b"k" * 32)
+    last = {f"trackers/t/actions/A-{i:05}.yaml": (i, b"facts", ("x", i)) for i in range(entries)}
+    value = ("head", 7, last)
+    assert caches.write("big", value, in_parts=True)
+    assert caches.read("big") == value
+    assert caches.write("small", value)  # the same value written whole reads the same
+    assert caches.read("small") == value
+
+
+def test_a_cache_in_parts_that_lies_about_its_frames_is_ignored(tmp_path: Path) -> None:
+    """Even under the right key, a frame running past the end is damage, not data."""
+    import marshal
+
+    key = b"k" * 32
+    caches = cache.Caches(tmp_path, key=key)
+    assert caches.write("big", ("head", {"a": 1}), in_parts=True)
+    target = cache.folder(tmp_path) / f"big{cache.SUFFIX}"
+    head = marshal.dumps((cache.STAMP, "head"))
+    part = marshal.dumps({"a": 1})
+    frames = [len(head).to_bytes(8, "big") + head, (len(part) + 9).to_bytes(8, "big") + part]
+    target.write_bytes(_forged(sealed.IN_PARTS + b"".join(frames), key))
+    assert caches.read("big") is None
+    frames[1] = len(part).to_bytes(8, "big") + part  # told the truth, it is read
+    target.write_bytes(_forged(sealed.IN_PARTS + b"".join(frames), key))
+    assert caches.read("big") == ("head", {"a": 1})

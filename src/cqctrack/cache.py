@@ -51,7 +51,7 @@ from cqctrack.sealed import MAGIC, SUFFIX, folder, key_file, user_key
 __all__ = ["MAGIC", "SUFFIX", "folder", "key_file", "user_key"]
 
 # Anything that changes what a cached value means goes into the stamp.
-STAMP = (15, RECORD_VERSION, __version__, sys.version_info[:2])
+STAMP = (16, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
 _mac = sealed.mac
 
@@ -86,10 +86,11 @@ class Caches:
         key = self._key() if self.enabled else None
         if key is None:
             return None
-        stored = sealed.read(str(folder(self.root) / f"{name}{SUFFIX}"), key)
+        stored, in_parts = sealed.read_parts(str(folder(self.root) / f"{name}{SUFFIX}"), key)
         try:
-            stamp, value = stored
-        except (TypeError, ValueError):
+            stamp, *rest = stored
+            value = tuple(rest) if in_parts else rest[0]
+        except (TypeError, ValueError, IndexError):
             return None
         if stamp != STAMP:
             return None
@@ -115,14 +116,18 @@ class Caches:
             return None
         return where
 
-    def write(self, name: str, value: Any) -> bool:
+    def write(self, name: str, value: Any, in_parts: bool = False) -> bool:
         """Store `value` (plain data only) atomically; a cache that cannot be written is
-        skipped. Whether it was written."""
+        skipped. Whether it was written.
+
+        `in_parts`: `value` is a tuple whose last item is a large dict, written a part at
+        a time (`sealed`): it is read back the same."""
         key = self._key() if self.enabled else None
         if key is None:
             return False
+        stored = (STAMP, *value) if in_parts else (STAMP, value)
         try:
-            sealed.write(str(folder(self.root) / f"{name}{SUFFIX}"), key, (STAMP, value))
+            sealed.write(str(folder(self.root) / f"{name}{SUFFIX}"), key, stored, in_parts)
         except OSError:
             return False
         return True
@@ -184,7 +189,7 @@ class FileCache:
     def save(self) -> None:
         # Only entries seen in this run are kept, so deleted files drop out.
         if self.changed or len(self.fresh) != len(self.entries):
-            self.caches.write("files", (time.time_ns(), self.fresh))
+            self.caches.write("files", (time.time_ns(), self.fresh), in_parts=True)
 
 
 def content_id(raw: bytes) -> str:

@@ -1,8 +1,13 @@
 """Files of plain data sealed with the user's key: the one format of every cache file.
 
-A sealed file is `MAGIC`, a keyed BLAKE2b MAC of the payload, then the payload (plain
-values in `marshal`'s data format, which builds no objects of ours and runs nothing).
-A file whose MAC does not match is never read as data. The key lives outside every
+A sealed file is `MAGIC`, a keyed BLAKE2b MAC of the payload, then the payload: plain
+values in `marshal`'s data format, which builds no objects of ours and runs nothing.
+The payload is one byte and then either the value whole (`WHOLE`), or (`IN_PARTS`) the
+value in frames, each its length and then its data: the value without its last item,
+then that item, a dict, a few thousand entries a frame. A large cache (at 100,000 actions,
+the per-file cache is 109 MB) is so written without ever holding all of its data at
+once, as one bytes object, beside the values it is made from. A file whose MAC does not
+match is never read as data. The key lives outside every
 cache folder, in the user's configuration folder (`~/.config/cqctrack/cache-key`,
 made on first use, readable by the user alone), or comes from `CQCTRACK_CACHE_KEY`,
 so a CI job can trust caches it restores (issue 12).
@@ -20,10 +25,15 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: typing and pathlib cost more than the replay itself
+    from collections.abc import Iterator
     from pathlib import Path
     from typing import Any
 
-MAGIC = b"cqctrack-cache-1\n"
+MAGIC = b"cqctrack-cache-2\n"
+WHOLE, IN_PARTS = b"\0", b"\1"
+# Entries of the last dict a frame, when written in parts.
+PART = 2048
+_LENGTH = 8  # bytes of a frame's length, big-endian
 MAC_SIZE = 32
 SUFFIX = ".cache"
 KEY_VARIABLE = "CQCTRACK_CACHE_KEY"
@@ -111,48 +121,103 @@ def mac(key: bytes, payload: bytes | memoryview) -> bytes:
 
 def unseal(key: bytes, blob: bytes) -> Any:
     """The value a sealed file holds, or None when it was not made with `key` or is damaged."""
+    return opened(key, blob)[0]
+
+
+def opened(key: bytes, blob: bytes) -> tuple[Any, bool]:
+    """`unseal`, and whether the value was written in parts."""
     head = len(MAGIC)
     # A view, not a slice: a copy of a 100 MB cache would double what a run holds.
     view = memoryview(blob)
     tag, payload = bytes(view[head : head + MAC_SIZE]), view[head + MAC_SIZE :]
     try:
         if not blob.startswith(MAGIC) or not hmac.compare_digest(tag, mac(key, payload)):
-            return None
-        return marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
+            return None, False
+        mode = payload[:1]
+        if mode == WHOLE:
+            return marshal.loads(payload[1:]), False
+        return (_joined(payload[1:]), True) if mode == IN_PARTS else (None, False)
+    except (ValueError, EOFError, TypeError, IndexError):
+        return None, False
     finally:
         payload.release()
         view.release()
 
 
+def _joined(frames: memoryview) -> Any:
+    """The value written in parts: its head's items and then the dict its frames make."""
+    at, end, parts = 0, len(frames), []
+    while at < end:
+        size = int.from_bytes(frames[at : at + _LENGTH], "big")
+        at += _LENGTH
+        if size > end - at:
+            raise ValueError("cut short")
+        parts.append(marshal.loads(frames[at : at + size]))
+        at += size
+    head, last = parts[0], {}
+    for part in parts[1:]:
+        last.update(part)
+    return (*head, last)
+
+
 def read(path: str, key: bytes) -> Any:
     """The value sealed in the file at `path`, or None (missing, unreadable, not ours)."""
+    return read_parts(path, key)[0]
+
+
+def read_parts(path: str, key: bytes) -> tuple[Any, bool]:
+    """`read`, and whether the value was written in parts."""
     try:
         blob = _read(path)
     except OSError:
-        return None
-    return unseal(key, blob)
+        return None, False
+    return opened(key, blob)
 
 
-def write(target: str, key: bytes, value: Any) -> None:
-    """Seal `value` (plain data only) into the file `target` atomically; raises OSError."""
+def write(target: str, key: bytes, value: Any, in_parts: bool = False) -> None:
+    """Seal `value` (plain data only) into the file `target` atomically; raises OSError.
+
+    `in_parts`: `value` is a tuple whose last item is a dict, written a part at a time."""
     import contextlib  # only when writing: a replayed answer never does
     import tempfile
 
-    payload = marshal.dumps(value)
     where = os.path.dirname(target)
     os.makedirs(where, exist_ok=True)
     name = os.path.basename(target).partition(".")[0]
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=where)
     try:
         with os.fdopen(fd, "wb") as handle:
-            # Three writes, not one joined copy of a cache that may be 100 MB.
             handle.write(MAGIC)
-            handle.write(mac(key, payload))
-            handle.write(payload)
+            handle.write(bytes(MAC_SIZE))  # the MAC is known once the payload is written
+            signer = hashlib.blake2b(key=key[:64], digest_size=MAC_SIZE)
+            for chunk in _payload(value, in_parts):
+                signer.update(chunk)
+                handle.write(chunk)  # each as it is made: never one joined copy
+            handle.seek(len(MAGIC))
+            handle.write(signer.digest())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):  # already gone: nothing to tidy
             os.unlink(tmp)
         raise
+
+
+def _payload(value: Any, in_parts: bool) -> Iterator[bytes]:
+    if not in_parts:
+        yield WHOLE
+        yield marshal.dumps(value)
+        return
+    import itertools
+
+    *head, last = value
+    yield IN_PARTS
+    yield from _frame(tuple(head))
+    items = iter(last.items())
+    while part := dict(itertools.islice(items, PART)):
+        yield from _frame(part)
+
+
+def _frame(value: Any) -> Iterator[bytes]:
+    data = marshal.dumps(value)
+    yield len(data).to_bytes(_LENGTH, "big")
+    yield data

@@ -205,13 +205,13 @@ class RepoHistory(Mapping[str, ActionHistory]):
         if self._pending is not None:  # written below, after the facts that name it
             self._pending_head = where.head
         kept = tuple(getattr(self, name) for name in _KEPT)
-        self._caches.write(self._slot, (where.head, where.trackers, *kept))
+        self._caches.write(self._slot, (where.head, where.trackers, *kept), in_parts=True)
         if self._pending is not None:
             keys, pending = self._pending_keys, self._pending
             if len(pending) != len(keys):  # read from a cache that held files worked out since
                 pending = {path: pending[path] for path in keys}
             stored = (where.head, where.trackers, pending)
-            self._pending_kept = self._caches.write(f"{self._slot}-pending", stored)
+            self._pending_kept = self._caches.write(f"{self._slot}-pending", stored, in_parts=True)
 
     def _apply(self, changes: list[_Change]) -> None:
         """Work the changes (oldest first) into the files' facts, reading only blobs needed.
@@ -327,7 +327,8 @@ class RepoHistory(Mapping[str, ActionHistory]):
 
 # What the history cache keeps, in order, after the commit and the trackers' tree id it
 # was read at: the one statement of its layout, for writing (`_save`) and reading (`_load`).
-_KEPT = ("_facts", "_pending_keys", "_pending_head", "_config", "_configs", "_deleted", "_seq")
+# `_facts` last: it is written in parts (at 100,000 actions, up to 100 MB).
+_KEPT = ("_pending_keys", "_pending_head", "_config", "_configs", "_deleted", "_seq", "_facts")
 
 
 def _valid_main(value: Any) -> bool:
