@@ -558,20 +558,22 @@ def attach_lines(
 ) -> list[Finding]:
     """Fill in the line of every finding that knows only its field path.
 
-    Each file with such findings is read and composed once, however many it has.
+    Each file with such findings is read and composed once, however many it has, and
+    let go before the next: at 100,000 actions, every one's composed YAML held at once
+    put 224 MiB on a cold `check`'s peak.
     `read` gives a file's content (default: from disk; `--at` reads it from git).
     """
     from cqctrack.format import dialect
 
-    locators: dict[str, dialect.Locator | None] = {}
     real_root = os.path.realpath(root)
 
     def from_disk(path: str) -> bytes:
         return read_bytes(str(root / path), real_root)
 
     read = read or from_disk
-    out = []
-    for finding in findings:
+    out = list(findings)
+    by_path: dict[str, list[int]] = {}
+    for i, finding in enumerate(out):
         path = finding.path
         if (
             finding.line is None
@@ -579,15 +581,14 @@ def attach_lines(
             and path.endswith(".yaml")
             and finding.code not in _NOT_READ
         ):
-            if path not in locators:
-                try:
-                    text = dialect.decode(read(path))
-                    locators[path] = dialect.Locator(text)
-                except (OSError, KeyError, files.Unreadable, dialect.YamlProblem):
-                    locators[path] = None
-            locator = locators[path]
-            found = locator.find(finding.loc) if locator is not None else None
+            by_path.setdefault(path, []).append(i)
+    for path, mine in by_path.items():
+        try:
+            locator = dialect.Locator(dialect.decode(read(path)))
+        except (OSError, KeyError, files.Unreadable, dialect.YamlProblem):
+            continue
+        for i in mine:
+            found = locator.find(out[i].loc)
             if found is not None:
-                finding = finding.at(*found)
-        out.append(finding)
+                out[i] = out[i].at(*found)
     return out
