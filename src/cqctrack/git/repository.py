@@ -195,7 +195,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
             if cached is None or cached[:2] != (self._pending_head, self._where.trackers):
                 self._rebuild()
                 return None
-            self._pending = cached[2]
+            self._pending = _unpacked(cached[2], cached[3])
             self._pending_kept = True
         return self._pending
 
@@ -210,7 +210,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
             keys, pending = self._pending_keys, self._pending
             if len(pending) != len(keys):  # read from a cache that held files worked out since
                 pending = {path: pending[path] for path in keys}
-            stored = (where.head, where.trackers, pending)
+            stored = (where.head, where.trackers, *_packed(pending))
             self._pending_kept = self._caches.write(f"{self._slot}-pending", stored, in_parts=True)
 
     def _apply(self, changes: list[_Change]) -> None:
@@ -344,7 +344,35 @@ def _valid_main(value: Any) -> bool:
 
 
 def _valid_pending(value: Any) -> bool:
-    return len(value) == 3 and isinstance(value[2], dict)
+    return len(value) == 4 and isinstance(value[2], tuple) and isinstance(value[3], dict)
+
+
+def _packed(pending: dict[str, list[_Change]]) -> tuple[tuple[Author, ...], dict[str, Any]]:
+    """The pending changes as the cache keeps them: each commit once, and each change its
+    commit's number in that list, blob before and after. Written in parts, a commit named
+    by files in several would be written (and read back) once in each: at 100,000 actions
+    68 MB instead of 53."""
+    numbers: dict[int, int] = {}
+    commits: list[Author] = []
+    out: dict[str, Any] = {}
+    for path, changes in pending.items():
+        mine = []
+        for _, author, before, after in changes:
+            number = numbers.get(id(author))
+            if number is None:
+                number = numbers[id(author)] = len(commits)
+                commits.append(author)
+            mine.append((number, before, after))
+        out[path] = mine
+    return tuple(commits), out
+
+
+def _unpacked(commits: tuple[Author, ...], packed: dict[str, Any]) -> dict[str, list[_Change]]:
+    """`_packed`'s changes as they were, each let go of as it is unpacked."""
+    out: dict[str, list[_Change]] = {}
+    for path in list(packed):
+        out[path] = [(path, commits[n], before, after) for n, before, after in packed.pop(path)]
+    return out
 
 
 class NoHistory(dict[str, ActionHistory]):
