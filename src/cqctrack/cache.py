@@ -181,6 +181,18 @@ class FileCache:
         self.put(rel, sig, entry[1], digest)
         return entry[1]
 
+    def by_blob(self, rel: str, sig: Signature, blob: str) -> Any:
+        """The outcome made from git's blob `blob`, which git says the file holds, or None.
+
+        A file git converts on checkout (line endings, filters) is said to hold the blob
+        though its bytes are others. An entry's digest is the id of the bytes it was made
+        from, so when it is `blob` their size is the blob's: a file of another size is not
+        the blob's bytes (and is read and hashed instead)."""
+        entry = self.entries.get(rel)
+        if entry is None or entry[2] != blob or entry[0][0] != sig[0]:
+            return None
+        return self.by_content(rel, sig, blob)
+
     def put(self, rel: str, sig: Signature, value: Any, digest: str) -> None:
         # Values are plain data (see store/load.py's _Entry), which is all marshal takes.
         self.fresh[rel] = (sig, value, digest)

@@ -151,19 +151,20 @@ def lines_in_two(
                 older.wait()
 
 
-def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
-    """For each file under `pathspecs` whose working copy git vouches for, its git blob
-    id and that blob's size, by path relative to `root`: what a fresh clone (or a
-    checkout) gives for free, so its files need not be read to know their content.
+def vouched_ids(root: Path, *pathspecs: str) -> dict[str, str]:
+    """For each file under `pathspecs` whose working copy git vouches for, its git blob id,
+    by path relative to `root`: what a fresh clone (or a checkout) gives for free, so its
+    files need not be read to know their content.
 
     Git vouches for a file its index holds (stage 0, neither assume-unchanged nor
     skip-worktree) that `git diff-files` finds unchanged; git checks what stat cannot
-    settle by content, as it does for every `git status`. The blob's size lets the
-    caller refuse a file git converts on checkout (line endings, filters), whose bytes
-    are not the blob's. Empty outside git, or when git cannot say.
+    settle by content, as it does for every `git status`. A file git converts on checkout
+    (line endings, filters) is vouched for too, though its bytes are not the blob's: the
+    caller must tell (see store/load.py `_same_content`). Empty outside git, or when git
+    cannot say.
     """
     # `diff-files` looks at every file (0.3 s at 100,000): it runs while the index is
-    # listed and the blobs' sizes are looked up (0.5 s), and is waited for only then.
+    # listed, and is waited for only then.
     try:
         differ = subprocess.Popen(
             _argv(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs),
@@ -182,7 +183,7 @@ def vouched_ids(root: Path, *pathspecs: str) -> dict[str, tuple[str, int]]:
 
 def _vouched(
     root: Path, differ: subprocess.Popen[bytes], pathspecs: tuple[str, ...]
-) -> dict[str, tuple[str, int]]:
+) -> dict[str, str]:
     try:
         listed = run(root, "ls-files", "--stage", "-v", "-z", "--", *pathspecs)
     except GitError:
@@ -195,36 +196,15 @@ def _vouched(
         # "S": skip-worktree, whose working copies git does not look at).
         if len(fields) == 4 and fields[0] == "H" and fields[3] == "0":
             found[path] = fields[2]
-    if not found:
-        return {}
-    sizes: dict[str, int] = {}
-    query = "".join(f"{blob}\n" for blob in set(found.values())).encode()
-    try:
-        checked = run(
-            root,
-            "cat-file",
-            "--batch-check=%(objectname) %(objecttype) %(objectsize)",
-            "--buffer",  # one write at the end, not one a line
-            stdin=query,
-        )
-    except GitError:
-        return {}
-    for line in checked.splitlines():
-        parts = line.split(" ")
-        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
-            sizes[parts[0]] = int(parts[2])
     changed, _ = differ.communicate()
-    if differ.returncode != 0:
+    if differ.returncode != 0 or not found:
         return {}
-    dirty = set(changed.decode("utf-8", "replace").split("\0"))
-    return {
-        path: (blob, sizes[blob])
-        for path, blob in found.items()
-        if blob in sizes and path not in dirty
-    }
+    for path in changed.decode("utf-8", "replace").split("\0"):
+        found.pop(path, None)
+    return found
 
 
-def vouched_by_git(root: Path) -> Callable[[], dict[str, tuple[str, int]]]:
+def vouched_by_git(root: Path) -> Callable[[], dict[str, str]]:
     """`vouched_ids` for a repository's tracker files, asked for only when needed."""
     from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
 

@@ -123,7 +123,7 @@ def quiet_gc() -> Iterator[None]:
 
 # Path -> (git blob id, blob size) of files whose content git vouches for (git/run.py's
 # `vouched_ids`), asked for only when many files' stat changed and the cache may know them.
-Vouched = Callable[[], dict[str, tuple[str, int]]]
+Vouched = Callable[[], dict[str, str]]
 
 
 def load(
@@ -189,21 +189,24 @@ def _same_content(
 ) -> None:
     """Files whose stat changed but whose content may not have (a fresh clone given a
     cache from another, a checkout, a file touched): take the outcome made from the same
-    content. The content's id is git's where git vouches for the file and the blob is
-    the file's size (so no conversion on checkout made other bytes of it); otherwise the
-    file is read and hashed. Anything unreadable is left for the parse, which reports it."""
+    content. The content's id is git's where git vouches for the file and the cached
+    outcome made from that blob was made from bytes of the file's size (`by_blob`: so no
+    conversion on checkout made other bytes of it); otherwise the file is read and hashed.
+    Anything unreadable is left for the parse, which reports it."""
     base = str(root)
     wanted = [i for i in todo if store.known(listed[i].rel)]
-    # Asking git lists the whole index (0.5 s at 100,000 files): worth it for a fresh
-    # clone or a checkout of many files, not for the few an edit changes.
+    # Asking git lists the whole index: worth it for a fresh clone or a checkout of many
+    # files, not for the few an edit changes (119,341 files: 0.3 s, against 0.7 s to hash
+    # them on 2 cores; 11,941: 0.13 s against 0.09).
     many = len(wanted) >= max(VOUCHED_MIN, len(listed) // 20)
     known = vouched() if vouched is not None and many else {}
     hashed = []
     for i in wanted:
         item = listed[i]
         blob = known.get(item.rel)
-        if blob is not None and blob[1] == item.sig[0]:
-            _take(store, item, blob[0], entries, i)
+        value = store.by_blob(item.rel, item.sig, blob) if blob is not None else None
+        if value is not None:
+            entries[i] = _revived(value)
         else:
             hashed.append(i)
     paths = [f"{base}/{listed[i].rel}" for i in hashed]
