@@ -6,8 +6,9 @@ The payload is one byte and then either the value whole (`WHOLE`), or (`IN_PARTS
 value in frames, each its length and then its data: the value without its last item,
 then that item, a dict, a few thousand entries a frame. A large cache (at 100,000 actions,
 the per-file cache is 109 MB) is so written without ever holding all of its data at
-once, as one bytes object, beside the values it is made from. A file whose MAC does not
-match is never read as data. The key lives outside every
+once, as one bytes object, beside the values it is made from.
+
+A file whose MAC does not match is never read as data. The key lives outside every
 cache folder, in the user's configuration folder (`~/.config/cqctrack/cache-key`,
 made on first use, readable by the user alone), or comes from `CQCTRACK_CACHE_KEY`,
 so a CI job can trust caches it restores (issue 12).
@@ -115,8 +116,15 @@ def _user_key(path: str) -> bytes | None:
     return key if len(key) >= 32 else None
 
 
+def _signer(key: bytes) -> hashlib.blake2b:
+    """The keyed hash a MAC is made with, fed the payload a piece at a time."""
+    return hashlib.blake2b(key=key[:64], digest_size=MAC_SIZE)
+
+
 def mac(key: bytes, payload: bytes | memoryview) -> bytes:
-    return hashlib.blake2b(payload, key=key[:64], digest_size=MAC_SIZE).digest()
+    signer = _signer(key)
+    signer.update(payload)
+    return signer.digest()
 
 
 def unseal(key: bytes, blob: bytes) -> Any:
@@ -189,7 +197,7 @@ def write(target: str, key: bytes, value: Any, in_parts: bool = False) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC)
             handle.write(bytes(MAC_SIZE))  # the MAC is known once the payload is written
-            signer = hashlib.blake2b(key=key[:64], digest_size=MAC_SIZE)
+            signer = _signer(key)
             for chunk in _payload(value, in_parts):
                 signer.update(chunk)
                 handle.write(chunk)  # each as it is made: never one joined copy

@@ -351,7 +351,7 @@ def _packed(pending: dict[str, list[_Change]]) -> tuple[tuple[Author, ...], dict
     """The pending changes as the cache keeps them: each commit once, and each change its
     commit's number in that list, blob before and after. Written in parts, a commit named
     by files in several would be written (and read back) once in each: at 100,000 actions
-    68 MB instead of 53."""
+    68 MB, against 51 MB so."""
     numbers: dict[int, int] = {}
     commits: list[Author] = []
     out: dict[str, Any] = {}

@@ -121,7 +121,7 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-# Path -> (git blob id, blob size) of files whose content git vouches for (git/run.py's
+# Path -> the git blob id of files whose content git vouches for (git/run.py's
 # `vouched_ids`), asked for only when many files' stat changed and the cache may know them.
 Vouched = Callable[[], dict[str, str]]
 
