@@ -127,13 +127,9 @@ def mac(key: bytes, payload: bytes | memoryview) -> bytes:
     return signer.digest()
 
 
-def unseal(key: bytes, blob: bytes) -> Any:
-    """The value a sealed file holds, or None when it was not made with `key` or is damaged."""
-    return opened(key, blob)[0]
-
-
 def opened(key: bytes, blob: bytes) -> tuple[Any, bool]:
-    """`unseal`, and whether the value was written in parts."""
+    """The value a sealed file holds (None when it was not made with `key` or is damaged),
+    and whether it was written in parts."""
     head = len(MAGIC)
     # A view, not a slice: a copy of a 100 MB cache would double what a run holds.
     view = memoryview(blob)

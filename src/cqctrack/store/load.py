@@ -211,14 +211,10 @@ def _same_content(
             hashed.append(i)
     paths = [f"{base}/{listed[i].rel}" for i in hashed]
     for i, digest in zip(hashed, _content_ids(paths), strict=True):
-        if digest is not None:
-            _take(store, listed[i], digest, entries, i)
-
-
-def _take(store: cache.FileCache, item: File, digest: str, entries: list[Any], i: int) -> None:
-    value = store.by_content(item.rel, item.sig, digest)
-    if value is not None:
-        entries[i] = _revived(value)
+        item = listed[i]
+        value = store.by_content(item.rel, item.sig, digest) if digest is not None else None
+        if value is not None:
+            entries[i] = _revived(value)
 
 
 def _content_ids(paths: list[str]) -> list[str | None]:
