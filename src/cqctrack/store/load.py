@@ -418,7 +418,20 @@ def _too_deep(rel: str) -> Finding:
 # complex keys, document markers; tags are refused by the dialect itself). A file with any of them is also
 # loaded the way a write would load it, so what `check` accepts a write can edit
 # (issue 12): the usual file never pays for the second parse.
-_RARE = re.compile(rb"[\t\r]|\xef\xbb\xbf|^(?:---|\.\.\.|%|[ -]*\? )", re.M)
+_RARE_ANYWHERE = (b"\t", b"\r", b"\xef\xbb\xbf")
+_RARE_LINE_START = (b"---", b"...", b"%")
+_RARE_AFTER_NEWLINE = tuple(b"\n" + part for part in _RARE_LINE_START)
+_COMPLEX_KEY = re.compile(rb"^[ -]*\? ", re.M)
+
+
+def _rare(raw: bytes) -> bool:
+    """Whether `raw` holds any of those. Byte searches first: one regular expression
+    tried at every byte took 0.25 s of a cold parse of 10,000 files (this, 0.06 s)."""
+    if any(part in raw for part in _RARE_ANYWHERE) or raw.startswith(_RARE_LINE_START):
+        return True
+    if any(part in raw for part in _RARE_AFTER_NEWLINE):
+        return True
+    return b"? " in raw and _COMPLEX_KEY.search(raw) is not None
 
 
 def _editable(raw: bytes) -> None:
@@ -487,7 +500,7 @@ def content_data(raw: bytes, rel: str) -> tuple[Any, list[Finding]]:
             if conflict is not None:
                 return None, [conflict]
         data, notes = dialect.parse_noting(raw)
-        if _RARE.search(raw):
+        if _rare(raw):
             _editable(raw)
     except RecursionError:
         return None, [_too_deep(rel)]
