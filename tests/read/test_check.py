@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -283,6 +284,44 @@ def test_symlinks_that_lead_outside_the_repository_are_refused(tmp_path: Path) -
     (tmp_path / "secret.md").write_text("x")
     (root / "evidence" / "link.md").symlink_to(tmp_path / "secret.md")
     assert "which is a link to somewhere outside the repository" in problems_for(root)[1]
+
+
+def test_a_folder_that_links_outside_the_repository_is_refused_and_one_inside_is_not(
+    tmp_path: Path,
+) -> None:
+    # Folders are resolved once for every reference in them: the link must still be seen.
+    root = minimal_repo(
+        tmp_path / "r", **{A2: CLOSED_ACTION.replace("evidence/audit.md", "evidence/away/audit.md")}
+    )
+    (tmp_path / "away").mkdir()
+    (tmp_path / "away" / "audit.md").write_text("x")
+    (root / "evidence" / "away").symlink_to(tmp_path / "away")
+    assert "which is a link to somewhere outside the repository" in problems_for(root)[1]
+    (root / "evidence" / "away").unlink()
+    (root / "evidence" / "here").mkdir()
+    (root / "evidence" / "here" / "audit.md").write_text("x")
+    (root / "evidence" / "away").symlink_to(root / "evidence" / "here")
+    assert problems_for(root) == []
+
+
+def test_realpath_with_folders_resolved_once_agrees_with_os_realpath(tmp_path: Path) -> None:
+    from cqctrack.store import files
+
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    (tmp_path / "d" / "f.md").write_text("x")
+    (tmp_path / "d" / "to-file").symlink_to(tmp_path / "d" / "f.md")
+    (tmp_path / "d" / "to-dir").symlink_to(tmp_path / "d" / "e")
+    (tmp_path / "d" / "relative").symlink_to("f.md")
+    (tmp_path / "d" / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "d" / "loop").symlink_to(tmp_path / "d" / "loop")
+    (tmp_path / "link-d").symlink_to(tmp_path / "d")
+    names = ["f.md", "to-file", "to-dir", "relative", "dangling", "loop", "missing", "e", ".",
+             "..", "", "e/", "to-dir/x.md", "loop/x", "./f.md", "e/../f.md", "e//g"]  # fmt: skip
+    folders: dict[str, str] = {}
+    for top in ("d", "link-d"):
+        for name in names:
+            path = f"{tmp_path}/{top}/{name}"
+            assert files.realpath(path, folders) == os.path.realpath(path), path
 
 
 def test_missing_evidence_file_on_an_open_action_is_an_error_too(tmp_path: Path) -> None:

@@ -105,11 +105,7 @@ def check_repository(
     snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
     history = _facts_first(root, snap, caches, where, early=early)
     refs_used = _evidence_refs(snap)
-    texts = {
-        ref: text
-        for ref in refs_used
-        if file_check(ref) is None and (text := files.evidence_text(root, ref)) is not None
-    }
+    texts = files.evidence_texts(root, [ref for ref in refs_used if file_check(ref) is None])
     result = _judge(
         root, snap, file_check, today, caches, where, history, texts, deny_text, since, change,
     )  # fmt: skip
