@@ -84,6 +84,30 @@ def test_no_false_positives_on_the_example_trackers(project: Path) -> None:
     assert result.output == "Checked 41 files: no problems found.\n"
 
 
+def test_details_deep_in_a_record_are_named_by_their_field_path(git_repo: Path) -> None:
+    # A requirement's description (in a list of mappings) and an extension's reason (beside
+    # its `from`); its approved_by is an id, never scanned as text.
+    action = ACTION.replace(
+        "    description: Observed competency assessment for each staff member with repeat errors",
+        "    description: Observed assessment, as Mrs Jones asked",
+    ) + (
+        "extensions:\n  - from: 2026-10-31\n    to: 2026-11-30\n    date: 2026-10-20\n"
+        "    approved_by: tokafor\n    reason: Family on 07700 900123 asked for more time.\n"
+    )
+    (git_repo / f"{BASE}/actions/MED-001.yaml").write_text(action)
+    commit_all(git_repo, "details", "2026-10-21")
+    result = runner.invoke(
+        app, ["--repo", str(git_repo), "check", "--as-of", "2026-11-23", "--select", "privacy"]
+    )
+    lines = [line for line in result.output.splitlines() if "privacy-" in line]
+    assert lines == [
+        f"{BASE}/actions/MED-001.yaml:13:5: error: evidence_required[1].description holds what "
+        "looks like a person's title and name (Mr* *****) [privacy-title-name]",
+        f"{BASE}/actions/MED-001.yaml:21:5: warning: extensions[1].reason holds what looks like "
+        "a phone number (077** ******) [privacy-phone-number]",
+    ], result.output
+
+
 def test_check_names_file_line_and_column_in_text_and_evidence_files(
     git_repo: Path,
 ) -> None:

@@ -106,6 +106,8 @@ def scan(text: str, domains: Iterable[str] = (), names: Iterable[str] = ()) -> l
     if not text:
         return []
     if _NEEDS.search(text) is None:  # no digit, no '@': only a name could be here
+        if not names:  # no deny-list (the usual case): a title and a name, in order
+            return _titled(text)
         named = _names_only(text, names)
         spans = [(m.start, m.start + len(m.shown)) for m in named]
         titled = [
@@ -228,23 +230,44 @@ def strings(
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every text value inside a record (named tuples, tuples, dicts), with its field path.
 
-    Iterative, and types tested by identity: `check` walks every field of every record.
+    Iterative, types tested by identity, each record type's field names looked up once,
+    and values that hold no text (None, numbers, dates, the vocabulary's enums: they hold
+    no one's details) never put on the stack: `check` walks every field of every record.
     """
     stack: list[tuple[tuple[str | int, ...], object]] = [(loc, value)]
     pop, push = stack.pop, stack.append
     while stack:
         where, item = pop()
         kind = type(item)
-        if kind is str:  # not the vocabulary's enums: they hold no one's details
+        if kind is str:
             yield where, item  # type: ignore[misc]
-        elif item is None or kind is int or kind is float or kind is bool:
             continue
-        elif isinstance(item, tuple) and hasattr(item, "_fields"):
-            for name, child in reversed(list(zip(item._fields, item, strict=True))):
-                push(((*where, "from" if name == "from_" else name), child))
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = _field_names(kind)
+        if names:
+            for index in range(len(names) - 1, -1, -1):
+                child = item[index]  # type: ignore[index]
+                if type(child) not in _NO_TEXT:
+                    push(((*where, names[index]), child))
         elif kind is tuple or kind is list:
             for index in range(len(item) - 1, -1, -1):  # type: ignore[arg-type]
-                push(((*where, index), item[index]))  # type: ignore[index]
+                child = item[index]  # type: ignore[index]
+                if type(child) not in _NO_TEXT:
+                    push(((*where, index), child))
         elif kind is dict:
             for key, child in reversed(list(item.items())):  # type: ignore[attr-defined]
-                push(((*where, key), child))
+                if type(child) not in _NO_TEXT:
+                    push(((*where, key), child))
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A named tuple type's field names as findings show them (`from_` is `from`); () for
+    any other type."""
+    if not (issubclass(kind, tuple) and hasattr(kind, "_fields")):
+        return ()
+    return tuple("from" if name == "from_" else name for name in kind._fields)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_NO_TEXT = frozenset({type(None), int, float, bool})

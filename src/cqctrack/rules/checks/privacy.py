@@ -35,6 +35,10 @@ _HINT = (
 
 
 def _field(loc: Loc) -> str:
+    """The name of the field a text is in: the last name in its path (not a list index)."""
+    last = loc[-1] if loc else ""
+    if type(last) is str:  # most texts: asked of each of every record's, so no generator
+        return last
     return next((p for p in reversed(loc) if isinstance(p, str)), "")
 
 
