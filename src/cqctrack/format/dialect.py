@@ -111,6 +111,11 @@ class YamlProblem(Exception):
     column: int | None = None
 
 
+def _at(mark: Any, code: str, message: str, hint: str | None = None) -> YamlProblem:
+    """A problem at a place libyaml marks (0-based line and column)."""
+    return YamlProblem(code, message, hint=hint, line=mark.line + 1, column=mark.column + 1)
+
+
 class _FastLoader(_BaseLoader):  # type: ignore[misc]
     """libyaml's parser and composer with our scalar rules; `_build` makes the values."""
 
@@ -189,12 +194,11 @@ def check_size(size: int) -> None:
 
 
 def _tag_problem(tag: str, mark: Any) -> YamlProblem:
-    return YamlProblem(
+    return _at(
+        mark,
         "yaml-tag",
         f"YAML tags are not allowed (found '{tag}')",
         hint="remove the tag; quote the value if it should be text",
-        line=mark.line + 1,
-        column=mark.column + 1,
     )
 
 
@@ -301,12 +305,8 @@ def _build(node: Any, depth: int, notes: list[YamlProblem]) -> Any:
         try:
             duplicate = key in mapping
         except TypeError:
-            mark = key_node.start_mark
-            raise YamlProblem(
-                "yaml-syntax",
-                "a mapping key must be plain text",
-                line=mark.line + 1,
-                column=mark.column + 1,
+            raise _at(
+                key_node.start_mark, "yaml-syntax", "a mapping key must be plain text"
             ) from None
         if duplicate:
             raise _duplicate_key(node, key, key_node, depth)
@@ -318,35 +318,31 @@ def _duplicate_key(node: Any, key: Any, again: Any, depth: int) -> YamlProblem:
     """The problem of a key given twice in `node`: where it is again, and where it came
     first (looked for only now: the usual file never pays for keeping every key's line)."""
     first = next(k for k, _ in node.value if _build(k, depth, []) == key)
-    mark = again.start_mark
-    return YamlProblem(
+    return _at(
+        again.start_mark,
         "yaml-duplicate-key",
         f"duplicate key '{key}' (first at line {first.start_mark.line + 1})",
         hint="keep one of them; YAML would silently use the last one",
-        line=mark.line + 1,
-        column=mark.column + 1,
     )
 
 
 def _number_as_text(value: str, mark: Any) -> YamlProblem:
     shown = value if len(value) <= 40 else value[:37] + "..."
-    return YamlProblem(
+    return _at(
+        mark,
         "yaml-ambiguous-number",
         f"{shown} is text to cqctrack but a number to editors and other YAML tools",
         hint=f"put it in quotes ('{shown}') if it is text; write a number as a plain decimal "
         "(such as 777 or 0.5)",
-        line=mark.line + 1,
-        column=mark.column + 1,
     )
 
 
 def _long_number(value: str, mark: Any) -> YamlProblem:
-    return YamlProblem(
+    return _at(
+        mark,
         "yaml-number",
         f"a number of {len(value):,} characters is too long (at most {MAX_DIGITS})",
         hint="put the value in quotes if it is text",
-        line=mark.line + 1,
-        column=mark.column + 1,
     )
 
 
@@ -455,24 +451,20 @@ def _check_tag(event: Any, tag: str) -> None:
             raise _tag_problem(tag, event.start_mark)
         pattern = _SCALAR_TAGS[tag]
         if pattern is None and any(rule.match(event.value) for _, rule, _ in SCALAR_RULES):
-            mark: Any = event.start_mark
-            raise YamlProblem(
+            raise _at(
+                event.start_mark,
                 "yaml-tag",
                 f"'{event.value[:40]}' is tagged !!str; write it in quotes instead",
                 hint="quotes make a value text in every YAML reader; the tag does not",
-                line=mark.line + 1,
-                column=mark.column + 1,
             )
         if pattern is not None and not pattern.match(event.value):
-            mark = event.start_mark
             shown = event.value if len(event.value) <= 40 else event.value[:37] + "..."
-            raise YamlProblem(
+            raise _at(
+                event.start_mark,
                 "yaml-tag",
                 f"'{shown}' is tagged {tag.replace('tag:yaml.org,2002:', '!!')} "
                 f"but is not {_TAG_WORDS[tag]}",
                 hint="remove the tag; quote the value if it should be text",
-                line=mark.line + 1,
-                column=mark.column + 1,
             )
     elif _COLLECTION_TAGS.get(tag) != event.__class__.__name__:
         raise _tag_problem(tag, event.start_mark)
