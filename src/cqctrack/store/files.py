@@ -34,7 +34,8 @@ def checker(root: Path) -> FileCheck:
 def realpath(path: str, folders: dict[str, str]) -> str:
     """`os.path.realpath(path)`, resolving each folder once in `folders` (folder -> its real
     path): the evidence of 100,000 actions lies in a few thousand folders, and resolving
-    every component of every path took 8 system calls a file, this one or two."""
+    every component of every path again took a system call for each (8 for a file of the
+    bench repository), this one or two."""
     head, tail = os.path.split(path)
     if tail in ("", ".", ".."):
         return os.path.realpath(path)

@@ -426,7 +426,7 @@ _COMPLEX_KEY = re.compile(rb"^[ -]*\? ", re.M)
 
 def _rare(raw: bytes) -> bool:
     """Whether `raw` holds any of those. Byte searches first: one regular expression
-    tried at every byte took 0.25 s of a cold parse of 10,000 files (this, 0.06 s)."""
+    tried at every byte took 0.17 s of a cold parse of 10,000 actions (this, 0.08 s)."""
     if any(part in raw for part in _RARE_ANYWHERE) or raw.startswith(_RARE_LINE_START):
         return True
     if any(part in raw for part in _RARE_AFTER_NEWLINE):
