@@ -176,7 +176,7 @@ def test_rewritten_history_is_read_again_in_full(examples: Path, monkeypatch) ->
 
 
 def _forged(payload: bytes, key: bytes) -> bytes:
-    return cache.MAGIC + cache._mac(key, payload) + payload
+    return sealed.MAGIC + sealed.mac(key, payload) + payload
 
 
 def _whole(value: object) -> bytes:

@@ -53,7 +53,6 @@ __all__ = ["MAGIC", "SUFFIX", "folder", "key_file", "user_key"]
 # Anything that changes what a cached value means goes into the stamp.
 STAMP = (16, RECORD_VERSION, __version__, sys.version_info[:2])
 RACY_NS = 1_000_000_000
-_mac = sealed.mac
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
