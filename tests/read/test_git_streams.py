@@ -32,6 +32,18 @@ def test_a_failing_git_command_is_an_error_after_its_output(git_repo: Path) -> N
         list(run.lines(git_repo, "log", "no-such-revision"))
 
 
+def test_git_maps_a_bounded_share_of_the_pack_whatever_the_repository_says(
+    git_repo: Path,
+) -> None:
+    # A large history read with git's defaults maps the whole pack into memory (at 100,000
+    # actions, over 500 MiB resident); cqctrack's limits hold over the repository's own.
+    git(git_repo, "config", "core.packedGitLimit", "8g")
+    git(git_repo, "config", "core.packedGitWindowSize", "1g")
+    assert run.run(git_repo, "config", "core.packedGitLimit").strip() == "256m"
+    assert run.run(git_repo, "config", "core.packedGitWindowSize").strip() == "64m"
+    assert list(run.lines(git_repo, "config", "core.packedGitLimit")) == ["256m\n"]
+
+
 def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None:
     path = git_repo / "trackers/riverside/actions/MED-001.yaml"
     for n in (1, 2):
