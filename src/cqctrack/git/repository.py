@@ -347,24 +347,37 @@ def _valid_pending(value: Any) -> bool:
     return len(value) == 4 and isinstance(value[2], tuple) and isinstance(value[3], dict)
 
 
-def _packed(pending: dict[str, list[_Change]]) -> tuple[tuple[Author, ...], dict[str, Any]]:
+def _packed(pending: dict[str, list[_Change]]) -> tuple[tuple[Author, ...], _Packing]:
     """The pending changes as the cache keeps them: each commit once, and each change its
     commit's number in that list, blob before and after. Written in parts, a commit named
     by files in several would be written (and read back) once in each: at 100,000 actions
     68 MB, against 51 MB so."""
     numbers: dict[int, int] = {}
     commits: list[Author] = []
-    out: dict[str, Any] = {}
-    for path, changes in pending.items():
-        mine = []
-        for _, author, before, after in changes:
-            number = numbers.get(id(author))
-            if number is None:
-                number = numbers[id(author)] = len(commits)
-                commits.append(author)
-            mine.append((number, before, after))
-        out[path] = mine
-    return tuple(commits), out
+    for changes in pending.values():
+        for change in changes:
+            if id(change[1]) not in numbers:
+                numbers[id(change[1])] = len(commits)
+                commits.append(change[1])
+    return tuple(commits), _Packing(pending, numbers)
+
+
+class _Packing:
+    """Each file's changes as `_packed` keeps them, made one file at a time as the cache is
+    written (`sealed.write` in parts asks only for `items()`), never all at once beside the
+    changes themselves (at 10,000 actions the write's peak was 8.9 MiB above what was
+    held before it, and is 6.5 MiB)."""
+
+    def __init__(self, pending: dict[str, list[_Change]], numbers: dict[int, int]) -> None:
+        self._pending, self._numbers = pending, numbers
+
+    def items(self) -> Iterator[tuple[str, list[tuple[int, str | None, str | None]]]]:
+        numbers = self._numbers
+        for path, changes in self._pending.items():
+            yield (
+                path,
+                [(numbers[id(author)], before, after) for _, author, before, after in changes],
+            )
 
 
 def _unpacked(commits: tuple[Author, ...], packed: dict[str, Any]) -> dict[str, list[_Change]]:
