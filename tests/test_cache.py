@@ -605,6 +605,37 @@ def test_commits_to_worked_out_files_only_leave_the_pending_history_usable(
     assert cached == [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]
 
 
+def test_a_pending_history_cache_as_the_version_before_wrote_it_is_read_afresh(
+    examples: Path, monkeypatch
+) -> None:
+    """The pending cache once held each file's changes as lists of (commit number, blob
+    before, blob after). Found after an upgrade, when a commit sends cqctrack to it, it is
+    treated as missing: every command prints what it prints without a cache."""
+    import struct
+
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "0")
+    repo = ["--repo", str(examples)]
+    runner.invoke(app, [*repo, "review", "--overdue", "--as-of", "2026-11-23"])
+    caches = cache.Caches(examples)
+    head, trackers, commits, packed = caches.read("history-pending")
+    assert packed  # most files' history is still pending after the overdue review
+
+    def hexed(raw: bytes) -> str | None:
+        return None if raw == bytes(20) else raw.hex()
+
+    lists = {
+        path: [(n, hexed(b), hexed(a)) for n, b, a in reversed(list(struct.iter_unpack(">I20s20s", data)))]
+        for path, data in packed.items()
+    }  # fmt: skip
+    assert caches.write("history-pending", (head, trackers, commits, lists), in_parts=True)
+    pending = examples / next(iter(packed))
+    pending.write_text(pending.read_text() + "# noted\n")
+    commit_all(examples, "Note on an action", "2026-11-21")
+    cached = [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]
+    monkeypatch.setenv("CQCTRACK_NO_CACHE", "1")
+    assert cached == [runner.invoke(app, [*repo, *args]).output for args in COMMANDS]
+
+
 @pytest.mark.parametrize("entries", [0, 1, sealed.PART, sealed.PART + 1, 3 * sealed.PART + 5])
 def test_a_cache_written_in_parts_reads_back_the_same(tmp_path: Path, entries: int) -> None:
     caches = cache.Caches(tmp_path, key=b"k" * 32)
