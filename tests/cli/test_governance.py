@@ -575,6 +575,25 @@ def test_grafted_history_is_refused_too(governed: Path) -> None:
     )
 
 
+def test_a_repository_with_sha256_object_ids_is_refused_plainly(tmp_path: Path) -> None:
+    repo = minimal_repo(tmp_path / "repo")
+    made = subprocess.run(
+        ["git", "init", "-q", "--object-format=sha256", str(repo)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip("this git cannot make SHA-256 repositories")
+    commit_all(repo, "Start trackers", "2026-10-01")
+    for command in (["check", "--as-of", "2026-11-23"], ["review", "--overdue"]):
+        result = runner.invoke(app, ["--repo", str(repo), *command])
+        assert result.exit_code == 3, result.output
+        assert result.output == (
+            f"error: the git repository at {repo} names its objects with ids of 64 hex digits "
+            "(SHA-256), and cqctrack reads only repositories with git's usual SHA-1 ids\n"
+            "  hint: keep the trackers in a repository made with a plain `git init` "
+            "(git's default object format)\n"
+        )
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the repository to another user")
 def test_a_repository_git_refuses_to_read_is_said_plainly(governed: Path) -> None:
     for path in [governed, *governed.rglob("*")]:

@@ -349,6 +349,15 @@ def toplevel_and_head(root: Path) -> Where:
         return Where(None, None)
     top = Path(lines[0])
     head = lines[5].strip() if len(lines) > 5 and lines[5].strip() else None
+    if head is not None and len(head) != 40:
+        # Every reader takes a commit or blob id to be 40 hex digits, git's SHA-1 (asked of
+        # HEAD's id, not of `--show-object-format`, which older gits do not know).
+        raise RefusedRepository(
+            f"the git repository at {top} names its objects with ids of {len(head)} hex "
+            "digits (SHA-256), and cqctrack reads only repositories with git's usual SHA-1 ids",
+            hint="keep the trackers in a repository made with a plain `git init` "
+            "(git's default object format)",
+        )
 
     def path(rel: str) -> Path:
         found = Path(rel)
