@@ -11,6 +11,7 @@ import pytest
 from cqctrack import cores
 from cqctrack.errors import GitError
 from cqctrack.git import repository, run
+from cqctrack.git.changes import Change
 from tests.conftest import commit_all, git
 
 
@@ -59,10 +60,10 @@ def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None
     assert mine[1][2] == mine[0][3] and mine[2][2] == mine[1][3]  # each before is the last after
 
 
-def _changes_by_path(root: Path) -> dict[str, list[repository._Change]]:
+def _changes_by_path(root: Path) -> dict[str, list[Change]]:
     where = repository.scope(root)
     assert where is not None
-    by_path: dict[str, list[repository._Change]] = {}
+    by_path: dict[str, list[Change]] = {}
     for change in repository._read_log(root, where, "HEAD", 0).changes:
         by_path.setdefault(change[0], []).append(change)
     return by_path

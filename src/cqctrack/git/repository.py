@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import marshal
-import struct
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,6 +25,7 @@ from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.versions import Summary, summarise_blob, summarise_record
 from cqctrack.git import run
+from cqctrack.git.changes import RECORD, Change, Changes
 from cqctrack.git.facts import (
     NO_BLOB,
     WORKING,
@@ -71,103 +71,6 @@ def scope(root: Path) -> Scope | None:
         return None
     prefix = root.resolve().relative_to(where.top.resolve()).as_posix()
     return Scope(where.top, prefix, where.head, where.shallow, where.edge, where.altered)
-
-
-_Change = tuple[str, Author, str | None, str | None]  # path, author, blob before, blob after
-
-
-# A change as `Changes` keeps it: its commit's number (4 bytes), the blob before and the
-# blob after (20 bytes each, all zeros for none).
-_RECORD = struct.Struct(">I20s20s")
-_NONE = bytes(20)
-
-
-class Changes:
-    """Changes of tracker files, by path, packed: what a log pass read, and the pending
-    changes the history keeps and caches as they are.
-
-    Each file's changes are fixed-size records (`_RECORD`), newest first as git writes
-    them; each commit is held once, in `commits`, by the number its records give. Read
-    so rather than as a tuple a change (blob ids as text), the log of 100,000 actions
-    (540,000 changes) takes 92.5 MiB against 144.1 (tracemalloc), and a first `review
-    --overdue` there held 420 MiB once the files were parsed and the log read, against
-    472, and peaked at 442 MiB against 504 (resident, sampled every 50 ms, a run each).
-    """
-
-    __slots__ = ("commits", "packed")
-
-    def __init__(
-        self, commits: list[Author] | None = None, packed: dict[str, Any] | None = None
-    ) -> None:
-        self.commits: list[Author] = commits if commits is not None else []
-        self.packed: dict[str, bytes | bytearray] = packed if packed is not None else {}
-
-    def __bool__(self) -> bool:
-        return bool(self.packed)
-
-    def __iter__(self) -> Iterator[_Change]:
-        for path in self.packed:
-            yield from self.of(path)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Changes):
-            return NotImplemented
-        return list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def of(self, path: str) -> list[_Change]:
-        """The file's changes, oldest first; a blob that is one change's "after" and the
-        next one's "before" is one string."""
-        commits, out = self.commits, []
-        older: str | None = None  # the older change's "after"
-        older_raw = _NONE
-        for number, raw_before, raw_after in reversed(list(_RECORD.iter_unpack(self.packed[path]))):
-            if raw_before == _NONE:
-                before = None
-            else:
-                before = older if raw_before == older_raw else raw_before.hex()
-            after = None if raw_after == _NONE else raw_after.hex()
-            out.append((path, commits[number], before, after))
-            older, older_raw = after, raw_after
-        return out
-
-    def take(self, path: str) -> list[_Change]:
-        """`of`, no longer held."""
-        found = self.of(path)
-        del self.packed[path]
-        return found
-
-    def last(self, path: str) -> tuple[Author, bool]:
-        """The file's newest change: its commit, and whether it removed the file."""
-        number, _, raw_after = _RECORD.unpack_from(self.packed[path])
-        return self.commits[number], raw_after == _NONE
-
-    def only(self, paths: Iterable[str]) -> Changes:
-        """These files' changes (the commits shared)."""
-        return Changes(self.commits, {path: self.packed[path] for path in paths})
-
-    def add(self, newer: Changes) -> None:
-        """Take in changes made after those held."""
-        offset = len(self.commits)
-        self.commits.extend(newer.commits)
-        packed = self.packed
-        for path, records in newer.packed.items():
-            if offset:
-                records = b"".join(
-                    _RECORD.pack(number + offset, before, after)
-                    for number, before, after in _RECORD.iter_unpack(records)
-                )
-            held = packed.get(path)
-            packed[path] = records + held if held else records
-
-    def stored(self, keys: frozenset[str]) -> tuple[tuple[Author, ...], dict[str, Any]]:
-        """What the pending cache keeps: the files in `keys` (those held may include files
-        worked out since, read from an older cache), and the commits, when any are."""
-        packed = self.packed
-        if len(packed) != len(keys):
-            packed = {path: packed[path] for path in keys}
-        return (tuple(self.commits) if packed else ()), packed
 
 
 class Log(NamedTuple):
@@ -307,7 +210,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
             stored = (where.head, where.trackers, *self._pending.stored(self._pending_keys))
             self._pending_kept = self._caches.write(f"{self._slot}-pending", stored, in_parts=True)
 
-    def _apply(self, changes: list[_Change]) -> None:
+    def _apply(self, changes: list[Change]) -> None:
         """Work the changes (oldest first) into the files' facts, reading only blobs needed.
 
         Each file's facts depend on its own changes alone, so files are worked out on
@@ -315,7 +218,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         sending back only the packed facts: nothing holds every version's summary at once
         (at 100,000 actions, 450,000 of them).
         """
-        by_path: dict[str, list[_Change]] = {}
+        by_path: dict[str, list[Change]] = {}
         for change in changes:
             by_path.setdefault(change[0], []).append(change)
         jobs = [(path, self._facts.get(path), mine) for path, mine in by_path.items()]
@@ -443,7 +346,7 @@ def _valid_pending(value: Any) -> bool:
         and isinstance(value[2], tuple)
         and isinstance(value[3], dict)
         and all(
-            isinstance(packed, bytes) and len(packed) % _RECORD.size == 0
+            isinstance(packed, bytes) and len(packed) % RECORD.size == 0
             for packed in itertools.islice(value[3].values(), 1)
         )
     )
@@ -614,7 +517,7 @@ def _log_lines(
     return run.lines(root, "log", *log, settings=_SETTINGS), merged
 
 
-_Job = tuple[str, bytes | None, list[_Change]]  # path, its packed facts so far, its changes
+_Job = tuple[str, bytes | None, list[Change]]  # path, its packed facts so far, its changes
 
 
 def _work_out(root: Path, jobs: list[_Job], known: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
