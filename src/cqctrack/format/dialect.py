@@ -1,10 +1,12 @@
 """The YAML dialect tracker files are written in, and the two parsers that read it.
 
 Reads use PyYAML's libyaml-backed `CSafeLoader` (about 18x faster than ruamel's
-round-trip parser: 4 s against 76 s for 10,000 files on our CI machine). The one
-file a command writes is parsed with ruamel.yaml in round-trip mode, so comments,
-key order and quoting survive. The two must agree on what every file means, so
-both use the same table of implicit scalar types below (a YAML 1.2 core subset):
+round-trip parser: 4 s against 76 s for 10,000 files on our CI machine), after the
+quick reader (`quick`), which reads the plainest files' lines straight, twice as fast
+again, and hands libyaml everything else. The one file a command writes is parsed with
+ruamel.yaml in round-trip mode, so comments, key order and quoting survive. All of them
+must agree on what every file means, so they share one table of implicit scalar types
+(`scalars`, a YAML 1.2 core subset):
 
 - booleans are only `true`/`false` (any case form YAML 1.2 allows): `yes`, `no`,
   `on` and `off` stay text, so a title of `no` is never read as False;
@@ -28,6 +30,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
+from cqctrack.format import quick
+from cqctrack.format.scalars import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    MAX_DIGITS,
+    NULL_TAG,
+    NUMBER_START,
+    OTHER_NUMBER,
+    SCALAR_RULES,
+    TABLE,
+    reads_as_number_elsewhere,
+)
+
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
 
@@ -38,64 +54,11 @@ MAX_BYTES = 256 * 1024  # the largest real action file we have seen is under 20 
 # between about 490 and 1,000 levels (below libyaml's own limit), in our builder and
 # in ruamel's, so anything past this is refused with its line and column.
 MAX_DEPTH = 64
-# Python refuses to convert integers of more than 4,300 digits; no tracker number
-# needs more than a few.
-MAX_DIGITS = 100
 
-BOOL_TAG = "tag:yaml.org,2002:bool"
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
-NULL_TAG = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
-
-# (tag, pattern, first characters): shared by both parsers.
-SCALAR_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    (BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    (INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
-    (
-        FLOAT_TAG,
-        re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-        "-+0123456789.",
-    ),
-    (NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN\0"),
-)
-
-
-def _implicit_table() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
-    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
-    for tag, pattern, firsts in SCALAR_RULES:
-        for ch in firsts:
-            key = "" if ch == "\0" else ch  # the empty scalar is looked up under ""
-            table.setdefault(key, []).append((tag, pattern))
-    return table
-
-
-_TABLE = _implicit_table()
-
-# Plain values that YAML 1.2 tools read as numbers and this dialect keeps as text:
-# `0777`, `0x1F`, `0o17`, `0b101`, `1_000`, `1e3`, `.5`, `.inf`. Editors (the npm `yaml`
-# package behind yaml-language-server) and schema checkers (ruamel.yaml behind
-# check-jsonschema) would judge a number where cqctrack reads text, so such a value is
-# reported (issue 13) and still read as text. The pattern is the union of ruamel.yaml's
-# YAML 1.2 int and float resolvers, which take in the core schema's.
-OTHER_NUMBER = re.compile(
-    r"""^(?:[-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9_]*[0-9][0-9_]* | [-+]?0x[0-9a-fA-F_]+
-    | [-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)? | [-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
-    | [-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)? | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN))$""",
-    re.X,
-)
-_NUMBER_START = frozenset("-+.0123456789")
-
-
-def reads_as_number_elsewhere(text: str) -> bool:
-    """Would other YAML tools read this text, written without quotes, as a number?"""
-    if not text or text[0] not in _NUMBER_START or not OTHER_NUMBER.match(text):
-        return False
-    return not any(pattern.match(text) for tag, pattern, _ in SCALAR_RULES if tag != NULL_TAG)
-
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # pure Python if no libyaml
 
@@ -119,7 +82,7 @@ def _at(mark: Any, code: str, message: str, hint: str | None = None) -> YamlProb
 class _FastLoader(_BaseLoader):  # type: ignore[misc]
     """libyaml's parser and composer with our scalar rules; `_build` makes the values."""
 
-    yaml_implicit_resolvers: ClassVar = _TABLE
+    yaml_implicit_resolvers: ClassVar = TABLE
 
     # The composer asks these of every node: a million times for 10,000 action files.
     # PyYAML's own versions also look for path resolvers, which this dialect never has;
@@ -127,7 +90,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is _SCALAR:
             if implicit[0]:  # plain: the first character says which rules could match
-                for tag, pattern in _TABLE.get(value[:1], ()):
+                for tag, pattern in TABLE.get(value[:1], ()):
                     if pattern.match(value):
                         return tag
             return _STR
@@ -207,15 +170,19 @@ def parse(data: bytes) -> Any:
     return parse_noting(data)[0]
 
 
-def parse_noting(data: bytes) -> tuple[Any, list[YamlProblem]]:
+def parse_noting(data: bytes, quick_read: bool = True) -> tuple[Any, list[YamlProblem]]:
     """Parse as `parse` does; also the problems that do not stop the file being read
-    (values other YAML tools read differently, see OTHER_NUMBER), in file order."""
+    (values other YAML tools read differently, see OTHER_NUMBER), in file order.
+    `quick_read=False`: libyaml alone (the tests hold the quick reader to it)."""
     check_size(len(data))
     text = decode(data)
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text)  # rare: only files that could hold them pay
     if "\t" in text:
         _refuse_tabs_in_plain_values(text)
+    plain = quick.read(text) if quick_read else None  # most files: read at twice the speed
+    if plain is not None:
+        return plain, []
     try:
         node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as err:
@@ -274,7 +241,7 @@ def _build(node: Any, depth: int, notes: list[YamlProblem]) -> Any:
             if (
                 not node.style  # plain: libyaml says '', the pure parser None
                 and value
-                and value[0] in _NUMBER_START
+                and value[0] in NUMBER_START
                 and OTHER_NUMBER.match(value)
             ):
                 notes.append(_number_as_text(value, node.start_mark))
@@ -546,7 +513,7 @@ def round_trip() -> YAML:
     class _Resolver(VersionedResolver):
         @property
         def versioned_resolver(self) -> Any:  # the same table whatever %YAML says
-            return _TABLE
+            return TABLE
 
     rt = YAML(typ="rt")
     rt.Resolver = _Resolver
