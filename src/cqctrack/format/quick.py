@@ -45,6 +45,16 @@ for _tag, _pattern, _firsts in SCALAR_RULES:
             _RULES.setdefault(_ch, []).append((_tag.rsplit(":", 1)[1], _pattern))
 
 
+# Values that are text whatever follows their first character: none of the scalar rules
+# starts with it, and YAML reads no indicator there.
+_NOT_TEXT_FIRST = frozenset(_INDICATOR | set(_RULES))
+# A key that a scalar rule could read as other than text starts with one of these.
+_KEY_RULED = frozenset(ch for ch in _RULES if ch.isalpha() or ch == "_")
+# A line that ends in spaces after something else (libyaml's rules for those apply);
+# sought only when some line ends in a space (the search costs a third of a read).
+_TRAILING = re.compile(r"[^ \n] +$", re.M)
+
+
 class _GiveUp(Exception):
     """The file is not in the plain layout: libyaml reads it."""
 
@@ -55,14 +65,18 @@ def read(text: str) -> Any:
     Called by `dialect.parse_noting` once its refusals have run: anchors, aliases and
     tags are not in `text`, so `&`, `*` and `!` are only ever characters of a value.
     """
-    if _SPECIAL.search(text) or ("#" in text and _comment_after_value(text)):
+    if _SPECIAL.search(text) or ((" \n" in text or text.endswith(" ")) and _TRAILING.search(text)):
+        return None
+    if "#" in text and _comment_after_value(text):
         return None
     reader = _Reader(text)
+    if not reader.tokens:
+        return None
     try:
-        value = reader.mapping_at(reader.next_line(), 0)
+        value = reader.mapping_at(reader.indent(), 0)
     except _GiveUp:
         return None
-    if reader.next_line() is not None:
+    if reader.index < len(reader.tokens):
         return None  # something left over at a lesser indent: libyaml says what
     return value
 
@@ -72,29 +86,27 @@ def _comment_after_value(text: str) -> bool:
     return any("#" in line and not line.lstrip(" ").startswith("#") for line in text.split("\n"))
 
 
+# A line that holds something: its number in the file, indent, dash, key and the rest.
+_Token = tuple[int, str, str, str, str]
+
+
 class _Reader:
     __slots__ = ("index", "lines", "text", "tokens")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens: list[tuple[str, str, str, str]] = _LINE.findall(text)
+        # Blank and comment lines hold nothing (a literal block reads its own lines).
+        self.tokens: list[_Token] = [
+            (number, *cut)
+            for number, cut in enumerate(_LINE.findall(text))
+            if cut[1] or cut[2] or (cut[3] and cut[3][0] != "#")
+        ]
         self.lines: list[str] | None = None  # split only for a literal block
         self.index = 0
 
-    def next_line(self) -> int | None:
-        """Skip blank and comment lines; the indent of the next line, or None at the end."""
-        tokens = self.tokens
-        index = self.index
-        while index < len(tokens):
-            spaces, dash, key, rest = tokens[index]
-            if dash or key or (rest and rest[0] != "#"):
-                if rest[-1:] == " ":
-                    raise _GiveUp  # trailing spaces: rare, and libyaml's rules apply
-                self.index = index
-                return len(spaces)
-            index += 1
-        self.index = index
-        return None
+    def indent(self) -> int | None:
+        """The indent of the next line that holds something, or None at the end."""
+        return len(self.tokens[self.index][1]) if self.index < len(self.tokens) else None
 
     def mapping_at(
         self, indent: int | None, depth: int, first: tuple[str, str] | None = None
@@ -105,20 +117,28 @@ class _Reader:
             raise _GiveUp
         out: dict[str, Any] = {}
         tokens = self.tokens
+        count = len(tokens)
         while True:
             if first is not None:
                 key, rest = first
                 first = None
             else:
-                _, dash, key, rest = tokens[self.index]
+                _, _, dash, key, rest = tokens[self.index]
                 if dash or not key:
                     raise _GiveUp
-            if key in out or _resolve(key) is not key:
+            if key in out or (key[0] in _KEY_RULED and _resolve(key) is not key):
                 raise _GiveUp
             self.index += 1
-            out[key] = self._value(rest, indent, depth) if rest else self._nested(indent, depth)
-            following = self.next_line()
-            if following is None or following < indent:
+            if not rest:
+                out[key] = self._nested(indent, depth)
+            elif rest[0] not in _NOT_TEXT_FIRST and ": " not in rest and rest[-1] != ":":
+                out[key] = rest  # plain text: the usual value
+            else:
+                out[key] = self._value(rest, indent)
+            if self.index == count:
+                return out
+            following = len(tokens[self.index][1])
+            if following < indent:
                 return out
             if following > indent:
                 raise _GiveUp
@@ -128,8 +148,9 @@ class _Reader:
             raise _GiveUp
         out: list[Any] = []
         tokens = self.tokens
+        count = len(tokens)
         while True:
-            spaces, dash, key, rest = tokens[self.index]
+            _, spaces, dash, key, rest = tokens[self.index]
             if not dash or (not key and not rest):
                 raise _GiveUp  # not an entry, or an empty one
             if key:  # `- key: value`: a mapping starts after the dash
@@ -137,28 +158,30 @@ class _Reader:
                 out.append(self.mapping_at(column, depth + 1, first=(key, rest)))
             else:
                 self.index += 1
-                out.append(self._value(rest, indent, depth))
-            following = self.next_line()
-            if following is None or following < indent:
+                out.append(self._value(rest, indent))
+            if self.index == count:
+                return out
+            following = len(tokens[self.index][1])
+            if following < indent:
                 return out
             if following > indent:
                 raise _GiveUp
-            if not tokens[self.index][1]:
+            if not tokens[self.index][2]:
                 return out  # the mapping holding this sequence goes on (`key:` then `- a`)
 
     def _nested(self, indent: int, depth: int) -> Any:
         """The value below `key:`: a mapping or sequence, or null when nothing is below.
         A sequence may stand at the key's own indent (`key:` then `- a`)."""
-        following = self.next_line()
+        following = self.indent()
         if following is None or following < indent:
             return None
-        if self.tokens[self.index][1]:
+        if self.tokens[self.index][2]:
             return self.sequence_at(following, depth + 1)
         if following == indent:
             return None  # the next key of the same mapping
         return self.mapping_at(following, depth + 1)
 
-    def _value(self, rest: str, indent: int, depth: int) -> Any:
+    def _value(self, rest: str, indent: int) -> Any:
         """A value written on its key's (or entry's) own line."""
         first = rest[0]
         if first not in _INDICATOR:
@@ -188,26 +211,30 @@ class _Reader:
         if self.lines is None:
             self.lines = self.text.split("\n")
         lines = self.lines
+        number = self.tokens[self.index - 1][0] + 1  # the line after the header
         body: list[str] = []
         at: int | None = None  # the block's indent: its first line's
-        while self.index < len(lines):
-            line = lines[self.index]
+        while number < len(lines):
+            line = lines[number]
             stripped = line.lstrip(" ")
             spaces = len(line) - len(stripped)
             if not stripped:
                 if spaces > (indent if at is None else at):
                     raise _GiveUp  # spaces past the block's indent: libyaml's rules apply
                 body.append("")
-            elif (at is None and spaces <= indent) or (at is not None and spaces < at):
-                break
+            elif spaces < (indent + 1 if at is None else at):
+                break  # less indented than the block: its end
             else:
                 at = spaces if at is None else at
                 body.append(line[at:])
-            self.index += 1
-        if at is None or (self.index == len(lines) and lines[-1]):
+            number += 1
+        if at is None or (number == len(lines) and lines[-1]):
             raise _GiveUp  # an empty block, or one ending the file without a line break
         while body[-1] == "":
             body.pop()  # blank lines after the block belong to no value
+        tokens = self.tokens
+        while self.index < len(tokens) and tokens[self.index][0] < number:
+            self.index += 1  # the block's lines, read above
         text = "\n".join(body)
         return text + "\n" if rest == "|" else text
 
