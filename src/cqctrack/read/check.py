@@ -165,6 +165,7 @@ def _facts_first(
     them out need none, and each would count them in its own memory."""
     history = repository.read_history(root, snap, caches, where, slot, early)
     history.prefetch([*snap.actions, *snap.measures])
+    history.keep = False  # every action's is asked for once or twice: not worth holding
     return history
 
 
