@@ -117,7 +117,6 @@ class _Reader:
             raise _GiveUp
         out: dict[str, Any] = {}
         tokens = self.tokens
-        count = len(tokens)
         while True:
             if first is not None:
                 key, rest = first
@@ -135,20 +134,14 @@ class _Reader:
                 out[key] = rest  # plain text: the usual value
             else:
                 out[key] = self._value(rest, indent)
-            if self.index == count:
+            if not self._goes_on(indent):
                 return out
-            following = len(tokens[self.index][1])
-            if following < indent:
-                return out
-            if following > indent:
-                raise _GiveUp
 
     def sequence_at(self, indent: int, depth: int) -> list[Any]:
         if depth > _MAX_DEPTH:
             raise _GiveUp
         out: list[Any] = []
         tokens = self.tokens
-        count = len(tokens)
         while True:
             _, spaces, dash, key, rest = tokens[self.index]
             if not dash or (not key and not rest):
@@ -159,15 +152,20 @@ class _Reader:
             else:
                 self.index += 1
                 out.append(self._value(rest, indent))
-            if self.index == count:
+            if not self._goes_on(indent):
                 return out
-            following = len(tokens[self.index][1])
-            if following < indent:
-                return out
-            if following > indent:
-                raise _GiveUp
             if not tokens[self.index][2]:
                 return out  # the mapping holding this sequence goes on (`key:` then `- a`)
+
+    def _goes_on(self, indent: int) -> bool:
+        """Whether the block at `indent` goes on at the next line: not at the end or at a
+        lesser indent; a greater one (a value over two lines) is outside the layout."""
+        if self.index == len(self.tokens):
+            return False
+        following = len(self.tokens[self.index][1])
+        if following > indent:
+            raise _GiveUp
+        return following == indent
 
     def _nested(self, indent: int, depth: int) -> Any:
         """The value below `key:`: a mapping or sequence, or null when nothing is below.
