@@ -38,9 +38,11 @@ from cqctrack.format.scalars import (
     MAX_DIGITS,
     NULL_TAG,
     NUMBER_START,
+    NUMBER_TAGS,
     OTHER_NUMBER,
     SCALAR_RULES,
     TABLE,
+    VALUE_OF,
     reads_as_number_elsewhere,
 )
 
@@ -246,20 +248,12 @@ def _build(node: Any, depth: int, notes: list[YamlProblem]) -> Any:
             ):
                 notes.append(_number_as_text(value, node.start_mark))
             return value
-        if tag == INT_TAG:
-            value = node.value
-            if len(value) > MAX_DIGITS:
-                raise _long_number(value, node.start_mark)
-            return int(value)
-        if tag == FLOAT_TAG:
-            if len(node.value) > MAX_DIGITS:
-                raise _long_number(node.value, node.start_mark)
-            return float(node.value)
-        if tag == BOOL_TAG:
-            return node.value[0] in "tT"
-        if tag == NULL_TAG:
-            return None
-        raise _tag_problem(tag, node.start_mark)
+        convert = VALUE_OF.get(tag)
+        if convert is None:
+            raise _tag_problem(tag, node.start_mark)
+        if tag in NUMBER_TAGS and len(node.value) > MAX_DIGITS:
+            raise _long_number(node.value, node.start_mark)
+        return convert(node.value)
     if depth >= MAX_DEPTH:
         mark = node.start_mark
         raise _nesting(mark.line + 1, mark.column + 1)

@@ -6,7 +6,7 @@ sequences, one value a line (plain, simply quoted, a one-line flow list, or a li
 fast as libyaml composes them, and gives up (None) at the first thing outside that
 layout: the file is then parsed by libyaml as before, which also words every problem.
 So this never decides what a file means on its own; it only reads, faster, the files
-whose meaning is plain. The scalar rules are the dialect's own (`scalars.SCALAR_RULES`),
+whose meaning is plain. The scalar rules and their values are the dialect's own (`scalars`),
 and a differential test holds the two readers to the same values over every file of
 the example trackers and thousands of damaged variants.
 
@@ -23,7 +23,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cqctrack.format.scalars import MAX_DIGITS, NUMBER_START, OTHER_NUMBER, SCALAR_RULES
+from cqctrack.format.scalars import (
+    MAX_DIGITS,
+    NUMBER_START,
+    NUMBER_TAGS,
+    OTHER_NUMBER,
+    TABLE,
+    VALUE_OF,
+)
 
 # Every line, cut in one pass (one match a line, blank ones too): its indent, a sequence
 # entry's dash, a mapping key, and the rest.
@@ -37,19 +44,11 @@ _INDICATOR = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_ITEM = re.compile(r"[^\s,\[\]{}#'\"&*!|>%@`?:-][^,\[\]{}#:]*\Z")
 _MAX_DEPTH = 16
 
-# The dialect's scalar rules by first character: (type, pattern).
-_RULES: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-for _tag, _pattern, _firsts in SCALAR_RULES:
-    for _ch in _firsts:
-        if _ch != "\0":  # the empty value: never seen here (an empty value is a nesting)
-            _RULES.setdefault(_ch, []).append((_tag.rsplit(":", 1)[1], _pattern))
-
-
 # Values that are text whatever follows their first character: none of the scalar rules
 # starts with it, and YAML reads no indicator there.
-_NOT_TEXT_FIRST = frozenset(_INDICATOR | set(_RULES))
+_NOT_TEXT_FIRST = frozenset(_INDICATOR | {ch for ch in TABLE if ch})
 # A key that a scalar rule could read as other than text starts with one of these.
-_KEY_RULED = frozenset(ch for ch in _RULES if ch.isalpha() or ch == "_")
+_KEY_RULED = frozenset(ch for ch in TABLE if ch and (ch.isalpha() or ch == "_"))
 # A line that ends in spaces after something else (libyaml's rules for those apply);
 # sought only when some line ends in a space (the search costs a third of a read).
 _TRAILING = re.compile(r"[^ \n] +$", re.M)
@@ -257,7 +256,7 @@ def _plain(text: str) -> Any:
     """A one-line plain value, resolved by the dialect's rules."""
     if ": " in text or text[-1] == ":":
         raise _GiveUp
-    rules = _RULES.get(text[0])
+    rules = TABLE.get(text[0])
     if rules is None:
         return text
     value = _resolve(text, rules)
@@ -267,13 +266,10 @@ def _plain(text: str) -> Any:
 
 
 def _resolve(text: str, rules: list[tuple[str, re.Pattern[str]]] | None = None) -> Any:
-    for kind, pattern in rules if rules is not None else _RULES.get(text[0], ()):
+    """The value the dialect's rules (`scalars.TABLE`) give a plain text."""
+    for tag, pattern in rules if rules is not None else TABLE.get(text[0], ()):
         if pattern.match(text):
-            if kind in ("int", "float"):
-                if len(text) > MAX_DIGITS:
-                    raise _GiveUp
-                return int(text) if kind == "int" else float(text)
-            if kind == "bool":
-                return text[0] in "tT"
-            return None
+            if tag in NUMBER_TAGS and len(text) > MAX_DIGITS:
+                raise _GiveUp  # libyaml's path refuses it, with its line and column
+            return VALUE_OF[tag](text)
     return text

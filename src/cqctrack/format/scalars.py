@@ -7,6 +7,8 @@ and by the quick reader (`quick`), so that every reader means the same by a valu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 # Python refuses to convert integers of more than 4,300 digits; no tracker number
 # needs more than a few.
@@ -41,6 +43,16 @@ def _implicit_table() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
 
 # First character -> the rules a plain value starting with it could match.
 TABLE = _implicit_table()
+
+# What a plain value a rule matched means, by the rule's tag (every other one is text).
+VALUE_OF: dict[str, Callable[[str], Any]] = {
+    BOOL_TAG: lambda text: text[0] in "tT",
+    INT_TAG: int,
+    FLOAT_TAG: float,
+    NULL_TAG: lambda text: None,
+}
+# The tags of numbers: refused past MAX_DIGITS characters, by every reader.
+NUMBER_TAGS = frozenset({INT_TAG, FLOAT_TAG})
 
 # Plain values that YAML 1.2 tools read as numbers and this dialect keeps as text:
 # `0777`, `0x1F`, `0o17`, `0b101`, `1_000`, `1e3`, `.5`, `.inf`. Editors (the npm `yaml`
