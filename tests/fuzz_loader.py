@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cqctrack.format import dialect, roundtrip
+from cqctrack.format import dialect, places, roundtrip
 from cqctrack.store.load import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def one(data: bytes, folder: Path) -> None:
     if problem is None:
         assert roundtrip.open_text(data).render() == data
     text = dialect.decode(data)
-    dialect.Locator(text).find(("evidence", 0, "kind"))
+    places.Locator(text).find(("evidence", 0, "kind"))
 
 
 def mutate(rng: random.Random, pool: list[bytes]) -> bytes:

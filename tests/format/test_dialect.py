@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cqctrack.format import dialect
+from cqctrack.format import dialect, places
 
 PROJECT = Path(__file__).resolve().parents[2]
 TRACKER_FILES = sorted(
@@ -165,9 +165,9 @@ def test_ampersands_and_asterisks_in_text_are_fine() -> None:
 
 def test_locate_finds_nested_fields_and_falls_back_to_the_parent() -> None:
     text = "a: 1\nb:\n  - x: 1\n  - x: 2\n    y: 3\n"
-    assert dialect.locate(text, ("b", 1, "y")) == (5, 5)
-    assert dialect.locate(text, ("b", 1, "missing")) == (4, 5)
-    assert dialect.locate(text, ()) == (1, 1)
+    assert places.locate(text, ("b", 1, "y")) == (5, 5)
+    assert places.locate(text, ("b", 1, "missing")) == (4, 5)
+    assert places.locate(text, ()) == (1, 1)
 
 
 # --- values other YAML tools read as numbers (issue 13) ------------------------------

@@ -49,8 +49,6 @@ from cqctrack.format.scalars import (
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
 
-    from cqctrack.findings import Loc
-
 MAX_BYTES = 256 * 1024  # the largest real action file we have seen is under 20 KB
 # Real tracker files nest five levels deep at most. Python's recursion gives out
 # between about 490 and 1,000 levels (below libyaml's own limit), in our builder and
@@ -431,64 +429,11 @@ def _check_tag(event: Any, tag: str) -> None:
         raise _tag_problem(tag, event.start_mark)
 
 
-def locate(text: str, loc: Loc) -> tuple[int, int] | None:
-    """The 1-based (line, column) of the node at field path `loc`, or of its nearest parent.
-
-    For a missing key this is the mapping that should hold it. Used only when
-    reporting problems, so the cost of composing the node tree is paid per file
-    with problems, not per file read.
-    """
-    return Locator(text).find(loc)
-
-
-class Locator:
-    """Every field path of one file located from a single parse (not one parse per problem).
-
-    A file with 4,000 unknown keys once took 77 s to report, composing the whole
-    file again for each; here it is composed once and each mapping's keys are
-    indexed the first time a path passes through it.
-    """
-
-    def __init__(self, text: str) -> None:
-        try:
-            self.root = yaml.compose(text, Loader=_FastLoader)
-        except (yaml.YAMLError, RecursionError):
-            self.root = None
-        self._keys: dict[int, dict[Any, tuple[Any, Any]]] = {}
-
-    def find(self, loc: Loc) -> tuple[int, int] | None:
-        node = self.root
-        if node is None:
-            return None
-        best = node.start_mark
-        for part in loc:
-            child = None
-            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                found = self._index(node).get(part)
-                if found is not None:
-                    best = found[0].start_mark
-                    child = found[1]
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(part, int)
-                and 0 <= part < len(node.value)
-            ):
-                child = node.value[part]
-                best = child.start_mark
-            if child is None:
-                break
-            node = child
-        return best.line + 1, best.column + 1
-
-    def _index(self, node: Any) -> dict[Any, tuple[Any, Any]]:
-        index = self._keys.get(id(node))
-        if index is None:
-            index = {}
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    index.setdefault(key_node.value, (key_node, value_node))
-            self._keys[id(node)] = index
-        return index
+def compose(text: str) -> Any:
+    """The node tree libyaml composes of `text` with the dialect's scalar rules (None for
+    an empty file); yaml's own errors propagate. For finding where things are
+    (`format.places`), not for reading values: that is `parse`."""
+    return yaml.compose(text, Loader=_FastLoader)
 
 
 # --- round trip (writes) ------------------------------------------------------------

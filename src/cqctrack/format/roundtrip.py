@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from cqctrack.format import dialect
+from cqctrack.format import dialect, places
 
 # (mapping, sequence, offset) for ruamel's indent(): ours first (dash inside a
 # two-space indent), then dash at the parent's column (Prettier, yamllint's
@@ -304,7 +304,7 @@ def _ruamel_problem(err: Exception) -> dialect.YamlProblem:
 
 def _first_difference(source: str, fast: Any, slow: Any) -> int | None:
     path = _diff_path(fast, slow, ())
-    found = dialect.locate(source, path) if path is not None else None
+    found = places.locate(source, path) if path is not None else None
     return found[0] if found else None
 
 

@@ -575,7 +575,7 @@ def attach_lines(
     put 224 MiB on a cold `check`'s peak.
     `read` gives a file's content (default: from disk; `--at` reads it from git).
     """
-    from cqctrack.format import dialect
+    from cqctrack.format import dialect, places
 
     real_root = os.path.realpath(root)
 
@@ -596,7 +596,7 @@ def attach_lines(
             by_path.setdefault(path, []).append(i)
     for path, mine in by_path.items():
         try:
-            locator = dialect.Locator(dialect.decode(read(path)))
+            locator = places.Locator(dialect.decode(read(path)))
         except (OSError, KeyError, files.Unreadable, dialect.YamlProblem):
             continue
         for i in mine:

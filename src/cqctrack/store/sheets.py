@@ -327,7 +327,7 @@ def read_mapping(path: Path) -> Mapping:
     """A mapping file (`--mapping`), read with the tracker files' YAML dialect and validated."""
     from pydantic import ValidationError
 
-    from cqctrack.format import dialect, explain
+    from cqctrack.format import dialect, explain, places
     from cqctrack.format.mapping import MappingFile
 
     try:
@@ -347,7 +347,7 @@ def read_mapping(path: Path) -> Mapping:
         problems = explain.findings_from(err, name, MappingFile)
         details = []
         for problem in problems:
-            found = dialect.locate(text, problem.loc)
+            found = places.locate(text, problem.loc)
             line = f"line {found[0]}: " if found else ""
             details.append(line + problem.message + (f" ({problem.hint})" if problem.hint else ""))
         raise InvalidInput(

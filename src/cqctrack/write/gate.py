@@ -35,7 +35,7 @@ from pydantic import BaseModel
 
 from cqctrack.errors import InvalidRepository, Refused
 from cqctrack.findings import Finding, Severity
-from cqctrack.format import dialect, records
+from cqctrack.format import dialect, places, records
 from cqctrack.format.catalogue import load_catalogue
 from cqctrack.format.layout import CONFIG_FILE, KIND_FOLDERS, TRACKER_FILE, FileCheck
 from cqctrack.format.snapshot import Actions, Lazy, Snapshot, Source
@@ -200,7 +200,7 @@ def _lines(found: list[Finding], texts: Mapping[str, str], root: Path) -> list[s
                     text = dialect.decode((root / f.path).read_bytes())
                 except (OSError, dialect.YamlProblem):
                     text = None
-            spot = dialect.locate(text, f.loc) if text is not None else None
+            spot = places.locate(text, f.loc) if text is not None else None
             line = spot[0] if spot else None
         where = f"{f.path}:{line}" if line else (f.path or "")
         out.append(f"{where}: {f.message} [{f.code}]" + (f"\n    hint: {f.hint}" if f.hint else ""))
