@@ -11,7 +11,6 @@ import pytest
 from cqctrack import cores
 from cqctrack.errors import GitError
 from cqctrack.git import repository, run
-from cqctrack.git.changes import Change
 from tests.conftest import commit_all, git
 
 
@@ -60,32 +59,32 @@ def test_the_log_is_read_oldest_first_with_its_positions(git_repo: Path) -> None
     assert mine[1][2] == mine[0][3] and mine[2][2] == mine[1][3]  # each before is the last after
 
 
-def _changes_by_path(root: Path) -> dict[str, list[Change]]:
+def _log(root: Path) -> repository.Log:
     where = repository.scope(root)
     assert where is not None
-    by_path: dict[str, list[Change]] = {}
-    for change in repository._read_log(root, where, "HEAD", 0).changes:
-        by_path.setdefault(change[0], []).append(change)
-    return by_path
+    return repository._read_log(root, where, "HEAD", 0)
 
 
 def plain(packed: list[tuple[str, bytes]]) -> dict[str, object]:
     return {path: marshal.loads(blob) for path, blob in packed}
 
 
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "spawned"])
 def test_facts_worked_out_on_every_core_are_those_worked_out_on_one(
-    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
 ) -> None:
     for n in (1, 2, 3):
         for name in ("MED-001", "MED-002"):
             path = git_repo / f"trackers/riverside/actions/{name}.yaml"
             path.write_text(path.read_text() + f"# note {n}\n")
         commit_all(git_repo, f"Note {n}", f"2026-10-0{n}")
-    by_path = _changes_by_path(git_repo)
-    jobs = [(path, None, changes) for path, changes in by_path.items()]
-    alone = repository._work_files(str(git_repo), jobs, {})
-    monkeypatch.setattr(repository, "PARALLEL_MIN", 0)  # the workers are forked: they see it
-    shared = repository._work_out(git_repo, jobs, {})
+    changes = _log(git_repo).changes
+    jobs = [(path, None) for path in changes.packed]
+    alone = repository._work_files(str(git_repo), jobs, changes, {})
+    monkeypatch.setattr(repository, "PARALLEL_MIN", 0)  # decided here, before any worker
+    if not forked:  # as on systems that cannot fork: each share is sent to a new process
+        monkeypatch.setattr(cores, "can_fork", lambda: False)
+    shared = repository._work_out(git_repo, jobs, changes, {})
     # Compared as values: marshal writes a string shared by two changes once, so the
     # packed bytes may differ where the same facts were reached by other paths.
     assert plain(shared) == plain(alone)
@@ -106,8 +105,9 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
     edited = git_repo / "trackers/riverside/actions/MED-002.yaml"
     edited.write_text(edited.read_text() + "# not committed\n")
     snap = load.load(git_repo, cache.Caches(git_repo, enabled=False))
-    by_path = _changes_by_path(git_repo)
-    jobs = [(path, None, changes) for path, changes in by_path.items()]
+    changes = _log(git_repo).changes
+    by_path = {path: changes.of(path) for path in changes.packed}
+    jobs = [(path, None) for path in changes.packed]
     asked: list[str] = []
     real = run.cat_each
 
@@ -116,11 +116,16 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
         return real(root, specs)
 
     monkeypatch.setattr(run, "cat_each", counting)
-    from_git = repository._work_files(str(git_repo), jobs, {})
+    from_git = repository._work_files(str(git_repo), jobs, changes, {})
     read_all = len(asked)
     asked.clear()
-    with_store = repository._work_files(str(git_repo), jobs, snap.summaries)
+    with_store = repository._work_files(str(git_repo), jobs, changes, snap.summaries)
     assert with_store == from_git
+    # Spawned workers are each sent the summaries of their own versions: the same facts.
+    monkeypatch.setattr(repository, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(cores, "can_fork", lambda: False)
+    spawned = repository._work_out(git_repo, jobs, changes, snap.summaries)
+    assert plain(spawned) == plain(with_store)
     heads = {changes[-1][3] for changes in by_path.values()}
     # Every committed head the work tree still holds came from the store, unread...
     assert all(blob not in asked for blob in heads if blob in snap.summaries)
@@ -225,3 +230,25 @@ def test_a_log_read_in_two_is_refused_when_either_half_fails(
     monkeypatch.setattr(run, "_argv", failing)
     with pytest.raises(GitError, match=r"git log: .*no-such-option"):
         list(run.lines_in_two(git_repo, ("--format=%s", "HEAD"), 2))
+
+
+def test_changes_taken_for_working_out_are_let_go_and_say_which_blobs_they_left(
+    git_repo: Path,
+) -> None:
+    med1 = git_repo / "trackers/riverside/actions/MED-001.yaml"
+    med1.write_text(med1.read_text() + "# note\n")
+    commit_all(git_repo, "Note", "2026-10-01")
+    (git_repo / "trackers/riverside/actions/MED-002.yaml").unlink()
+    commit_all(git_repo, "Remove MED-002", "2026-10-02")
+    changes = _log(git_repo).changes
+    one, two = "trackers/riverside/actions/MED-001.yaml", "trackers/riverside/actions/MED-002.yaml"
+    total = changes.count()
+    assert (changes.count(one), changes.count(two)) == (2, 2)
+    taken = changes.take([one, two])
+    assert list(taken.packed) == [one, two]
+    assert one not in changes.packed and two not in changes.packed
+    assert changes.count() == total - 4
+    # Every version either file was left holding, and none for the deletion.
+    left = [c[3] for path in (one, two) for c in taken.of(path)]
+    assert sorted(taken.afters()) == sorted(blob for blob in left if blob is not None)
+    assert left[-1] is None and len(set(taken.afters())) == 3

@@ -68,10 +68,24 @@ class Changes:
             older, older_raw = after, raw_after
         return out
 
-    def take(self, path: str) -> list[Change]:
-        """`of`, no longer held."""
-        found = self.of(path)
-        del self.packed[path]
+    def count(self, path: str | None = None) -> int:
+        """How many changes the file has (every file's, when None): without unpacking them."""
+        if path is not None:
+            return len(self.packed[path]) // RECORD.size
+        return sum(len(records) for records in self.packed.values()) // RECORD.size
+
+    def afters(self) -> Iterator[str]:
+        """The blob every change left (those that did not delete the file)."""
+        for records in self.packed.values():
+            for _, _, raw_after in RECORD.iter_unpack(records):
+                if raw_after != _NONE:
+                    yield raw_after.hex()
+
+    def take(self, paths: Iterable[str]) -> Changes:
+        """These files' changes (`only`), no longer held here."""
+        found = self.only(paths)
+        for path in found.packed:
+            del self.packed[path]
         return found
 
     def last(self, path: str) -> tuple[Author, bool]:

@@ -324,14 +324,16 @@ def _config_log(root: Path, rev: str) -> list[tuple[Author, str | None]]:
     return versions
 
 
-def unpack(blob: bytes) -> FileFacts:
+def unpack(blob: bytes, share: bool = True) -> FileFacts:
     """A file's facts from their packed (cached) form.
 
-    Each commit that first held an entry is one tuple however many files name it; each
-    file unpacked on its own would hold its own copy. At 10,000 actions 60,000 entries
-    name 15,000 commits: every action's facts held 23 MiB with a copy each, 12 MiB shared."""
+    `share`: each commit that first held an entry is one tuple however many files name
+    it; each file unpacked on its own would hold its own copy. At 10,000 actions 60,000
+    entries name 15,000 commits: every action's facts held 23 MiB with a copy each, 12 MiB
+    shared. For facts not held once used, sharing would only hold every commit met (at
+    100,000 actions, 55 MiB once `check` had read every action's)."""
     facts = FileFacts.from_plain(marshal.loads(blob))
-    if facts.added:
+    if facts.added and share:
         shared = _COMMITS.setdefault
         facts.added = {key: shared(who, who) for key, who in facts.added.items()}
     return facts

@@ -25,7 +25,7 @@ from cqctrack.format.layout import CONFIG_FILE, TRACKERS_DIR
 from cqctrack.format.snapshot import Snapshot
 from cqctrack.format.versions import Summary, summarise_blob, summarise_record
 from cqctrack.git import run
-from cqctrack.git.changes import RECORD, Change, Changes
+from cqctrack.git.changes import RECORD, Changes
 from cqctrack.git.facts import (
     NO_BLOB,
     WORKING,
@@ -156,7 +156,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         log = _read_log(self._root, where, f"{self._cache_head}..{where.head}", self._seq)
         self._take(log)
         facts, changes = self._facts, log.changes
-        known = [c for path in changes.packed if path in facts for c in changes.of(path)]
+        known = changes.only(path for path in changes.packed if path in facts)
         later = changes.only(path for path in changes.packed if path not in facts)
         if later:
             pending = self._pending_changes()
@@ -214,24 +214,23 @@ class RepoHistory(Mapping[str, ActionHistory]):
             stored = (where.head, where.trackers, *self._pending.stored(self._pending_keys))
             self._pending_kept = self._caches.write(f"{self._slot}-pending", stored, in_parts=True)
 
-    def _apply(self, changes: list[Change]) -> None:
-        """Work the changes (oldest first) into the files' facts, reading only blobs needed.
+    def _apply(self, changes: Changes) -> None:
+        """Work the changes into the files' facts, reading only blobs needed.
 
         Each file's facts depend on its own changes alone, so files are worked out on
-        every core when there are many, each worker streaming its own blobs from git and
-        sending back only the packed facts: nothing holds every version's summary at once
-        (at 100,000 actions, 450,000 of them).
+        every core when there are many, each worker unpacking its own files' changes,
+        streaming their blobs from git and sending back only the packed facts: nothing
+        holds every change as values (at 100,000 actions, 540,000 of them, 110 MiB more
+        in this process and in each worker it forks) nor every version's summary at once
+        (450,000 of them).
         """
-        by_path: dict[str, list[Change]] = {}
-        for change in changes:
-            by_path.setdefault(change[0], []).append(change)
-        jobs = [(path, self._facts.get(path), mine) for path, mine in by_path.items()]
+        jobs = [(path, self._facts.get(path)) for path in changes.packed]
         known = self._snap.summaries
-        for path, packed in _work_out(self._root, jobs, known):
+        for path, packed in _work_out(self._root, jobs, changes, known):
             self._facts[path] = packed
         if known:  # worked in: not held any longer (at 100,000 actions, tens of MB)
-            for _, _, _, after in changes:
-                known.pop(after, None)  # type: ignore[arg-type]
+            for after in changes.afters():
+                known.pop(after, None)
 
     def prefetch(self, item_ids: Iterable[str]) -> None:
         """Work out the facts of these actions in one pass (one `cat-file`, every core)."""
@@ -241,7 +240,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
         pending = self._pending_changes() or self._pending
         assert pending is not None
         keys = {p for p in paths if p is not None and p in self._pending_keys}
-        changes = [c for key in keys for c in pending.take(key)]
+        changes = pending.take(keys)
         self._pending_keys = self._pending_keys - keys
         if self._pending_kept:
             # The cache holds the changes still pending (and these, ignored once worked out):
@@ -307,7 +306,7 @@ class RepoHistory(Mapping[str, ActionHistory]):
             raise KeyError(item_id)
         if key not in self._facts:
             self.prefetch([item_id])
-        facts = unpack(self._facts[key])
+        facts = unpack(self._facts[key], share=self.keep)
         action = self._snap.actions.get(item_id)
         if action is not None:
             current = summarise_record(action)
@@ -524,52 +523,67 @@ def _log_lines(
     return run.lines(root, "log", *log, settings=_SETTINGS), merged
 
 
-_Job = tuple[str, bytes | None, list[Change]]  # path, its packed facts so far, its changes
+_Job = tuple[str, bytes | None]  # path, its packed facts so far
 
 
-def _work_out(root: Path, jobs: list[_Job], known: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
-    """Each file's packed facts after its changes, on every core when there are many.
+def _work_out(
+    root: Path, jobs: list[_Job], changes: Changes, known: Mapping[str, bytes]
+) -> list[tuple[str, bytes]]:
+    """Each file's packed facts after its `changes`, on every core when there are many.
 
     `known`: summaries already made of some versions (the store's, of the files it parsed
-    this run, by blob id), so those versions are neither read from git nor parsed again."""
+    this run, by blob id), so those versions are neither read from git nor parsed again.
+    Each worker unpacks only its own files' changes."""
     workers = cores.workers()
-    reads = sum(len(changes) for _, _, changes in jobs)
+    reads = changes.count()
     if reads < PARALLEL_MIN or workers < 2 or len(jobs) < 2:
-        return _work_files(str(root), jobs, known)
-    # Shares of about the same number of versions to read, each file whole in one, and
-    # each with the summaries known of its own versions.
-    share, count = -(-reads // workers), 0
+        return _work_files(str(root), jobs, changes, known)
+    # Shares of about the same number of versions to read, each file whole in one; four
+    # a worker, so each sends back a quarter as much at once (at 100,000 actions, a
+    # worker's whole share of facts pickled and unpacked here was 40 MiB at the peak).
+    share, count = -(-reads // (workers * 4)), 0
     shares: list[list[_Job]] = [[]]
     for job in jobs:
         if count >= share:
             shares.append([])
             count = 0
         shares[-1].append(job)
-        count += len(job[2])
-    args = [(str(root), part, _known_in(part, known)) for part in shares]
+        count += changes.count(job[0])
+    parts = [changes.only(path for path, _ in part) for part in shares]
+    # Forked, the workers share `known` as it is; spawned, each is sent its own versions'.
+    fork = cores.can_fork()
+    args = [
+        (str(root), part, mine, known if fork else _known_in(mine, known))
+        for part, mine in zip(shares, parts, strict=True)
+    ]
     return [found for part in cores.spread(_work_files, args) for found in part]
 
 
-def _known_in(jobs: list[_Job], known: Mapping[str, bytes]) -> dict[str, bytes]:
+def _known_in(changes: Changes, known: Mapping[str, bytes]) -> dict[str, bytes]:
     if not known:
         return {}
     return {
         blob: known[blob]
-        for _, _, changes in jobs
-        for _, _, _, blob in changes
+        for path in changes.packed
+        for _, _, before, after in changes.of(path)
+        for blob in (before, after)
         if blob is not None and blob in known
     }
 
 
-def _work_files(root: str, jobs: list[_Job], known: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+def _work_files(
+    root: str, jobs: list[_Job], changes: Changes, known: Mapping[str, bytes]
+) -> list[tuple[str, bytes]]:
     """Work each file's changes into its facts, streaming the versions from git in the
     order they are needed: each version is parsed once (a change's "before" is the
     previous change's "after", unless history branched), and only the last is kept.
-    A version whose summary is `known` is taken from there, unread."""
+    A version whose summary is `known` is taken from there, unread. Each file's changes
+    are unpacked when it is worked out (and once before, to say which blobs to stream),
+    so no more than one file's are held as values."""
     wanted: list[str] = []
-    for _, _, changes in jobs:
+    for path, _ in jobs:
         last = None
-        for _, _, before, after in changes:
+        for _, _, before, after in changes.of(path):
             if before and before != last and before not in known:
                 wanted.append(before)
             if after and after not in known:
@@ -586,10 +600,10 @@ def _work_files(root: str, jobs: list[_Job], known: Mapping[str, bytes]) -> list
         return None if content is None else summarise_blob(content)
 
     out = []
-    for path, packed, changes in jobs:
-        facts = unpack(packed) if packed is not None else FileFacts()
+    for path, packed in jobs:
+        facts = unpack(packed, share=False) if packed is not None else FileFacts()
         last, last_summary = None, None
-        for _, author, before, after in changes:
+        for _, author, before, after in changes.of(path):
             prior: Summary = None
             if before:
                 prior = last_summary if before == last else summary_of(before)
