@@ -1,4 +1,5 @@
-"""Work spread over the machine's cores: the one place cqctrack starts worker processes.
+"""Work spread over the machine's cores: the one place cqctrack starts worker processes,
+and gives memory it has freed back to the system (`give_back`).
 
 Parsing tracker files, working out git facts and judging a large tracker are each
 independent per file or per rule, and CPU-bound, so they run in worker processes
@@ -106,3 +107,20 @@ def beside(work: Callable[[], R], meanwhile: Callable[[], S]) -> tuple[R, S]:
             return future.result(), mine
     finally:
         _BESIDE.clear()
+
+
+def give_back() -> None:
+    """Return memory this process has freed to the system, where the C library allows.
+
+    Python hands a freed object larger than 512 bytes back to the C library's heap, which
+    keeps it for that heap's own later requests; the many small objects Python makes next
+    come from its own arenas instead, so a command that lets go of many such objects (the
+    packed records, 80 MB at 100,000 actions) would go on holding their memory.
+    glibc's `malloc_trim` releases the free pages; elsewhere this does nothing."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):  # not glibc (musl, macOS, Windows)
+        return
+    trim(0)

