@@ -25,10 +25,12 @@ def env(**extra: str) -> dict[str, str]:
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_completes_action_ids_from_the_repository(repo: Path) -> None:
-    script = subprocess.run(
+    shown = subprocess.run(
         [str(CQCTRACK), "--show-completion", "bash"],
-        capture_output=True, text=True, check=True, env=env(),
-    ).stdout  # fmt: skip
+        capture_output=True, text=True, env=env(),
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    script = shown.stdout
     driver = (
         script
         + f"\nCOMP_WORDS=(cqctrack --repo {repo} close MED-00); COMP_CWORD=4\n"
