@@ -37,6 +37,12 @@ from cqctrack.git.facts import (
 
 # Below this many blobs to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN = 2000
+# At most this many versions are worked out in one share: a share sends back its facts at
+# once, unpickled here beside what this process holds (at 100,000 actions, 540,000
+# versions in two shares peaked at 528 MiB, in eight at 485). Each share streams its own
+# blobs from git, which inflates their delta bases again (at 10,000 actions, eight shares
+# took 0.45 s longer than two).
+SHARE_MAX = 75_000
 
 
 class Scope(NamedTuple):
@@ -538,10 +544,10 @@ def _work_out(
     reads = changes.count()
     if reads < PARALLEL_MIN or workers < 2 or len(jobs) < 2:
         return _work_files(str(root), jobs, changes, known)
-    # Shares of about the same number of versions to read, each file whole in one; four
-    # a worker, so each sends back a quarter as much at once (at 100,000 actions, a
-    # worker's whole share of facts pickled and unpacked here was 40 MiB at the peak).
-    share, count = -(-reads // (workers * 4)), 0
+    # Shares of about the same number of versions to read, each file whole in one, and
+    # none over SHARE_MAX: a share's facts come back at once.
+    number = max(workers, -(-reads // SHARE_MAX))
+    share, count = -(-reads // number), 0
     shares: list[list[_Job]] = [[]]
     for job in jobs:
         if count >= share:
