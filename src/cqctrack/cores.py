@@ -112,11 +112,11 @@ def beside(work: Callable[[], R], meanwhile: Callable[[], S]) -> tuple[R, S]:
 def give_back() -> None:
     """Return memory this process has freed to the system, where the C library allows.
 
-    Python hands a freed object larger than 512 bytes back to the C library's heap, which
-    keeps it for that heap's own later requests; the many small objects Python makes next
-    come from its own arenas instead, so a command that lets go of many such objects (the
-    packed records, 80 MB at 100,000 actions) would go on holding their memory.
-    glibc's `malloc_trim` releases the free pages; elsewhere this does nothing."""
+    Python takes each object larger than 512 bytes from the C library's heap, and a freed
+    one stays there for the heap's own later requests; the many small objects Python makes
+    next come from its own arenas instead, so a command that lets go of many such objects
+    (the packed records, 80 MB at 100,000 actions) would go on holding their memory.
+    glibc's `malloc_trim` releases the heap's free pages; elsewhere this does nothing."""
     import ctypes
 
     try:
