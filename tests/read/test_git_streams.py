@@ -126,7 +126,7 @@ def test_versions_the_store_parsed_are_not_read_from_git_again(
     monkeypatch.setattr(cores, "can_fork", lambda: False)
     spawned = repository._work_out(git_repo, jobs, changes, snap.summaries)
     assert plain(spawned) == plain(with_store)
-    heads = {changes[-1][3] for changes in by_path.values()}
+    heads = {mine[-1][3] for mine in by_path.values()}
     # Every committed head the work tree still holds came from the store, unread...
     assert all(blob not in asked for blob in heads if blob in snap.summaries)
     assert len(asked) < read_all
