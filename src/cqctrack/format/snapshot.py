@@ -53,7 +53,9 @@ class Lazy(Mapping[str, Any]):
     def settle(self) -> None:
         """Make every item's record now and let the packed forms go, for a command that
         reads every record more than once (`check`): at 100,000 actions, 80 MB of packed
-        forms not held beside the records. After it, `blobs` is empty."""
+        forms not held beside the records. After it, `blobs` is empty and the items are
+        the records made: an item put into `blobs` afterwards (as the write path's
+        snapshots take new files) would not be one, so only a read command settles."""
         made = self._made
         for key, blob in self.blobs.items():
             if key not in made:
