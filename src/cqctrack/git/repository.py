@@ -562,7 +562,9 @@ def _work_out(
         (str(root), part, mine, known if fork else _known_in(mine, known))
         for part, mine in zip(shares, parts, strict=True)
     ]
-    return [found for part in cores.spread(_work_files, args) for found in part]
+    # Each worker parses versions with the dialect: imported once here, not in each.
+    needs = ("cqctrack.format.dialect",)
+    return [found for part in cores.spread(_work_files, args, needs=needs) for found in part]
 
 
 def _known_in(changes: Changes, known: Mapping[str, bytes]) -> dict[str, bytes]:

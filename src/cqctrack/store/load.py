@@ -231,16 +231,18 @@ def _spread(
     work: Callable[[list[T]], list[R]],
     jobs: list[T],
     meanwhile: Callable[[], object] | None = None,
+    needs: tuple[str, ...] = (),
 ) -> list[R]:
     """`work(jobs)`, split over every core when there are enough jobs to be worth it
     (below PARALLEL_MIN, starting worker processes costs more than it saves); this
-    process runs `meanwhile` while the workers work, if they do."""
+    process runs `meanwhile` while the workers work, if they do. `needs`: the modules
+    `work` imports (see `cores.spread`)."""
     count = cores.workers()
     if not jobs or len(jobs) < PARALLEL_MIN or count < 2:
         return work(jobs)
     size = -(-len(jobs) // (count * 4))
     chunks = [(jobs[i : i + size],) for i in range(0, len(jobs), size)]
-    return [outcome for chunk in cores.spread(work, chunks, meanwhile) for outcome in chunk]
+    return [outcome for chunk in cores.spread(work, chunks, meanwhile, needs) for outcome in chunk]
 
 
 def _hash_chunk(paths: list[str]) -> list[str | None]:
@@ -341,7 +343,7 @@ def _parse_all(
     root: Path, todo: list[File], meanwhile: Callable[[], object] | None = None
 ) -> list[_Parsed]:
     jobs = [(str(root / item.rel), item.rel, item.kind) for item in todo]
-    return _spread(_parse_chunk, jobs, meanwhile)
+    return _spread(_parse_chunk, jobs, meanwhile, _PARSING)
 
 
 # A file's entry, and as the cache keeps it (findings as plain values), the git blob id
@@ -350,6 +352,8 @@ def _parse_all(
 # marshalled. All made in the worker: bytes and small tuples travel back quicker than
 # records, and the parent never holds every record at once.
 _Parsed = tuple[_Entry, Any, str | None, bytes | None]
+# What parsing and validating import on first use (a run served from the cache never does).
+_PARSING = ("cqctrack.format.dialect", "cqctrack.format.explain", "cqctrack.format.models")
 _SUMMARISED = frozenset({"action", "measure"})
 
 
