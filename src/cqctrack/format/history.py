@@ -229,6 +229,27 @@ def entries_of_data(data: dict[str, Any]) -> list[Entry]:
     return out
 
 
+def entry_keys(data: dict[str, Any]) -> tuple[int, ...]:
+    """The identities of `entries_of_data(data)`, in the same order, without making the
+    entries: what the summary of every version holds (format/versions.py), made for
+    every file a first run parses."""
+    out: list[int] = []
+    if "created" in data:
+        out.append(entry_key("created", [data.get("created")]))
+    for log in LISTS:
+        items = data.get(log)
+        if isinstance(items, list):
+            fields = ENTRY_FIELDS[log]
+            out += [
+                entry_key(log, [i.get(f) for f in fields]) for i in items if isinstance(i, dict)
+            ]
+    for log in SINGLE:
+        item = data.get(log)
+        if isinstance(item, dict):
+            out.append(entry_key(log, [item.get(f) for f in ENTRY_FIELDS[log]]))
+    return tuple(out)
+
+
 _GET = {
     log: attrgetter(*(_ATTRIBUTE.get(f, f) for f in fields)) for log, fields in ENTRY_FIELDS.items()
 }

@@ -370,31 +370,31 @@ Encode = Callable[[Any], Any]
 Decode = Callable[[Any], Any]
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _encode_for(kind: Any) -> Encode:
-    """A function turning a model's value of annotation `kind` into a record value."""
+def _encode_expr(kind: Any, value: str, env: dict[str, Any]) -> str:
+    """A Python expression turning model (or record) value `value`, of annotation `kind`,
+    into its plain value: the inverse of `_expr`."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        enc = _encode_for(next(a for a in typing.get_args(kind) if a is not type(None)))
-        return lambda v: None if v is None else enc(v)
+        inner = next(a for a in typing.get_args(kind) if a is not type(None))
+        converted = _encode_expr(inner, value, env)
+        return value if converted == value else f"(None if {value} is None else {converted})"
     if origin is tuple:
-        enc = _encode_for(typing.get_args(kind)[0])
-        return tuple if enc is _identity else (lambda v: tuple(enc(x) for x in v))
+        item = _encode_expr(typing.get_args(kind)[0], "x", env)
+        return f"tuple({value})" if item == "x" else f"tuple([{item} for x in {value}])"
     if origin is dict:
-        enc = _encode_for(typing.get_args(kind)[1])
-        return lambda v: tuple((k, enc(x)) for k, x in v.items())
+        item = _encode_expr(typing.get_args(kind)[1], "x", env)
+        return f"tuple([(k, {item}) for k, x in {value}.items()])"
     if kind is dt.date:
-        return dt.date.toordinal
+        return f"{value}.toordinal()"
     if isinstance(kind, type) and issubclass(kind, StrEnum):
-        return lambda v: v.value
+        return f"{value}.value"
     if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-        return _encoder(kind)
+        name = f"_e{len(env)}"
+        env[name] = _encoder(kind)
+        return f"{name}({value})"
     if kind is float:
-        return float
-    return _identity
+        return f"float({value})"
+    return value
 
 
 _ENCODERS: dict[type, Encode] = {}
@@ -421,14 +421,14 @@ def _hints(cls: type) -> list[tuple[str, Any]]:
 
 
 def _encoder(cls: type) -> Encode:
+    """Compile an encoder for `cls` (from a validated model or a record of it) as
+    straight-line code, as `_decoder` is: every file a first run parses is encoded."""
     if cls not in _ENCODERS:
-        _ENCODERS[cls] = _identity  # placeholder while recursing (no record nests itself)
-        fields = [(name, _encode_for(kind)) for name, kind in _hints(cls)]
-
-        def encode(model: Any) -> tuple[Any, ...]:
-            return tuple(enc(getattr(model, name)) for name, enc in fields)
-
-        _ENCODERS[cls] = encode
+        env: dict[str, Any] = {}
+        parts = [_encode_expr(kind, f"m.{name}", env) for name, kind in _hints(cls)]
+        source = f"def encode(m):\n    return ({', '.join(parts)},)\n"
+        exec(source, env)  # generated from our own annotations, never from data
+        _ENCODERS[cls] = env["encode"]
     return _ENCODERS[cls]
 
 

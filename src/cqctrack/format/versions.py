@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 from cqctrack.format import records
-from cqctrack.format.history import entries_of_data, entry_key
+from cqctrack.format.history import entry_key, entry_keys
 from cqctrack.format.vocab import iso_date
 
 # An extension entry, as the facts know it: (from, to), both ISO texts.
@@ -62,7 +62,7 @@ def summarise(data: Any) -> Summary:
     status = data.get("status")
     closure = data.get("closure")
     more: More = (
-        tuple(e.key for e in entries_of_data(data)),
+        entry_keys(data),
         status if isinstance(status, str) else None,
         status == "closed" or bool(data.get("reopenings")),
         _identities(data.get("evidence")),
