@@ -356,7 +356,7 @@ _Parsed = tuple[_Entry, Any, str | None, bytes | None]
 # What parsing and validating import on first use (a run served from the cache never does).
 _PARSING = ("cqctrack.format.dialect", "cqctrack.format.explain", "cqctrack.format.models")
 # Below this many files to parse, this process imports them before forking the workers,
-# which inherit them instead of each importing its own (0.2-0.3 s apiece: a tenth of a
+# which inherit them instead of each importing its own (0.2-0.3 s apiece: up to a tenth of a
 # first review of 10,000 actions). They stay in this process, 12 MiB: above it, where
 # they are under 1% of the time and memory is the nearer limit (a first `check` of
 # 100,000 actions, 489 MiB without them, 501 with), each worker imports its own.
