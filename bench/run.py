@@ -172,6 +172,9 @@ def measures_for(
                 "review --overdue, warm, worked out afresh", ("review", "--overdue", "--as-of"),
                 restored=True),
         Measure("summary, warm", summary, False, "review --overdue, warm", ("summary", "--as-of")),
+        # No target of its own: here for its peak memory (every action judged at once).
+        Measure("summary, cold", summary, True, "floor: read+parse, 2 procs",
+                ("summary", "--as-of")),
         Measure("check, cold", check, True, "floor: read+parse, 2 procs", ("check", "--as-of")),
         Measure("check, warm", check, False, "floor: python -c pass", ("check", "--as-of")),
         Measure("history ID", history, False, "floor: git log -- FILE", ("history",)),

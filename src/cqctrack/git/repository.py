@@ -313,7 +313,9 @@ class RepoHistory(Mapping[str, ActionHistory]):
         if key not in self._facts:
             self.prefetch([item_id])
         facts = unpack(self._facts[key], share=self.keep)
-        action = self._snap.actions.get(item_id)
+        actions = self._snap.actions
+        # Peeked, not kept: a command that judges every action once holds none of them.
+        action = actions.peek(item_id) if item_id in actions else None
         if action is not None:
             current = summarise_record(action)
             head = facts.head

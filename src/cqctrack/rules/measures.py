@@ -19,6 +19,7 @@ functions: the snapshot and `today` are passed in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -253,17 +254,25 @@ def assess_concerns(
 ) -> list[ConcernStatus]:
     """Every concern in the snapshot with its actions' and measures' status, and (given the
     catalogue, which says which evidence is a competency check) its repeats by staff member."""
+    return list(each_concern(snap, today, catalogue))
+
+
+def each_concern(
+    snap: Snapshot, today: date, catalogue: Catalogue | None = None
+) -> Iterator[ConcernStatus]:
+    """`assess_concerns` one concern at a time, in the snapshot's order. Without the
+    catalogue no record is kept: a summary of 100,000 actions counts the concerns without
+    holding every action, concern and measure at once."""
+    keep = catalogue is not None  # the repeats by staff member need the actions afterwards
     counts: dict[str, list[int]] = {cid: [0, 0, 0] for cid in snap.concerns}
     grouped: dict[str, list[Action]] = {cid: [] for cid in snap.concerns}
     by_tracker: dict[str, list[Action]] = {}
     for item_id in snap.actions:
-        # Records kept only when the repeats by staff member need them afterwards: a
-        # summary of 100,000 actions would otherwise hold every one at once.
-        action = snap.actions.peek(item_id) if catalogue is None else snap.actions[item_id]
-        if catalogue is not None:
+        action = snap.actions[item_id] if keep else snap.actions.peek(item_id)
+        if keep:
             by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
         if action.concern in counts:
-            if catalogue is not None:
+            if keep:
                 grouped[action.concern].append(action)
             column = (
                 1
@@ -273,39 +282,40 @@ def assess_concerns(
                 else 0
             )
             counts[action.concern][column] += 1
-    measures: dict[str, list[MeasureStatus]] = {cid: [] for cid in snap.concerns}
-    for measure in snap.measures.values():
-        if measure.concern in measures:
-            measures[measure.concern].append(assess_measure(measure, today))
+    measured: dict[str, list[str]] = {cid: [] for cid in snap.concerns}
+    for measure_id in snap.measures:
+        measure = snap.measures[measure_id] if keep else snap.measures.peek(measure_id)
+        if measure.concern in measured:
+            measured[measure.concern].append(measure_id)
     checks = {
         slug: staff.checks_by_staff(actions, catalogue)
         for slug, actions in by_tracker.items()
         if catalogue is not None
     }
     threshold = snap.policy.drift.staff_repeat_threshold
-    out = []
-    for cid, concern in snap.concerns.items():
+    for cid in snap.concerns:
+        concern = snap.concerns[cid] if keep else snap.concerns.peek(cid)
         open_, closed, cancelled = counts[cid]
-        statuses = tuple(measures[cid])
+        statuses = tuple(
+            assess_measure(snap.measures[m] if keep else snap.measures.peek(m), today)
+            for m in measured[cid]
+        )
         slug = snap.tracker_of(cid)
         repeats = (
             staff.repeats(grouped[cid], threshold, checks.get(slug, {}))
             if catalogue is not None
             else ()
         )
-        out.append(
-            ConcernStatus(
-                concern,
-                slug,
-                open_,
-                closed,
-                cancelled,
-                statuses,
-                tuple(_unresolved(open_, open_ + closed + cancelled, statuses)),
-                repeats,
-            )
+        yield ConcernStatus(
+            concern,
+            slug,
+            open_,
+            closed,
+            cancelled,
+            statuses,
+            tuple(_unresolved(open_, open_ + closed + cancelled, statuses)),
+            repeats,
         )
-    return out
 
 
 def _unresolved(open_: int, total: int, measures: tuple[MeasureStatus, ...]) -> list[str]:
