@@ -313,8 +313,9 @@ class Workspace:
             self._relaxed = governance.relaxations(self.gov) if self.in_git else []
         return self._relaxed
 
-    def prepare(self, actions: list[Action]) -> None:
-        """Ask git about the signatures these actions' sign-offs need (policy signed)."""
+    def prepare(self, actions: Iterable[Action]) -> None:
+        """Ask git about the signatures these actions' sign-offs need (policy signed).
+        `actions` is gone through only then, so a lazy one costs nothing otherwise."""
         if not self.in_git or not read_governance.signed(self.gov):
             return
         gov = self.gov

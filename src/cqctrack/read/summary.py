@@ -146,8 +146,7 @@ def summarise(ctx: Workspace) -> Summary:
         # after (at 100,000 actions, 300 MiB of the peak).
         ctx.history.keep = False
         ctx.history.prefetch(todo)
-        if ctx.in_git and ctx.signed:  # the signatures sign-offs need, asked of git at once
-            ctx.prepare([snap.actions.peek(item_id) for item_id in todo])
+        ctx.prepare(snap.actions.peek(item_id) for item_id in todo)
         for item_id in todo:
             action = snap.actions.peek(item_id)
             seen[item_id] = found = tuple(_seen(ctx, action))

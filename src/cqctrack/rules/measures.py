@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from cqctrack.format.catalogue import Catalogue
 from cqctrack.format.records import Action, Concern, Measure, Reading
-from cqctrack.format.snapshot import Snapshot
+from cqctrack.format.snapshot import Lazy, Snapshot
 from cqctrack.format.vocab import PERIOD_PATTERNS, Direction, Period, Status
 from cqctrack.rules import staff
 from cqctrack.wording import date_text, month_text
@@ -264,11 +265,15 @@ def each_concern(
     catalogue no record is kept: a summary of 100,000 actions counts the concerns without
     holding every action, concern and measure at once."""
     keep = catalogue is not None  # the repeats by staff member need the actions afterwards
+
+    def record(items: Lazy, key: str) -> Any:
+        return items[key] if keep else items.peek(key)
+
     counts: dict[str, list[int]] = {cid: [0, 0, 0] for cid in snap.concerns}
     grouped: dict[str, list[Action]] = {cid: [] for cid in snap.concerns}
     by_tracker: dict[str, list[Action]] = {}
     for item_id in snap.actions:
-        action = snap.actions[item_id] if keep else snap.actions.peek(item_id)
+        action = record(snap.actions, item_id)
         if keep:
             by_tracker.setdefault(snap.tracker_of(action.id), []).append(action)
         if action.concern in counts:
@@ -284,7 +289,7 @@ def each_concern(
             counts[action.concern][column] += 1
     measured: dict[str, list[str]] = {cid: [] for cid in snap.concerns}
     for measure_id in snap.measures:
-        measure = snap.measures[measure_id] if keep else snap.measures.peek(measure_id)
+        measure = record(snap.measures, measure_id)
         if measure.concern in measured:
             measured[measure.concern].append(measure_id)
     checks = {
@@ -294,12 +299,9 @@ def each_concern(
     }
     threshold = snap.policy.drift.staff_repeat_threshold
     for cid in snap.concerns:
-        concern = snap.concerns[cid] if keep else snap.concerns.peek(cid)
+        concern = record(snap.concerns, cid)
         open_, closed, cancelled = counts[cid]
-        statuses = tuple(
-            assess_measure(snap.measures[m] if keep else snap.measures.peek(m), today)
-            for m in measured[cid]
-        )
+        statuses = tuple(assess_measure(record(snap.measures, m), today) for m in measured[cid])
         slug = snap.tracker_of(cid)
         repeats = (
             staff.repeats(grouped[cid], threshold, checks.get(slug, {}))
