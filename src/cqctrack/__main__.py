@@ -17,6 +17,7 @@ EXIT_INTERRUPTED = 130  # as cqctrack.errors has it; not imported, to keep this 
 
 
 def main() -> None:
+    _keep_lost_interrupts()
     try:
         from cqctrack import replay
 
@@ -37,12 +38,54 @@ def main() -> None:
 
         # A second Ctrl-C while saying so must not become a traceback either.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            sys.stderr.write("interrupted\n")
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            pass  # stderr closed: the exit code says it
+        _say_interrupted()
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _keep_lost_interrupts() -> None:
+    """Make a Ctrl-C that Python would drop stop the run after all.
+
+    A KeyboardInterrupt that lands inside a weakref callback or a `__del__` (importlib's
+    module locks have one, so any import can be the moment) cannot propagate: Python
+    prints it as "Exception ignored in ..." with a traceback and carries on as if the
+    key had not been pressed (seen in CI). This hook says nothing and delivers it again
+    a moment later, through a timer, where it can end the run as any Ctrl-C does: files
+    being written are cleaned up, the message is "interrupted", the exit code 130.
+    """
+    import signal
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+            previous(unraisable)
+            return
+        try:
+            signal.signal(signal.SIGALRM, _interrupt)
+            signal.setitimer(signal.ITIMER_REAL, REDELIVER_AFTER)
+        except (AttributeError, ValueError, OSError):
+            # No timers here, or not the main thread: end the run as the key asked.
+            import os
+
+            _say_interrupted()
+            os._exit(EXIT_INTERRUPTED)
+
+    sys.unraisablehook = hook
+
+
+REDELIVER_AFTER = 0.01  # seconds: long enough to be out of the callback that lost it
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _say_interrupted() -> None:
+    try:
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr closed: the exit code says it
 
 
 if __name__ == "__main__":
