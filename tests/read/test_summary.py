@@ -27,3 +27,24 @@ def test_the_summary_counts_the_same_whether_records_are_held_or_not(git_repo: P
         held.snap.actions[item_id]  # every record made and kept beforehand
     fresh = review.load(git_repo, TODAY, cache.Caches(git_repo, enabled=False))
     assert summarise(held) == summarise(fresh)
+
+
+def test_a_second_summary_judges_no_action_again(git_repo: Path, monkeypatch) -> None:
+    # What the first run worked out is kept (read/memo.py, written in parts) and read back.
+    from cqctrack.read import summary
+
+    first = summarise(review.load(git_repo, TODAY, cache.Caches(git_repo)))
+    judged: list[str] = []
+    real = summary._seen
+
+    def counted(ctx: review.Workspace, action):  # type: ignore[no-untyped-def]
+        judged.append(action.id)
+        return real(ctx, action)
+
+    monkeypatch.setattr(summary, "_seen", counted)
+    again = summarise(review.load(git_repo, TODAY, cache.Caches(git_repo)))
+    assert again == first
+    assert judged == []
+    (cache.folder(git_repo) / "summary.cache").unlink()
+    assert summarise(review.load(git_repo, TODAY, cache.Caches(git_repo))) == first
+    assert judged  # without what was kept, every action is judged again

@@ -120,4 +120,5 @@ class Memo:
     def save(self) -> None:
         caches = self.ctx.caches
         if self.enabled and caches is not None and self.fresh != self.entries:
-            caches.write(self.slot, (self.key, self.fresh))
+            # In parts: at 100,000 actions one joined copy was 26 MB at the run's peak.
+            caches.write(self.slot, (self.key, self.fresh), in_parts=True)
