@@ -19,20 +19,10 @@ EXIT_INTERRUPTED = 130  # as cqctrack.errors has it; not imported, to keep this 
 def main() -> None:
     _keep_lost_interrupts()
     try:
-        from cqctrack import replay
-
-        recording = replay.start(sys.argv[1:])  # exits here when the kept answer holds
-        from cqctrack.cli import main as run
-
-        if recording is None:
-            run()
-            return
         try:
-            run()
-        except SystemExit as done:
-            recording.finish(done.code)
-            raise
-        recording.finish(0)
+            _start()
+        finally:
+            _deliver_lost_interrupt()  # one the run ended before it came back
     except KeyboardInterrupt:
         import signal
 
@@ -40,6 +30,23 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _say_interrupted()
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _start() -> None:
+    from cqctrack import replay
+
+    recording = replay.start(sys.argv[1:])  # exits here when the kept answer holds
+    from cqctrack.cli import main as run
+
+    if recording is None:
+        run()
+        return
+    try:
+        run()
+    except SystemExit as done:
+        recording.finish(done.code)
+        raise
+    recording.finish(0)
 
 
 def _keep_lost_interrupts() -> None:
@@ -63,6 +70,7 @@ def _keep_lost_interrupts() -> None:
         try:
             signal.signal(signal.SIGALRM, _interrupt)
             signal.setitimer(signal.ITIMER_REAL, REDELIVER_AFTER)
+            _lost.append(True)
         except (AttributeError, ValueError, OSError):
             # No timers here, or not the main thread: end the run as the key asked.
             import os
@@ -76,8 +84,23 @@ def _keep_lost_interrupts() -> None:
 REDELIVER_AFTER = 0.01  # seconds: long enough to be out of the callback that lost it
 
 
+_lost: list[bool] = []  # a Ctrl-C lost and not yet delivered again
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
+    _lost.clear()
     raise KeyboardInterrupt
+
+
+def _deliver_lost_interrupt() -> None:
+    """The run ended before the timer came: deliver the Ctrl-C now, not in the middle of
+    Python's shutdown (where the timer's signal would end the process unexplained)."""
+    if _lost:
+        import signal
+
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _lost.clear()
+        raise KeyboardInterrupt
 
 
 def _say_interrupted() -> None:

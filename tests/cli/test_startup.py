@@ -51,8 +51,9 @@ class Lost:
         return None
 
 sys.meta_path.insert(0, Lost())
-from cqctrack.__main__ import main
-main()
+import cqctrack.__main__ as start
+start.REDELIVER_AFTER = {after}
+start.main()
 """
 
 
@@ -78,8 +79,9 @@ def test_ctrl_c_while_starting_up_exits_130_without_a_traceback(module: str) -> 
 
 
 def test_a_ctrl_c_that_python_would_drop_in_a_callback_still_stops_the_run(repo: Path) -> None:
+    script = INTERRUPT_LOST_IN_A_CALLBACK.format(after=0.01)  # cqctrack's own delay
     done = subprocess.run(
-        [sys.executable, "-c", INTERRUPT_LOST_IN_A_CALLBACK, "--repo", str(repo), "check"],
+        [sys.executable, "-c", script, "--repo", str(repo), "check"],
         capture_output=True,
         text=True,
         check=False,
@@ -89,6 +91,23 @@ def test_a_ctrl_c_that_python_would_drop_in_a_callback_still_stops_the_run(repo:
     assert done.stderr == "interrupted\n"
     assert done.returncode == 130
     assert done.stdout == ""  # the check never ran to its answer
+
+
+def test_a_lost_ctrl_c_is_still_said_when_the_run_ends_before_it_comes_back(
+    repo: Path,
+) -> None:
+    # The check is done long before a minute: the interruption is delivered as it ends,
+    # not left to a timer that would fire in Python's shutdown.
+    script = INTERRUPT_LOST_IN_A_CALLBACK.format(after=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--repo", str(repo), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=50,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "interrupted\n"
 
 
 def test_a_real_ctrl_c_at_any_moment_of_start_up_never_shows_a_traceback(repo: Path) -> None:
