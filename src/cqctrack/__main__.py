@@ -17,9 +17,9 @@ EXIT_INTERRUPTED = 130  # as cqctrack.errors has it; not imported, to keep this 
 
 
 def main() -> None:
-    _keep_lost_interrupts()
     try:
         try:
+            _keep_lost_interrupts()  # inside: its own import can be the moment too
             _start()
         finally:
             _deliver_lost_interrupt()  # one the run ended before it came back
