@@ -59,14 +59,14 @@ def _keep_lost_interrupts() -> None:
     a moment later, through a timer, where it can end the run as any Ctrl-C does: files
     being written are cleaned up, the message is "interrupted", the exit code 130.
     """
-    import signal
-
     previous = sys.unraisablehook
 
     def hook(unraisable: sys.UnraisableHookArgs) -> None:
         if not issubclass(unraisable.exc_type, KeyboardInterrupt):
             previous(unraisable)
             return
+        import signal  # only when one is lost: start-up (and a replay) never pays for it
+
         try:
             signal.signal(signal.SIGALRM, _interrupt)
             signal.setitimer(signal.ITIMER_REAL, REDELIVER_AFTER)
